@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+"""`python build.py [ARGS]` is `pmodocs build [ARGS]`; `python build.py check` runs another verb."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
+
+from pmodocs.cli import main  # noqa: E402
+
+VERBS = {"build", "check"}
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if not args or args[0] not in VERBS | {"-h", "--help", "--version"}:
+        args = ["build", *args]
+    raise SystemExit(main(args))

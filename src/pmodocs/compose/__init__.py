@@ -1,0 +1,45 @@
+"""Model -> document tree: one Document per deliverable, computed once for every writer."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..document import Document
+from ..model import Content
+from ..signoff import Signoff, all_signoffs
+from .charter import charter_blocks
+from .common import approval_page, document_control, meta
+from .governance import governance_blocks
+from .moplan import moplan_blocks
+from .operations import agenda_blocks, agenda_times, continuity_blocks, rolecard_blocks
+from .plans import communication_blocks, configuration_blocks, quality_blocks, risk_blocks
+
+BODIES: dict[str, Callable[[Content, Any], list]] = {
+    "charter": charter_blocks,
+    "governance": governance_blocks,
+    "mo-plan": moplan_blocks,
+    "communication": communication_blocks,
+    "risk": risk_blocks,
+    "quality": quality_blocks,
+    "configuration": configuration_blocks,
+    "continuity": continuity_blocks,
+    "role-cards": rolecard_blocks,
+    "launch-agenda": agenda_blocks,
+}
+
+
+def compose_document(content: Content, kind: str, so: Signoff) -> Document:
+    doc = content.deliverables[kind]
+    blocks = (document_control(content, doc, so) + BODIES[kind](content, doc)
+              + approval_page(content, doc, so))
+    return Document(meta(content, doc, so), tuple(blocks))
+
+
+def compose_all(content: Content) -> tuple[dict[str, Document], dict[str, Signoff]]:
+    """Every deliverable's document, with the sign-off each was composed with."""
+    signoffs = all_signoffs(content)
+    docs = {kind: compose_document(content, kind, signoffs[kind]) for kind in content.deliverables}
+    return docs, signoffs
+
+
+__all__ = ["agenda_times", "compose_all", "compose_document"]

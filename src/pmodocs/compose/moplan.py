@@ -1,0 +1,114 @@
+"""M&O Plan / Overall Workplan -> document blocks."""
+
+from __future__ import annotations
+
+from ..document import Block, Heading, Paragraph
+from ..model import Content, MOPlan
+from .common import bullets, fmt_date, hours, money, table, yes_no
+
+
+def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
+    name = content.party_name
+    funding = content.deliverables["charter"].funding
+    types = {t.id: t.name for t in doc.change_types}
+    return [
+        Heading(1, "Management approach"), Paragraph(doc.management_approach),
+        table("Management processes", ("Process", "Owner", "Documented", "Agreed with contractor",
+                                       "Reference"),
+              [(m.name, name(m.owner), yes_no(m.documented), yes_no(m.agreed_with_contractor),
+                m.reference) for m in doc.management_processes], kind="management-processes"),
+        Heading(1, "Overall workplan"),
+        *workplan(doc, funding.authorised_hours, funding.authorised_dollars),
+        Heading(1, "Change Control Process"),
+        Paragraph(f"Change requests are decided by the {name(doc.change_control.board)}. Approved "
+                  "requests become candidates for the next block cycle or system release."),
+        table("Change control steps", ("#", "Step", "Description", "Owner"),
+              [(i, s.step, s.description, name(s.owner))
+               for i, s in enumerate(doc.change_control.steps, 1)], widths=(0.4, 1.5, 4, 1.5)),
+        Heading(2, "Change types"),
+        table("Change types", ("Type", "Description", "Path", "Approver", "Turnaround", "Funded from"),
+              [(t.name, t.description, t.path, name(t.approver), t.turnaround, t.funded_from)
+               for t in doc.change_types], wide=True, kind="change-types"),
+        Heading(2, "Change request log"),
+        table("Change request log", ("Id", "Title", "Type", "Block cycle", "State", "Est. hours",
+                                     "Est. dollars", "Actual hours", "Actual dollars"),
+              [(r.id, r.title, types[r.type], r.block_cycle, r.state, hours(r.estimated_hours),
+                money(r.estimated_dollars), hours(r.actual_hours), money(r.actual_dollars))
+               for r in doc.change_requests], wide=True, kind="change-requests"),
+        Heading(1, "Operational processes"),
+        table("Operational processes", ("Process", "Owner", "Schedule", "State", "Evidence"),
+              [(o.process, name(o.owner), o.schedule, o.state, o.evidence)
+               for o in doc.operational_processes], wide=True, kind="operational-processes"),
+        Heading(2, "Batch processing timeline"),
+        table("Batch schedule", ("Job", "Window", "Frequency", "Deadline", "Owner"),
+              [(b.job, b.window, b.frequency, b.deadline, name(b.owner)) for b in doc.batch_schedule]),
+        Heading(2, "Performance metrics"),
+        table("Performance metrics", ("Metric", "Target", "Source", "Frequency"),
+              [(m.metric, m.target, m.source, m.frequency) for m in doc.performance_metrics]),
+        Heading(1, "Inventory and assets"),
+        table("Inventory", ("Id", "Item", "Kind", "Vendor", "Qty", "Location", "Warranty expires",
+                            "Licence expires", "Owner"),
+              [(a.id, a.item, a.kind, a.vendor, a.quantity, a.location, fmt_date(a.warranty_expires),
+                fmt_date(a.licence_expires), name(a.owner)) for a in doc.inventory],
+              wide=True, kind="inventory"),
+        Heading(1, "Tracking systems"),
+        table("Tracking systems", ("System", "Purpose", "Tool", "M&O area", "Ready"),
+              [(t.system, t.purpose, t.tool, t.mo_area, yes_no(t.ready)) for t in doc.tracking_systems]),
+        Heading(2, "Tools review"),
+        table("Tools", ("Tool", "Purpose", "Decision", "Data conversion", "Notes"),
+              [(t.tool, t.purpose, t.decision, yes_no(t.data_conversion), t.notes) for t in doc.tools]),
+        Heading(2, "System documentation review"),
+        table("System documentation", ("Document", "Current", "Reviewed", "Action"),
+              [(s.document, yes_no(s.current), fmt_date(s.reviewed_on), s.action)
+               for s in doc.system_documentation]),
+        Heading(1, "Staffing and skills"),
+        table("Staffing", ("Role", "Organisation", "FTE required", "FTE filled", "Skills", "Gap action"),
+              [(name(s.role), name(s.organisation), hours(s.fte_required), hours(s.fte_filled),
+                "; ".join(s.skills), s.gap_action) for s in doc.staffing], wide=True, kind="staffing"),
+        Heading(1, "Pre-initiation activities"),
+        *preinitiation(content, doc),
+        Heading(1, "Phase exit criteria"),
+        table("Exit criteria", ("Criterion", "Met", "Evidence"),
+              [(e.criterion, yes_no(e.met), e.evidence) for e in doc.exit_criteria],
+              kind="exit-criteria"),
+        Heading(1, "Activities and key decisions"),
+        table("Key decisions", ("Id", "Activity", "Owner", "State", "Outcome"),
+              [(k.id, k.activity, name(k.owner), k.state, k.outcome) for k in doc.key_decisions],
+              kind="key-decisions"),
+        Heading(1, "Integrated master schedule milestones"),
+        table("IMS milestones", ("Id", "Milestone", "Date", "Owner", "State"),
+              [(m.id, m.milestone, fmt_date(m.date), name(m.owner), m.state)
+               for m in sorted(doc.milestones, key=lambda m: m.date)], kind="milestones"),
+    ]
+
+
+def workplan(doc: MOPlan, authorised_hours: float, authorised_dollars: float) -> list[Block]:
+    """Block cycles with allocated hours and dollars, totals and what remains unallocated."""
+    total_h = sum(b.hours for b in doc.block_cycles)
+    total_d = sum(b.dollars for b in doc.block_cycles)
+    rows = [(b.id, b.name, b.release, fmt_date(b.start), fmt_date(b.end), hours(b.hours),
+             money(b.dollars), b.state) for b in doc.block_cycles]
+    rows.append(("Total", "Allocated", "", "", "", hours(total_h), money(total_d), ""))
+    rows.append(("Authorised", "Charter funding", "", "", "", hours(authorised_hours),
+                 money(authorised_dollars), ""))
+    rows.append(("Unallocated", "Authorised less allocated", "", "", "",
+                 hours(authorised_hours - total_h), money(authorised_dollars - total_d), ""))
+    return [table("Block cycles: hours and dollars", ("Id", "Block cycle", "Release", "Start",
+                                                      "End", "Hours", "Dollars", "State"),
+                  rows, wide=True, kind="workplan")]
+
+
+def preinitiation(content: Content, doc: MOPlan) -> list[Block]:
+    blocks: list[Block] = []
+    items = [i for a in doc.pre_initiation for i in a.items]
+    done = sum(1 for i in items if i.state == "done")
+    blocks.append(Paragraph(f"{done} of {len(items)} checklist items done."))
+    for a in sorted(doc.pre_initiation, key=lambda a: a.step):
+        blocks.append(Heading(2, f"{a.step}. {a.activity}"))
+        blocks.append(Paragraph(f"Owner: {content.party_name(a.owner)}; due {fmt_date(a.due)}."))
+        blocks.append(table(f"Checklist for activity {a.step}", ("Item", "State"),
+                            [(i.item, i.state) for i in a.items], widths=(5, 1.2), kind="checklist"))
+    return blocks
+
+
+__all__ = ["moplan_blocks", "workplan", "bullets"]

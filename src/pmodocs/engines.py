@@ -1,0 +1,75 @@
+"""pandoc, typst and mkdocs behind small functions; a missing tool is a clear error."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import RenderError, ToolMissing
+
+PDF_STANDARDS = ["a-2a", "ua-1"]
+
+
+def pandoc_to_typst(ast_json: str) -> str:
+    """pandoc's typst writer applied to a pandoc JSON document."""
+    try:
+        import pypandoc
+    except ImportError:
+        raise ToolMissing("pandoc is not installed: install pypandoc-binary "
+                          "(`pip install pypandoc-binary`, or `make build`)") from None
+    try:
+        return pypandoc.convert_text(ast_json, "typst", format="json", extra_args=["--wrap=none"])
+    except OSError as exc:
+        raise ToolMissing(f"pandoc could not be run ({exc}); install pypandoc-binary") from None
+    except RuntimeError as exc:
+        raise RenderError(f"pandoc failed converting to typst: {exc}") from None
+
+
+def typst_to_pdf(source: str, *, when: datetime, template: str) -> bytes:
+    """Compile typst source to a tagged PDF/A-2a + PDF/UA-1 file, in-process."""
+    try:
+        import typst
+    except ImportError:
+        raise ToolMissing("typst is not installed: `pip install typst` (or `make build`)") from None
+    timestamp = int(when.replace(tzinfo=timezone.utc).timestamp())
+    try:
+        return typst.compile(source.encode("utf-8"), format="pdf", pdf_standards=PDF_STANDARDS,
+                             timestamp=timestamp, ignore_system_fonts=True, font_paths=[])
+    except Exception as exc:  # typst raises its own TypstError subclasses
+        message = str(exc).strip() or type(exc).__name__
+        raise RenderError(f"typst could not compile the PDF from template {template}: {message}") from None
+
+
+def mkdocs_build(config_file: Path, source_date_epoch: int) -> None:
+    """Run `mkdocs build --strict` in-process; its warnings become a RenderError."""
+    try:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import Abort, MkDocsException
+    except ImportError:
+        raise ToolMissing("mkdocs is not installed: `pip install mkdocs-material` (or `make build`)") from None
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)
+    handler.setLevel(logging.WARNING)
+    mk_logger = logging.getLogger("mkdocs")
+    mk_logger.addHandler(handler)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            config = load_config(config_file=str(config_file), strict=True)
+            build(config)
+    except (Abort, MkDocsException, SystemExit) as exc:
+        details = log.getvalue().strip() or str(exc)
+        raise RenderError(f"mkdocs build --strict failed for {config_file}:\n{details}") from None
+    finally:
+        mk_logger.removeHandler(handler)
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous

@@ -1,0 +1,74 @@
+"""One base class for every expected failure; each carries its exit code and a fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_CONTENT = 1
+EXIT_USAGE = 2
+EXIT_TOOL_MISSING = 3
+EXIT_RENDER = 4
+EXIT_BUSY = 5
+EXIT_INTERNAL = 70
+
+
+class PmodocsError(Exception):
+    """An expected failure: the CLI prints it without a traceback and exits with `exit_code`."""
+
+    exit_code = EXIT_CONTENT
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One content problem, printed as `FILE:LINE: field.path: what is wrong (what was expected)`."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ContentError(PmodocsError):
+    """Every problem found in the content, reported at once."""
+
+    exit_code = EXIT_CONTENT
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__(f"{len(self.problems)} problem(s) in the content")
+
+    def lines(self) -> list[str]:
+        count = len(self.problems)
+        return [str(p) for p in self.problems] + [
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was written."
+        ]
+
+
+class UsageError(PmodocsError):
+    exit_code = EXIT_USAGE
+
+
+class ToolMissing(PmodocsError):
+    """An external tool (pandoc, typst, mkdocs) is not installed."""
+
+    exit_code = EXIT_TOOL_MISSING
+
+
+class RenderError(PmodocsError):
+    """A template or engine failed: names the template or the engine and its own message."""
+
+    exit_code = EXIT_RENDER
+
+
+class BuildBusy(PmodocsError):
+    exit_code = EXIT_BUSY

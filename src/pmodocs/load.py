@@ -1,0 +1,183 @@
+"""YAML -> model: every problem with file:line and key path, all reported at once."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, Problem, UsageError
+from .model import DELIVERABLE_KINDS, PROGRAM_FILES, Content, Source
+from .yamlsafe import format_path, read_yaml
+
+_PATTERN_HINTS = {
+    r"^[a-z0-9][a-z0-9-]{0,62}$": "an id of lower-case letters, digits and dashes, e.g. 'pm-lead'",
+    r"^[A-Z0-9][A-Z0-9-]{0,15}$": "a short upper-case code, e.g. 'CHR'",
+    r"^\d+(\.\d+){0,3}$": "a version such as '1.0', in quotes",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "an e-mail address such as name@agency.gov",
+    r"^([01]\d|2[0-3]):[0-5]\d$": "a 24-hour time such as '09:30', in quotes",
+    r"^(R|A|C|I|A/R)$": "one of R, A, C, I or A/R",
+    r"^[0-9a-f]{64}$": "a 64-character SHA-256 fingerprint as printed by `pmodocs status`",
+}
+
+
+def load_content(root: Path) -> Content:
+    """Read and validate every content file under `root`; raise ContentError listing all problems."""
+    if not root.is_dir():
+        raise UsageError(f"content folder {root} does not exist (pass --content DIR)")
+    problems: list[Problem] = []
+    models: dict[str, Any] = {}
+    sources: dict[str, Source] = {}
+    expected = {name: cls for name, cls in PROGRAM_FILES.items()}
+    expected.update({f"deliverables/{kind}.yaml": cls for kind, cls in DELIVERABLE_KINDS.items()})
+    problems += _unexpected_files(root, expected)
+    for rel, cls in expected.items():
+        path = root / rel
+        display = _display(root, rel)
+        if not path.is_file():
+            problems.append(Problem(display, 0, "", "is missing (every program has this file; see "
+                                    "'Content files' in the README)"))
+            continue
+        data, lines, found = read_yaml(path, display)
+        sources[rel] = Source(display, lines)
+        if found:
+            problems += found
+            continue
+        model, found = validate(cls, data, sources[rel])
+        problems += found
+        models[rel] = model
+    if problems:
+        raise ContentError(problems)
+    return Content(
+        root=root,
+        program=models["program.yaml"].program,
+        organisations=tuple(models["organisations.yaml"].organisations),
+        people=tuple(models["people.yaml"].people),
+        roles=tuple(models["roles.yaml"].roles),
+        deliverables={k: models[f"deliverables/{k}.yaml"] for k in DELIVERABLE_KINDS},
+        approvals=tuple(models["approvals.yaml"].approvals),
+        sources=sources,
+    )
+
+
+def _display(root: Path, rel: str) -> str:
+    """The path users see in messages: relative to where they ran the command when possible."""
+    try:
+        return str((root / rel).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(root / rel)
+
+
+def _unexpected_files(root: Path, expected: dict[str, Any]) -> list[Problem]:
+    """A YAML file the build would ignore is a mistake (a typo in a file name loses a plan)."""
+    problems = []
+    for path in sorted(list(root.glob("*.y*ml")) + list((root / "deliverables").glob("*.y*ml"))):
+        rel = path.relative_to(root).as_posix()
+        if rel not in expected and not rel.startswith("snapshots/"):
+            names = [n for n in expected if n.startswith("deliverables/") == rel.startswith("deliverables/")]
+            guess = difflib.get_close_matches(rel, names, n=1)
+            hint = f"did you mean {guess[0]}?" if guess else "expected one of " + ", ".join(sorted(names))
+            problems.append(Problem(_display(root, rel), 0, "", f"is not a file pmodocs reads ({hint})"))
+    return problems
+
+
+def validate(cls: type[BaseModel], data: Any, source: Source) -> tuple[Any, list[Problem]]:
+    """Validate `data` as `cls`; translate pydantic's errors into located problems."""
+    if not isinstance(data, dict):
+        return None, [Problem(source.display, source.line_of(()), "",
+                              f"expected a mapping with the keys {', '.join(cls.model_fields)}")]
+    try:
+        return cls.model_validate(data), []
+    except ValidationError as exc:
+        return None, [_problem(cls, err, source) for err in exc.errors()]
+
+
+def _problem(root_cls: type[BaseModel], err: dict[str, Any], source: Source) -> Problem:
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+    line = source.line_of(loc)
+    return Problem(source.display, line, format_path(loc), _message(root_cls, err, loc))
+
+
+def _message(root_cls: type[BaseModel], err: dict[str, Any], loc: tuple) -> str:
+    kind, value = err["type"], err.get("input")
+    if kind == "missing":
+        return "is missing (this field is required)"
+    if kind == "extra_forbidden":
+        allowed = list(_fields_at(root_cls, loc[:-1]))
+        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"expected one of: {', '.join(allowed)}"
+        return f"is not a known field ({hint})"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} is not valid (expected {_PATTERN_HINTS.get(err['ctx']['pattern'], err['msg'])})"
+    if kind == "string_type":
+        return f"expected text, got {_describe(value)}"
+    if kind in ("int_type", "float_type", "int_from_float"):
+        return f"expected a number, got {_describe(value)}"
+    if kind == "bool_type":
+        return f"expected true or false, got {_describe(value)}"
+    if kind in ("date_type", "date_parsing"):
+        return f"expected a date such as 2026-11-02 (unquoted), got {_describe(value)}"
+    if kind in ("list_type", "tuple_type"):
+        return f"expected a list (items starting with '- '), got {_describe(value)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping of fields, got {_describe(value)}"
+    if kind == "literal_error":
+        return f"{value!r} is not allowed (expected {err['ctx']['expected']})"
+    if kind.startswith(("greater_than", "less_than")):
+        bound = next(iter(err["ctx"].values()))
+        word = {"greater_than": "more than", "greater_than_equal": "at least",
+                "less_than": "less than", "less_than_equal": "at most"}[kind]
+        return f"{value!r} is out of range (expected a number {word} {bound})"
+    if kind == "value_error":
+        return str(err["ctx"]["error"])
+    return f"{err['msg']} (got {_describe(value)})"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value[:60]!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _fields_at(cls: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names of the model found by following `loc` from `cls` (for 'did you mean')."""
+    current: Any = cls
+    for part in loc:
+        model = _model_in(current)
+        if model is None:
+            return []
+        if isinstance(part, int):
+            current = model
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        current = field.annotation
+    current = _model_in(current)
+    return list(current.model_fields) if current else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple, typing.Union, types.UnionType, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found:
+                return found
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None

@@ -1,0 +1,1 @@
+"""Writers: pure functions from the document tree to text or bytes; only the pipeline writes files."""

@@ -1,0 +1,127 @@
+"""Document tree -> typst source, for the PDF engine.
+
+The body goes through pandoc (tree -> pandoc AST -> pandoc's typst writer), so every piece of
+content is escaped by pandoc; page furniture (title page, running header/footer, outline) comes
+from templates/typst/deliverable.typ.j2, where every value is passed as a typst string literal.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..document import (
+    ApprovalPage, Block, BulletList, Callout, Chart, Document, Heading, Paragraph, Table,
+    column_weights, landscape_flags,
+)
+
+_ATTR: list[Any] = ["", [], []]
+PORTRAIT_CHARS, LANDSCAPE_CHARS = 95, 135
+"""About how many characters of 8.5 pt table text fit across a Letter page."""
+PANDOC_API = [1, 23, 1]
+
+
+def typst_str(value: object) -> str:
+    """A typst string literal: content is data, never markup."""
+    text = str(value)
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+def pandoc_ast(doc: Document) -> str:
+    """The document body as pandoc JSON; raw typst only for layout we generate ourselves."""
+    blocks: list[Any] = []
+    landscape = False
+    for block, wide in zip(doc.blocks, landscape_flags(doc.blocks)):
+        if wide != landscape:
+            blocks.append(_raw(f"#set page(flipped: {'true' if wide else 'false'})"))
+            landscape = wide
+        blocks += _block(block)
+    return json.dumps({"pandoc-api-version": PANDOC_API, "meta": {}, "blocks": blocks},
+                      ensure_ascii=False)
+
+
+def render_typst(doc: Document, body: str) -> str:
+    """The full typst source: our page furniture around pandoc's body."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from ..paths import templates_dir
+
+    env = Environment(loader=FileSystemLoader(str(templates_dir() / "typst")), autoescape=False,
+                      undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters["typst"] = typst_str
+    template = env.get_template("deliverable.typ.j2")
+    m = doc.meta
+    lang, _, region = m.language.partition("-")
+    return template.render(meta=m, lang=lang, region=region.lower(), body=body,
+                           paper="us-letter" if m.paper == "letter" else "a4")
+
+
+def _raw(text: str) -> dict[str, Any]:
+    return {"t": "RawBlock", "c": ["typst", text]}
+
+
+def _inlines(text: str) -> list[Any]:
+    out: list[Any] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append({"t": "LineBreak"})
+        if line:
+            out.append({"t": "Str", "c": line})
+    return out
+
+
+def _plain(text: str) -> list[Any]:
+    return [{"t": "Plain", "c": _inlines(text)}]
+
+
+def _cell(text: str) -> list[Any]:
+    return [_ATTR, {"t": "AlignDefault"}, 1, 1, _plain(text)]
+
+
+def _block(block: Block) -> list[Any]:
+    if isinstance(block, Heading):
+        return [{"t": "Header", "c": [min(block.level, 3), _ATTR, _inlines(block.text)]}]
+    if isinstance(block, Paragraph):
+        return [{"t": "Para", "c": _inlines(block.text)}]
+    if isinstance(block, BulletList):
+        items = [[{"t": "Plain", "c": _inlines(item)}] for item in block.items]
+        if block.numbered:
+            return [{"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}]
+        return [{"t": "BulletList", "c": items}]
+    if isinstance(block, Table):
+        return [_table(block)]
+    if isinstance(block, Callout):
+        return [{"t": "Para", "c": [{"t": "Strong", "c": _inlines(block.title + ":")},
+                                    {"t": "Space"}, *_inlines(block.text)]}]
+    if isinstance(block, Chart):
+        return [_raw(f"#figure(image(bytes({typst_str(block.svg)}), format: \"svg\", "
+                     f"alt: {typst_str(block.alt)}, width: 100%), caption: {typst_str(block.caption)})")]
+    if isinstance(block, ApprovalPage):
+        return _approval(block)
+    raise TypeError(f"no typst writer for {type(block).__name__}")
+
+
+def _table(t: Table) -> dict[str, Any]:
+    weights = column_weights(t, LANDSCAPE_CHARS if t.wide else PORTRAIT_CHARS)
+    total = sum(weights)
+    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidth", "c": w / total}] for w in weights]
+    head = [_ATTR, [[_ATTR, [_cell(c) for c in t.columns]]]]
+    body = [[_ATTR, 0, [], [[_ATTR, [_cell(c) for c in row]] for row in t.rows]]]
+    caption = [None, [{"t": "Plain", "c": _inlines(t.caption)}]]
+    attr = ["", ["wide"] if t.wide else [], []]
+    return {"t": "Table", "c": [attr, caption, colspecs, head, body, [_ATTR, []]]}
+
+
+def _approval(page: ApprovalPage) -> list[Any]:
+    blocks: list[Any] = [_raw("#pagebreak(weak: true)"),
+                         {"t": "Header", "c": [1, _ATTR, _inlines(page.title)]},
+                         {"t": "Para", "c": _inlines(page.statement)},
+                         {"t": "Para", "c": _inlines(f"Content fingerprint: {page.fingerprint}")}]
+    for e in page.entries:
+        rows = [("Name", e.name), ("Title", e.title), ("Organisation", e.organisation),
+                ("Decision", e.decision), ("Date", e.date or "________________"),
+                ("Signature", "_" * 40), ("Comment", e.comment or "")]
+        blocks.append(_table(Table(f"Approver: {e.name}", ("Field", "Entry"), tuple(rows), (1, 3))))
+    return blocks

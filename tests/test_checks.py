@@ -1,0 +1,102 @@
+"""Cross-document checks: references, totals, time slots and ids, each located in its file."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXAMPLE, edit_yaml
+from pmodocs.checks import run_checks
+from pmodocs.errors import ContentError
+from pmodocs.load import load_content
+from pmodocs.pipeline import load_and_check
+
+
+def errors_for(content) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_and_check(content)
+    return [str(p) for p in info.value.problems if p.severity == "error"]
+
+
+def test_the_example_program_passes_every_check():
+    problems = run_checks(load_content(EXAMPLE))
+    assert [p for p in problems if p.severity == "error"] == []
+
+
+def test_a_risk_owned_by_an_unknown_person_is_reported_at_its_line(content_copy):
+    edit_yaml(content_copy / "deliverables/risk.yaml",
+              lambda d: d["risks"][3].__setitem__("owner", "cfo"))
+    [msg] = errors_for(content_copy)
+    assert "risk.yaml:" in msg and "risks[3].owner: 'cfo' is not a person defined" in msg
+    line = int(msg.split(":")[1])
+    text = (content_copy / "deliverables/risk.yaml").read_text(encoding="utf-8").splitlines()
+    assert "owner: cfo" in text[line - 1]
+
+
+def test_block_cycles_over_the_authorised_hours_are_reported(content_copy):
+    edit_yaml(content_copy / "deliverables/mo-plan.yaml",
+              lambda d: d["block_cycles"][0].__setitem__("hours", 10_000_000))
+    msgs = errors_for(content_copy)
+    assert any("block_cycles: allocate 1" in m and "more than the" in m and "hours" in m for m in msgs)
+
+
+def test_block_cycles_over_the_authorised_dollars_are_reported(content_copy):
+    edit_yaml(content_copy / "deliverables/mo-plan.yaml",
+              lambda d: d["block_cycles"][0].__setitem__("dollars", 999_999_999))
+    msgs = errors_for(content_copy)
+    assert any("block_cycles: allocate $" in m and "authorised in the charter" in m for m in msgs)
+
+
+def test_an_agenda_longer_than_its_slot_is_reported(content_copy):
+    edit_yaml(content_copy / "deliverables/launch-agenda.yaml",
+              lambda d: d["items"][0].__setitem__("minutes", 600))
+    [msg] = errors_for(content_copy)
+    assert "launch-agenda.yaml:" in msg and "items: add up to" in msg and "slot" in msg
+
+
+def test_duplicate_ids_are_reported(content_copy):
+    def dup(d):
+        d["risks"][1]["id"] = d["risks"][0]["id"]
+    edit_yaml(content_copy / "deliverables/risk.yaml", dup)
+    [msg] = errors_for(content_copy)
+    assert "risks[1].id: duplicate id" in msg
+
+
+def test_a_raci_activity_needs_exactly_one_accountable_role(content_copy):
+    def two_a(d):
+        assignments = d["raci"]["activities"][0]["assignments"]
+        for role in list(assignments)[:2]:
+            assignments[role] = "A"
+    edit_yaml(content_copy / "deliverables/governance.yaml", two_a)
+    msgs = errors_for(content_copy)
+    assert any("raci.activities[0].assignments: has 2 accountable roles" in m for m in msgs)
+
+
+def test_each_of_the_seven_change_types_must_have_a_method(content_copy):
+    edit_yaml(content_copy / "deliverables/mo-plan.yaml",
+              lambda d: d.__setitem__("change_types", [t for t in d["change_types"]
+                                                       if t["id"] != "emergency-fix"]))
+    msgs = errors_for(content_copy)
+    assert any("change_types: has no method for emergency-fix (Emergency Repairs/Fixes)" in m
+               for m in msgs), msgs
+
+
+def test_a_deliverable_without_approvers_is_reported(content_copy):
+    edit_yaml(content_copy / "deliverables/quality.yaml",
+              lambda d: d["control"].__setitem__("approvers", []))
+    [msg] = errors_for(content_copy)
+    assert "quality.yaml:" in msg and "control.approvers: is empty" in msg
+
+
+def test_a_change_request_in_an_unknown_block_cycle_is_reported(content_copy):
+    edit_yaml(content_copy / "deliverables/mo-plan.yaml",
+              lambda d: d["change_requests"][0].__setitem__("block_cycle", "bc-1999"))
+    [msg] = errors_for(content_copy)
+    assert "change_requests[0].block_cycle: 'bc-1999' is not a block cycle" in msg
+
+
+def test_the_control_id_must_match_the_file_name(content_copy):
+    edit_yaml(content_copy / "deliverables/continuity.yaml",
+              lambda d: d["control"].__setitem__("id", "bcp"))
+    msgs = errors_for(content_copy)
+    assert any("control.id: 'bcp' does not match the file name (expected 'continuity')" in m
+               for m in msgs)

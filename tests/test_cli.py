@@ -1,0 +1,56 @@
+"""The command line: verbs, exit codes, and clean messages without tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLE, ROOT, edit_yaml
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_check_accepts_the_example_program_and_writes_nothing(tmp_path):
+    result = run("check", "--content", str(EXAMPLE), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "is valid: 10 deliverables" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_content_errors_exit_1_with_located_messages_and_no_traceback(content_copy):
+    edit_yaml(content_copy / "deliverables/risk.yaml",
+              lambda d: d["risks"][0].__setitem__("owner", "nobody"))
+    result = run("check", "--content", str(content_copy))
+    assert result.returncode == 1
+    assert "risk.yaml:" in result.stderr and "risks[0].owner: 'nobody' is not a person" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "1 problem found; nothing was written." in result.stderr
+
+
+def test_a_usage_error_exits_2():
+    assert run("build", "--no-such-flag").returncode == 2
+    assert run().returncode == 2
+
+
+def test_a_missing_content_folder_is_a_usage_error(tmp_path):
+    result = run("check", "--content", str(tmp_path / "nowhere"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_help_lists_the_verbs_and_exit_codes():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "build" in result.stdout and "check" in result.stdout and "exit codes" in result.stdout
+    assert "--content" in run("build", "--help").stdout
+
+
+def test_build_py_is_the_same_as_pmodocs_build(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(EXAMPLE),
+                             "--out", str(tmp_path), "--quiet"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "built 20 documents and the site" in result.stdout
+    assert (tmp_path / "dist/pdf/charter.pdf").is_file() and (tmp_path / "site/index.html").is_file()
