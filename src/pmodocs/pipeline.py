@@ -49,45 +49,48 @@ def build_time(content: Content) -> datetime:
     return datetime(d.year, d.month, d.day)
 
 
-def render_outputs(content: Content, progress: Callable[[str], None] = lambda _: None) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a build was asked for beyond content and output folder."""
+
+    sign_with: Path | None = None
+    passphrase: bytes | None = None
+
+
+def render_outputs(content: Content, options: BuildOptions = BuildOptions(),
+                   progress: Callable[[str], None] = lambda _: None) -> dict[str, bytes]:
     """Every output file except the built site, keyed by its path under the output folder."""
     from .compose import compose_all
-    from .compose.site import navigation, page_path, site_pages
+    from .render.site import site_files
+
+    docs, signoffs = compose_all(content)
+    files = document_files(content, docs, progress)
+    files.update(site_files(content, docs, signoffs, files))
+    return files
+
+
+def document_files(content: Content, docs: dict, progress: Callable[[str], None]) -> dict[str, bytes]:
+    """dist/docx/<id>.docx and dist/pdf/<id>.pdf for every deliverable, rendered in parallel."""
     from .engines import pandoc_to_typst, typst_to_pdf
     from .render.docx import render_docx
-    from .render.markdown import render_document, render_page
-    from .render.site import mkdocs_config, site_assets
     from .render.typst import pandoc_ast, render_typst
 
-    docs, _signoffs = compose_all(content)
     when = build_time(content)
     reference = _reference_docx(content)
-    files: dict[str, bytes] = {}
 
-    def documents(kind: str) -> tuple[str, bytes, bytes]:
+    def render(kind: str) -> tuple[str, bytes, bytes]:
         doc = docs[kind]
         docx_bytes = render_docx(doc, reference=reference)
         source = render_typst(doc, pandoc_to_typst(pandoc_ast(doc)))
         pdf = typst_to_pdf(source, when=when, template="templates/typst/deliverable.typ.j2")
         return kind, docx_bytes, pdf
 
+    files: dict[str, bytes] = {}
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        for kind, docx_bytes, pdf in pool.map(documents, docs):
+        for kind, docx_bytes, pdf in pool.map(render, docs):
             progress(kind)
             files[f"dist/docx/{kind}.docx"] = docx_bytes
             files[f"dist/pdf/{kind}.pdf"] = pdf
-            files[f"site_src/downloads/{kind}.docx"] = docx_bytes
-            files[f"site_src/downloads/{kind}.pdf"] = pdf
-    for kind, doc in docs.items():
-        depth = page_path(kind).count("/")
-        up = "../" * depth
-        downloads = {"Word (DOCX)": f"{up}downloads/{kind}.docx", "PDF": f"{up}downloads/{kind}.pdf"}
-        files[f"site_src/{page_path(kind)}"] = render_document(doc, downloads).encode("utf-8")
-    for page in site_pages(content, _signoffs):
-        files[f"site_src/{page.path}"] = render_page(page).encode("utf-8")
-    for rel, data in site_assets().items():
-        files[f"site_src/{rel}"] = data
-    files["mkdocs.yml"] = mkdocs_config(content, navigation(content)).encode("utf-8")
     return files
 
 
@@ -102,13 +105,14 @@ def _reference_docx(content: Content) -> Path | None:
     return default if default.is_file() else None
 
 
-def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = lambda _: None) -> BuildReport:
+def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = lambda _: None,
+          options: BuildOptions = BuildOptions()) -> BuildReport:
     """The whole build; the output folder changes only if every stage succeeded."""
     from .engines import mkdocs_build
 
     started = time.perf_counter()
     content, warnings = load_and_check(content_dir)
-    files = render_outputs(content, progress)
+    files = render_outputs(content, options, progress)
     epoch = int(build_time(content).replace(tzinfo=timezone.utc).timestamp())
     out_dir.mkdir(parents=True, exist_ok=True)
     with build_lock(out_dir), staging_dir(out_dir) as staging:

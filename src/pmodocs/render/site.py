@@ -2,8 +2,35 @@
 
 from __future__ import annotations
 
+from ..document import Document
 from ..model import Content
 from ..paths import templates_dir
+from ..signoff import Signoff
+
+
+def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, Signoff],
+               documents: dict[str, bytes]) -> dict[str, bytes]:
+    """site_src/ (pages, downloads, assets) and mkdocs.yml, keyed by path under the output folder.
+
+    `documents` holds the already rendered dist/ files, copied into the site as downloads.
+    """
+    from ..compose.site import navigation, page_path, site_pages
+    from .markdown import render_document, render_page
+
+    files: dict[str, bytes] = {}
+    for rel, data in documents.items():
+        if rel.startswith(("dist/docx/", "dist/pdf/")):
+            files[f"site_src/downloads/{rel.rsplit('/', 1)[1]}"] = data
+    for kind, doc in docs.items():
+        up = "../" * page_path(kind).count("/")
+        downloads = {"Word (DOCX)": f"{up}downloads/{kind}.docx", "PDF": f"{up}downloads/{kind}.pdf"}
+        files[f"site_src/{page_path(kind)}"] = render_document(doc, downloads).encode("utf-8")
+    for page in site_pages(content, signoffs):
+        files[f"site_src/{page.path}"] = render_page(page).encode("utf-8")
+    for rel, data in site_assets().items():
+        files[f"site_src/{rel}"] = data
+    files["mkdocs.yml"] = mkdocs_config(content, navigation(content)).encode("utf-8")
+    return files
 
 
 def mkdocs_config(content: Content, nav: list[tuple[str, list[tuple[str, str]]]]) -> str:
