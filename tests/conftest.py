@@ -61,3 +61,56 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("built")
     build(EXAMPLE, out)
     return out
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+    "--disable-background-networking", "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by playwright (no browser download)."""
+    chromium = require_tool("chromium", "the site is tested in a real browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def serve(folder: Path):
+    """Serve `folder` on 127.0.0.1 on a free port; use as `with serve(path) as base_url:`."""
+    import contextlib
+    import functools
+    import http.server
+    import threading
+
+    @contextlib.contextmanager
+    def running():
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    return running()
+
+
+def _quiet_handler_class():
+    import http.server
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # keep test output clean
+            pass
+
+    return Handler
+
+
+_QuietHandler = _quiet_handler_class()
