@@ -100,3 +100,27 @@ def test_the_control_id_must_match_the_file_name(content_copy):
     msgs = errors_for(content_copy)
     assert any("control.id: 'bcp' does not match the file name (expected 'continuity')" in m
                for m in msgs)
+
+
+def test_a_logo_that_is_not_an_image_is_refused(content_copy):
+    (content_copy / "branding/notes.png").write_text("<svg onload=alert(1)>", encoding="utf-8")
+    edit_yaml(content_copy / "program.yaml",
+              lambda d: d["program"].setdefault("branding", {}).__setitem__("logo", "branding/notes.png"))
+    [msg] = errors_for(content_copy)
+    assert "program.branding.logo: 'branding/notes.png' is not a PNG or JPEG image" in msg
+
+
+def test_a_logo_symlink_leading_out_of_the_content_folder_is_refused(content_copy, tmp_path):
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (content_copy / "branding/evil.png").symlink_to(tmp_path / "outside.png")
+    edit_yaml(content_copy / "program.yaml",
+              lambda d: d["program"].setdefault("branding", {}).__setitem__("logo", "branding/evil.png"))
+    [msg] = errors_for(content_copy)
+    assert "program.branding.logo: 'branding/evil.png' leads outside the content folder" in msg
+
+
+def test_a_branding_path_with_a_nul_byte_is_a_problem_not_a_crash(content_copy):
+    edit_yaml(content_copy / "program.yaml",
+              lambda d: d["program"].setdefault("branding", {}).__setitem__("reference_docx", "a\x00.docx"))
+    [msg] = errors_for(content_copy)
+    assert "program.branding.reference_docx:" in msg and "is not a usable file path" in msg

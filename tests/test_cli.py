@@ -54,3 +54,26 @@ def test_build_py_is_the_same_as_pmodocs_build(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "built 20 documents and the site" in result.stdout
     assert (tmp_path / "dist/pdf/charter.pdf").is_file() and (tmp_path / "site/index.html").is_file()
+
+
+def test_a_closed_pipe_ends_quietly_without_an_internal_error(monkeypatch, capsys, tmp_path):
+    """`pmodocs status --json | head -1`: the reader leaves early; no traceback, no 'bug' message."""
+    from pmodocs.cli import main
+
+    class ClosedPipe:
+        def __init__(self):
+            self.handle = open(tmp_path / "sink", "w")
+
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self):
+            return self.handle.fileno()
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["status", "--json", "--content", str(EXAMPLE)]) == 0
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "Traceback" not in err

@@ -151,5 +151,41 @@ def test_a_missing_file_and_a_misnamed_file_are_both_reported(content_copy):
     (content_copy / "deliverables/risk.yaml").rename(content_copy / "deliverables/risks.yaml")
     msgs = problems_for(content_copy)
     assert any("risk.yaml: is missing" in m for m in msgs)
-    assert any("risks.yaml: is not a file pmodocs reads (did you mean deliverables/risk.yaml?)" in m
+    assert any("risks.yaml:1: is not a file pmodocs reads (did you mean deliverables/risk.yaml?)" in m
                for m in msgs)
+
+
+def test_a_number_too_long_for_python_is_a_located_problem_not_a_crash(content_copy):
+    text = (content_copy / "deliverables/risk.yaml").read_text(encoding="utf-8")
+    write(content_copy, "deliverables/risk.yaml", text.replace("impact: 3", "impact: " + "9" * 5000, 1))
+    [msg] = problems_for(content_copy)
+    assert "risks[0].impact: is a number of 5,000 digits" in msg
+
+
+def test_nesting_deep_enough_to_exhaust_the_stack_is_a_located_problem(content_copy):
+    write(content_copy, "approvals.yaml", "approvals:\n  - " + "[" * 3000 + "]" * 3000 + "\n")
+    [msg] = problems_for(content_copy)
+    assert "approvals.yaml:2: nests lists or mappings more than 40 levels deep" in msg
+
+
+def test_a_nul_byte_is_reported_at_its_line_and_column(content_copy):
+    write(content_copy, "approvals.yaml", "approvals:\n  - de\x00liverable: x\n")
+    [msg] = problems_for(content_copy)
+    assert "approvals.yaml:2: YAML syntax error, column 7: the character U+0000" in msg
+
+
+def test_a_lone_surrogate_is_refused_before_it_reaches_a_writer(content_copy):
+    text = (content_copy / "program.yaml").read_text(encoding="utf-8")
+    write(content_copy, "program.yaml", text.replace('phase: "', 'phase: "\\udc00', 1))
+    [msg] = problems_for(content_copy)
+    assert "program.phase: contains the control character U+DC00" in msg
+
+
+def test_a_content_file_linking_outside_the_folder_is_refused_and_not_read(content_copy, tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("people: SECRET\n", encoding="utf-8")
+    (content_copy / "people.yaml").unlink()
+    (content_copy / "people.yaml").symlink_to(secret)
+    [msg] = problems_for(content_copy)
+    assert "people.yaml:1: is a link that leads outside the content folder" in msg
+    assert "SECRET" not in msg and "secret.yaml" not in msg

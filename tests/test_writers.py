@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -52,6 +53,10 @@ def test_docx_writer_matches_its_golden_xml(update_golden):
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         check_golden("sample.document.xml", canonical_xml(zf.read("word/document.xml")), update_golden)
         check_golden("sample.custom.xml", canonical_xml(zf.read("docProps/custom.xml")), update_golden)
+        furniture = sorted(n for n in zf.namelist() if re.fullmatch(r"word/(header|footer)\d+\.xml", n))
+        check_golden("sample.headers-footers.xml",
+                     "".join(f"<!-- {n} -->\n{canonical_xml(zf.read(n))}" for n in furniture),
+                     update_golden)
 
 
 def test_markdown_escapes_html_and_markdown_syntax():

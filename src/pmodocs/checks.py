@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import Problem
@@ -109,6 +110,7 @@ def run_checks(content: Content) -> list[Problem]:
                     problems.append(_at(src, path, f"'{value}' is not a {kind} defined in the "
                                         f"content (expected one of: {_few(names[kind])})"))
         problems += _unique_ids(doc, src)
+        problems += todo_warnings(doc, src)
     problems += _global_ids(content)
     for check in (_controls, _funding, _raci, _change_types, _agenda, _approvals, _dates, _branding):
         problems += check(content)
@@ -340,12 +342,45 @@ def _branding(content: Content) -> list[Problem]:
         if rel is None:
             continue
         path = ("program", "branding", key)
-        target = (content.root / rel).resolve()
-        if not target.is_relative_to(root):
-            problems.append(_at(src, path, f"'{rel}' leads outside the content folder (expected a "
-                                "path inside it, such as branding/logo.png)"))
-        elif not target.is_file():
-            problems.append(_at(src, path, f"'{rel}' is not a file in the content folder"))
-        elif key == "reference_docx" and target.suffix.lower() != ".docx":
-            problems.append(_at(src, path, f"'{rel}' is not a .docx file"))
+        message = _branding_file_problem(root, rel, key)
+        if message:
+            problems.append(_at(src, path, message))
     return problems
+
+
+_MAGIC = {"logo": (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"), "reference_docx": (b"PK\x03\x04",)}
+MAX_BRANDING_BYTES = 10 * 1024 * 1024
+
+
+def _branding_file_problem(root: Path, rel: str, key: str) -> str | None:
+    """What is wrong with a branding file (links followed), or None; the renderers trust it."""
+    try:
+        target = (root / rel).resolve()
+    except (OSError, ValueError, RuntimeError):  # NUL in the path, a name too long, a link loop
+        return f"{rel!r} is not a usable file path (expected a path such as branding/logo.png)"
+    if not target.is_relative_to(root):
+        return (f"{rel!r} leads outside the content folder (expected a path inside it, such as "
+                "branding/logo.png)")
+    if not target.is_file():
+        return f"{rel!r} is not a file in the content folder"
+    if key == "reference_docx" and target.suffix.lower() != ".docx":
+        return f"{rel!r} is not a .docx file"
+    if target.stat().st_size > MAX_BRANDING_BYTES:
+        return f"{rel!r} is larger than {MAX_BRANDING_BYTES // 1024 // 1024} MB"
+    with target.open("rb") as handle:
+        head = handle.read(8)
+    if not head.startswith(_MAGIC[key]):
+        kind = "a PNG or JPEG image" if key == "logo" else "a Word (.docx) file"
+        return f"{rel!r} is not {kind} (its first bytes say otherwise)"
+    return None
+
+
+def todo_warnings(node: Any, src: Source, path: tuple = ()) -> list[Problem]:
+    """A warning for every text that still starts with TODO (as `pmodocs new` writes them)."""
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in todo_warnings(v, src, path + (k,))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in todo_warnings(v, src, path + (i,))]
+    if isinstance(node, str) and node.lstrip().upper().startswith("TODO"):
+        return [_at(src, path, "still says TODO (write the real text)", "warning")]
+    return []

@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PmodocsError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PmodocsError, UsageError
 
 EPILOG = """exit codes: 0 success; 1 content errors; 2 usage error; 3 a required tool (pandoc,
 typst, mkdocs) is missing; 4 a template or engine failed; 5 another build holds the output
-folder; 70 internal error (a bug: rerun with PMODOCS_DEBUG=1 for the traceback)."""
+folder; 6 the signing certificate cannot be used; 7 verify found a mismatch; 70 internal
+error (a bug: rerun with PMODOCS_DEBUG=1 for the traceback)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +33,26 @@ def _parser() -> argparse.ArgumentParser:
 
     b = verb("build", "validate the content and publish the site, every DOCX and every PDF")
     b.add_argument("--quiet", action="store_true", help="print only errors and a one-line summary")
+    b.add_argument("--sign-with", type=Path, metavar="CERT.p12", help="sign the PDF of every "
+                   "approved deliverable with this PKCS#12 certificate (PAdES)")
+    b.add_argument("--passphrase-file", type=Path, metavar="FILE", help="file holding the "
+                   "certificate's passphrase (else PMODOCS_SIGN_PASSPHRASE)")
     verb("check", "validate the content and cross-document rules; write nothing")
+    s = verb("serve", "live preview on 127.0.0.1: rebuilds when a content file changes and shows "
+             "content errors in the page")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    x = verb("export", "write the registers (risks, change requests, RACI, inventory, decision "
+             "makers) as an Excel workbook, one sheet each")
+    x.add_argument("--format", choices=["xlsx"], default="xlsx", help="file format (xlsx)")
+    x.add_argument("--output", type=Path, help="file to write (default: OUT/registers.xlsx)")
+    n = verbs.add_parser("new", help="scaffold a complete content tree for a new program",
+                         description="write a complete content tree for a new program into DIR: "
+                         "every deliverable, every field commented, text still to write as TODO",
+                         epilog=EPILOG)
+    n.add_argument("dir", type=Path, metavar="DIR", help="folder to create (must be new or empty)")
+    n.add_argument("--program", required=True, help="the program's name")
+    n.add_argument("--acronym", help="short upper-case acronym (default: the name's initials)")
+    _signoff_verbs(verbs)
     return parser
 
 
@@ -46,15 +66,23 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return {"build": _build, "check": _check}[args.verb](args)
+        code = {"build": _build, "check": _check, "new": _new,
+                "export": _export, "approve": _approve, "status": _status,
+                "verify": _verify, "serve": _serve}[args.verb](args)
+        sys.stdout.flush()  # a closed pipe shows up here, inside our handlers
+        return code
     except PmodocsError as exc:
         for line in exc.lines():
-            print(f"pmodocs: {line}" if not line.startswith(str(args.content)) else line,
-                  file=sys.stderr)
+            print(line, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("pmodocs: interrupted; the published outputs were not changed", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`pmodocs status --json | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # an unexpected error is a bug: say so, without a traceback
         if os.environ.get("PMODOCS_DEBUG"):
             raise
@@ -79,6 +107,42 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    if not args.content.is_dir():
+        from .errors import UsageError
+
+        raise UsageError(f"content folder {args.content} does not exist (pass --content DIR)")
+    serve(args.content, args.port)
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .compose import compose_all
+    from .pipeline import build_time, load_and_check
+    from .render.xlsx import render_xlsx
+
+    content, _ = load_and_check(args.content)
+    docs, _ = compose_all(content)
+    target = args.output or args.out / "registers.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(render_xlsx(docs, build_time(content)))
+    print(f"wrote {target}")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import scaffold
+    from .pipeline import today
+
+    acronym = args.acronym or "".join(w[0] for w in args.program.split() if w[:1].isalnum())
+    written = scaffold(args.dir, args.program, acronym, today())
+    print(f"wrote {len(written)} content files into {args.dir}; fill in the TODO texts "
+          f"(`pmodocs check --content {args.dir}` lists them), then `pmodocs build --content {args.dir}`")
+    return EXIT_OK
+
+
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
@@ -86,10 +150,130 @@ def _build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"  built {step}", file=sys.stderr)
 
-    report = build(args.content, args.out, progress)
-    _print_warnings(report.warnings)
-    docs = sum(1 for f in report.files if f.startswith("dist/"))
+    report = build(args.content, args.out, progress, options=_build_options(args))
+    if report.warnings:
+        print(f"{len(report.warnings)} warning(s); `pmodocs check --content {args.content}` "
+              "lists them with their lines", file=sys.stderr)
+    docs = sum(1 for f in report.files if f.startswith(("dist/docx/", "dist/pdf/")))
     print(f"built {docs} documents and the site into {args.out} in {report.seconds:.1f} s")
+    return EXIT_OK
+
+
+def _signoff_verbs(verbs: argparse._SubParsersAction) -> None:
+    """approve, status and verify: recording decisions and checking what they bind."""
+    def verb(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = verbs.add_parser(name, help=help_text, description=help_text, epilog=EPILOG)
+        p.add_argument("--content", type=Path, default=Path("content"),
+                       help="content folder (default: content/)")
+        return p
+
+    a = verb("approve", "record a required approver's decision on a deliverable's current content "
+             "in approvals.yaml")
+    a.add_argument("deliverable", metavar="DELIVERABLE", help="deliverable id, e.g. charter")
+    a.add_argument("--by", required=True, metavar="PERSON", help="person id from people.yaml")
+    a.add_argument("--decision", choices=["approved", "rejected"], default="approved")
+    a.add_argument("--date", metavar="YYYY-MM-DD", help="date of the decision (default: "
+                   "SOURCE_DATE_EPOCH's date if set, else today)")
+    a.add_argument("--comment", metavar="TEXT", help="the approver's comment (say why when "
+                   "rejecting)")
+    s = verb("status", "show every deliverable's approval state and who still has to sign")
+    s.add_argument("--json", action="store_true", help="print JSON for scripts")
+    v = verb("verify", "check a packet (folder or zip), a signed PDF or a deliverable's approvals")
+    v.add_argument("path", metavar="PATH", help="packet folder or .zip, .pdf file, or deliverable id")
+    v.add_argument("--trust", type=Path, metavar="CERT", help="PEM or DER certificate a PDF's "
+                   "signature must chain to")
+
+
+def _build_options(args: argparse.Namespace):
+    """BuildOptions from --sign-with and the passphrase (file or environment, never an argument)."""
+    from .pipeline import BuildOptions
+    from .signing import load_signer
+
+    if args.sign_with is None:
+        return BuildOptions()
+    passphrase = None
+    if args.passphrase_file:
+        try:
+            passphrase = args.passphrase_file.read_bytes().rstrip(b"\r\n")
+        except OSError as exc:
+            raise UsageError(f"--passphrase-file {args.passphrase_file}: {exc.strerror}") from None
+    elif os.environ.get("PMODOCS_SIGN_PASSPHRASE"):
+        passphrase = os.environ["PMODOCS_SIGN_PASSPHRASE"].encode("utf-8")
+    load_signer(args.sign_with, passphrase)  # a bad certificate fails before the long build
+    return BuildOptions(sign_with=args.sign_with, passphrase=passphrase)
+
+
+def _approve(args: argparse.Namespace) -> int:
+    from .signoff import approval_date, record_approval
+
+    record = record_approval(args.content, args.deliverable, args.by, args.decision,
+                             approval_date(args.date), args.comment)
+    print(f"recorded: {record.approver} {record.decision} {record.deliverable} on "
+          f"{record.date.isoformat()} for content {record.fingerprint[:12]} "
+          f"({args.content / 'approvals.yaml'})")
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    import json
+
+    from .pipeline import load_and_check
+    from .signoff import status_rows
+
+    content, _ = load_and_check(args.content)
+    rows = status_rows(content)
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{content.program.acronym} deliverables: approval state")
+    for column in ("Deliverable", "Title", "State", "Fingerprint", "Still to sign"):
+        table.add_column(column)
+    for row in rows:
+        waiting = [content.person(a["person"]).name for a in row["approvers"]
+                   if not (a["current"] and a["decision"])]
+        table.add_row(row["id"], row["title"], row["state"], row["fingerprint"][:12],
+                      ", ".join(waiting) or "—")
+    Console().print(table)
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .errors import VerifyFailed
+
+    path = Path(args.path)
+    if path.is_dir() or path.suffix.lower() == ".zip":
+        from .packets import verify_packet
+
+        problems = verify_packet(path) if path.exists() else [f"{path}: no such packet"]
+        if problems:
+            raise VerifyFailed(problems)
+        print(f"{path}: every file matches SHA256SUMS and manifest.json")
+    elif path.suffix.lower() == ".pdf":
+        from .signing import verify_pdf
+
+        if not path.is_file():
+            raise VerifyFailed([f"{path}: no such file"])
+        for r in verify_pdf(path, args.trust):
+            trust = "trusted" if r.trusted else "not checked against a trust root (--trust CERT)"
+            print(f"{path}: signature by {r.signer} at {r.signed_at} is intact and covers the "
+                  f"whole file; certificate {trust}")
+    else:
+        from .pipeline import load_and_check
+        from .signoff import signoff, stale_approvals
+
+        content, _ = load_and_check(args.content)
+        if args.path not in content.deliverables:
+            raise UsageError(f"{args.path} is not a packet folder, .zip, .pdf or deliverable id "
+                             f"(deliverables: {', '.join(content.deliverables)})")
+        problems = stale_approvals(content, args.path)
+        if problems:
+            raise VerifyFailed(problems)
+        so = signoff(content, args.path)
+        print(f"{args.path}: every recorded decision is for the current content "
+              f"{so.fingerprint[:12]}; state: {so.state}")
     return EXIT_OK
 
 

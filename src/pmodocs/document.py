@@ -38,6 +38,8 @@ class Table:
     widths: tuple[float, ...] | None = None
     wide: bool = False
     kind: str = ""
+    highlight: frozenset[int] = frozenset()
+    """Indexes of rows that need attention (e.g. expiring soon); writers may show or ignore it."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,8 @@ class DocumentMeta:
     paper: str
     fingerprint: str
     keywords: tuple[str, ...] = ()
-    logo: str | None = None
+    logo: bytes | None = None
+    """The branding logo (PNG or JPEG bytes, read by compose) so writers never touch files."""
 
     @property
     def is_draft(self) -> bool:
@@ -133,12 +136,42 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Card:
+    """A site tile linking to a page: a few lines of text and an optional approval-state badge."""
+
+    title: str
+    href: str
+    lines: tuple[str, ...] = ()
+    state: str = ""
+
+
+@dataclass(frozen=True)
+class CardGrid:
+    """Site-only: tiles in a grid (dashboard, role index); never part of a deliverable."""
+
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class Meter:
+    """Site-only: progress of `done` out of `total`, shown as a bar with the numbers as text."""
+
+    label: str
+    done: float
+    total: float
+    text: str
+
+
+SiteBlock = Union[Block, CardGrid, Meter]
+
+
+@dataclass(frozen=True)
 class Page:
     """A site page that is not a deliverable (home, directory): a title, links and blocks."""
 
     path: str
     title: str
-    blocks: tuple[Block, ...]
+    blocks: tuple[SiteBlock, ...]
     links: tuple[Link, ...] = ()
 
 

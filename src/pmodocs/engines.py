@@ -40,8 +40,16 @@ def typst_to_pdf(source: str, *, when: datetime, template: str) -> bytes:
         return typst.compile(source.encode("utf-8"), format="pdf", pdf_standards=PDF_STANDARDS,
                              timestamp=timestamp, ignore_system_fonts=True, font_paths=[])
     except Exception as exc:  # typst raises its own TypstError subclasses
-        message = str(exc).strip() or type(exc).__name__
-        raise RenderError(f"typst could not compile the PDF from template {template}: {message}") from None
+        raise RenderError(f"typst could not compile the PDF from template {template}: "
+                          f"{_typst_message(exc)}") from None
+
+
+def _typst_message(exc: Exception) -> str:
+    """typst's own diagnostic (message, line of the generated source, hints), else its message."""
+    diagnostic = str(getattr(exc, "diagnostic", "") or "").strip()
+    if diagnostic:
+        return "\n" + diagnostic.replace("__typst_py_bytes__.typ", "generated source")
+    return str(exc).strip() or type(exc).__name__
 
 
 def mkdocs_build(config_file: Path, source_date_epoch: int) -> None:

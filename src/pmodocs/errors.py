@@ -10,6 +10,8 @@ EXIT_USAGE = 2
 EXIT_TOOL_MISSING = 3
 EXIT_RENDER = 4
 EXIT_BUSY = 5
+EXIT_SIGNING = 6
+EXIT_VERIFY = 7
 EXIT_INTERNAL = 70
 
 
@@ -19,7 +21,8 @@ class PmodocsError(Exception):
     exit_code = EXIT_CONTENT
 
     def lines(self) -> list[str]:
-        return [str(self)]
+        """What the CLI prints, one line each."""
+        return [f"pmodocs: {line}" for line in str(self).splitlines()]
 
 
 @dataclass(frozen=True, order=True)
@@ -50,7 +53,7 @@ class ContentError(PmodocsError):
     def lines(self) -> list[str]:
         count = len(self.problems)
         return [str(p) for p in self.problems] + [
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was written."
+            f"pmodocs: {count} problem{'s' if count != 1 else ''} found; nothing was written."
         ]
 
 
@@ -72,3 +75,19 @@ class RenderError(PmodocsError):
 
 class BuildBusy(PmodocsError):
     exit_code = EXIT_BUSY
+
+
+class SigningError(PmodocsError):
+    """The signing certificate cannot be used (missing, wrong passphrase, no key, expired)."""
+
+    exit_code = EXIT_SIGNING
+
+
+class VerifyFailed(PmodocsError):
+    """`pmodocs verify` found a mismatch: each line names the file and the reason."""
+
+    exit_code = EXIT_VERIFY
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems + ["verification failed"]))

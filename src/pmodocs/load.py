@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import os
 import types
 import typing
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ _PATTERN_HINTS = {
     r"^([01]\d|2[0-3]):[0-5]\d$": "a 24-hour time such as '09:30', in quotes",
     r"^(R|A|C|I|A/R)$": "one of R, A, C, I or A/R",
     r"^[0-9a-f]{64}$": "a 64-character SHA-256 fingerprint as printed by `pmodocs status`",
+    r"^#[0-9a-fA-F]{6}$": "a colour such as '#1f4e79', in quotes",
 }
 
 
@@ -41,6 +44,10 @@ def load_content(root: Path) -> Content:
         if not path.is_file():
             problems.append(Problem(display, 0, "", "is missing (every program has this file; see "
                                     "'Content files' in the README)"))
+            continue
+        if not _inside(root, path):
+            problems.append(Problem(display, 1, "", "is a link that leads outside the content folder "
+                                    "(expected a real file inside it)"))
             continue
         data, lines, found = read_yaml(path, display)
         sources[rel] = Source(display, lines)
@@ -64,10 +71,16 @@ def load_content(root: Path) -> Content:
     )
 
 
+def _inside(root: Path, path: Path) -> bool:
+    """Whether `path`, with every symbolic link followed, stays inside the content folder."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
 def _display(root: Path, rel: str) -> str:
     """The path users see in messages: relative to where they ran the command when possible."""
+    path = Path(os.path.abspath(root / rel))  # not resolve(): a link must not show its target
     try:
-        return str((root / rel).resolve().relative_to(Path.cwd().resolve()))
+        return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(root / rel)
 
@@ -81,7 +94,7 @@ def _unexpected_files(root: Path, expected: dict[str, Any]) -> list[Problem]:
             names = [n for n in expected if n.startswith("deliverables/") == rel.startswith("deliverables/")]
             guess = difflib.get_close_matches(rel, names, n=1)
             hint = f"did you mean {guess[0]}?" if guess else "expected one of " + ", ".join(sorted(names))
-            problems.append(Problem(_display(root, rel), 0, "", f"is not a file pmodocs reads ({hint})"))
+            problems.append(Problem(_display(root, rel), 1, "", f"is not a file pmodocs reads ({hint})"))
     return problems
 
 
@@ -131,7 +144,7 @@ def _message(root_cls: type[BaseModel], err: dict[str, Any], loc: tuple) -> str:
         bound = next(iter(err["ctx"].values()))
         word = {"greater_than": "more than", "greater_than_equal": "at least",
                 "less_than": "less than", "less_than_equal": "at most"}[kind]
-        return f"{value!r} is out of range (expected a number {word} {bound})"
+        return f"{value!r} is out of range (expected a number {word} {bound:g})"
     if kind == "value_error":
         return str(err["ctx"]["error"])
     return f"{err['msg']} (got {_describe(value)})"
@@ -142,6 +155,10 @@ def _describe(value: Any) -> str:
         return "nothing (an empty value)"
     if isinstance(value, bool):
         return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, datetime):
+        return f"the date and time {value.isoformat(sep=' ')} (expected the date alone)"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
-from .errors import BuildBusy, ContentError, Problem
+from .errors import ContentError, Problem
 from .model import Content
-
-PUBLISHED = ("site_src", "site", "dist", "mkdocs.yml")
-"""What a build publishes into the output folder; nothing else there is touched."""
+from .publish import PUBLISHED, build_lock, pause_point, publish, staging_dir  # noqa: F401
 
 
 @dataclass
@@ -38,6 +33,18 @@ def load_and_check(content_dir: Path) -> tuple[Content, list[Problem]]:
     if errors:
         raise ContentError(problems)
     return content, [p for p in problems if p.severity != "error"]
+
+
+def today() -> date:
+    """The date a new record is made on: SOURCE_DATE_EPOCH when set, else the calendar date.
+
+    Only commands that create content (`new`, `approve`) use it; outputs take their dates from
+    the content itself (`build_time`).
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
 
 
 def build_time(content: Content) -> datetime:
@@ -61,10 +68,17 @@ def render_outputs(content: Content, options: BuildOptions = BuildOptions(),
                    progress: Callable[[str], None] = lambda _: None) -> dict[str, bytes]:
     """Every output file except the built site, keyed by its path under the output folder."""
     from .compose import compose_all
+    from .packets import packet_files
     from .render.site import site_files
+    from .signing import signed_pdfs
+
+    from .render.xlsx import render_xlsx
 
     docs, signoffs = compose_all(content)
     files = document_files(content, docs, progress)
+    files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
+    files.update(packet_files(content, docs, signoffs, files))
+    files["dist/registers.xlsx"] = render_xlsx(docs, build_time(content))
     files.update(site_files(content, docs, signoffs, files))
     return files
 
@@ -73,7 +87,7 @@ def document_files(content: Content, docs: dict, progress: Callable[[str], None]
     """dist/docx/<id>.docx and dist/pdf/<id>.pdf for every deliverable, rendered in parallel."""
     from .engines import pandoc_to_typst, typst_to_pdf
     from .render.docx import render_docx
-    from .render.typst import pandoc_ast, render_typst
+    from .render.typst import pandoc_ast, render_typst, typst_template
 
     when = build_time(content)
     reference = _reference_docx(content)
@@ -82,7 +96,7 @@ def document_files(content: Content, docs: dict, progress: Callable[[str], None]
         doc = docs[kind]
         docx_bytes = render_docx(doc, reference=reference)
         source = render_typst(doc, pandoc_to_typst(pandoc_ast(doc)))
-        pdf = typst_to_pdf(source, when=when, template="templates/typst/deliverable.typ.j2")
+        pdf = typst_to_pdf(source, when=when, template=f"{typst_template()} (for {kind})")
         return kind, docx_bytes, pdf
 
     files: dict[str, bytes] = {}
@@ -112,56 +126,20 @@ def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = la
 
     started = time.perf_counter()
     content, warnings = load_and_check(content_dir)
-    files = render_outputs(content, options, progress)
-    epoch = int(build_time(content).replace(tzinfo=timezone.utc).timestamp())
     out_dir.mkdir(parents=True, exist_ok=True)
-    with build_lock(out_dir), staging_dir(out_dir) as staging:
-        for rel, data in files.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        progress("site")
-        mkdocs_build(staging / "mkdocs.yml", epoch)
-        publish(staging, out_dir)
+    with build_lock(out_dir):  # taken before rendering, so a second build fails at once
+        files = render_outputs(content, options, progress)
+        epoch = int(build_time(content).replace(tzinfo=timezone.utc).timestamp())
+        with staging_dir(out_dir) as staging:
+            for rel, data in files.items():
+                target = staging / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            pause_point("staged")
+            progress("site")
+            mkdocs_build(staging / "mkdocs.yml", epoch)
+            pause_point("built")
+            publish(staging, out_dir)
     report = BuildReport({k: len(v) for k, v in files.items()}, warnings)
     report.seconds = time.perf_counter() - started
     return report
-
-
-@contextmanager
-def build_lock(out_dir: Path) -> Iterator[None]:
-    """One build per output folder at a time; a second one fails at once with a clear message."""
-    import fcntl
-
-    lock_path = out_dir / ".pmodocs.lock"
-    with open(lock_path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildBusy(f"another pmodocs build is writing to {out_dir}; wait for it to "
-                            "finish and run the build again") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextmanager
-def staging_dir(out_dir: Path) -> Iterator[Path]:
-    """A temporary folder beside the outputs (same file system, so renames are atomic)."""
-    staging = Path(tempfile.mkdtemp(prefix=".pmodocs-build-", dir=out_dir))
-    try:
-        yield staging
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def publish(staging: Path, out_dir: Path) -> None:
-    """Swap each finished output into place with renames; the old one is removed afterwards."""
-    retired = staging / ".retired"
-    retired.mkdir()
-    for name in PUBLISHED:
-        new, current = staging / name, out_dir / name
-        if current.exists() or current.is_symlink():
-            os.replace(current, retired / name)
-        os.replace(new, current)

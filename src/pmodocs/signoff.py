@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import io
 import json
+import os
+import tempfile
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
 
+from .errors import UsageError
 from .model import Approval, Content, Deliverable
 
 STATES = ("draft", "in review", "approved", "rejected", "changed since approval")
 
 
 def fingerprint(doc: Deliverable) -> str:
-    """SHA-256 of the validated model as canonical JSON: key order and comments never count."""
-    canonical = json.dumps(doc.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
+    """SHA-256 of the validated model as canonical JSON: key order and comments never count.
+
+    Fields left at their default are omitted, so adding an optional field to the model (or
+    writing a default out explicitly) does not void every approval already given.
+    """
+    data = doc.model_dump(mode="json", exclude_defaults=True)
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -78,3 +90,131 @@ def _state(author_status: str, statuses: list[ApproverStatus]) -> str:
 
 def all_signoffs(content: Content) -> dict[str, Signoff]:
     return {kind: signoff(content, kind) for kind in content.deliverables}
+
+
+def status_rows(content: Content) -> list[dict[str, Any]]:
+    """`pmodocs status --json`: each deliverable, its state and every required approver's decision."""
+    rows = []
+    for kind, so in all_signoffs(content).items():
+        rows.append({
+            "id": kind,
+            "title": content.deliverables[kind].control.title,
+            "state": so.state,
+            "fingerprint": so.fingerprint,
+            "approvers": [{"person": a.person, "decision": a.decision, "date": a.date,
+                           "current": a.current} for a in so.approvers],
+        })
+    return rows
+
+
+def stale_approvals(content: Content, kind: str) -> list[str]:
+    """Why a deliverable's recorded approvals no longer bind its content (empty when they do)."""
+    so = signoff(content, kind)
+    decided = [a for a in so.approvers if a.decision]
+    if not decided:
+        return [f"{kind}: no decision is recorded in approvals.yaml, so there is no approved "
+                "fingerprint to check"]
+    return [f"{kind}: {a.person}'s decision ({a.decision}, {a.date}) was given for other content "
+            f"than the current fingerprint {so.fingerprint[:12]}; it no longer counts (ask for a "
+            "new decision)" for a in decided if not a.current]
+
+
+def approval_date(given: str | None) -> date:
+    """--date if given, else SOURCE_DATE_EPOCH's day, else today: the day the decision is recorded."""
+    if given:
+        try:
+            return date.fromisoformat(given)
+        except ValueError:
+            raise UsageError(f"--date {given!r} is not a date (expected a date such as "
+                             "2026-11-02)") from None
+    from .pipeline import today
+
+    return today()
+
+
+def record_approval(content_dir: Path, kind: str, person: str, decision: str, when: date,
+                    comment: str | None = None) -> Approval:
+    """Append one decision, bound to the current fingerprint, to approvals.yaml (layout kept)."""
+    from .pipeline import load_and_check
+
+    content, _ = load_and_check(content_dir)
+    doc = _refuse_unknown(content, kind, person)
+    record = _new_record(kind, person, decision, when, fingerprint(doc), comment)
+    current = signoff(content, kind)
+    mine = next(a for a in current.approvers if a.person == person)
+    if mine.current and mine.decision == decision:
+        raise UsageError(f"{person} already {decision} {kind} for its current content on "
+                         f"{mine.date}; nothing was written")
+    _append_record(content_dir / "approvals.yaml", record)
+    return record
+
+
+def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
+    """The deliverable, after checking that `person` is one of its required approvers."""
+    if kind not in content.deliverables:
+        guess = difflib.get_close_matches(kind, list(content.deliverables), n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else "expected one of: " + ", ".join(content.deliverables)
+        raise UsageError(f"'{kind}' is not a deliverable ({hint})")
+    ids = [p.id for p in content.people]
+    if person not in ids:
+        guess = difflib.get_close_matches(person, ids, n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else "expected a person id from people.yaml"
+        raise UsageError(f"'{person}' is not a person in people.yaml ({hint})")
+    doc = content.deliverables[kind]
+    if person not in doc.control.approvers:
+        raise UsageError(f"{person} is not a required approver of {kind} (its approvers are: "
+                         f"{', '.join(doc.control.approvers)}; see control.approvers in "
+                         f"deliverables/{kind}.yaml)")
+    return doc
+
+
+def _new_record(kind: str, person: str, decision: str, when: date, fp: str,
+                comment: str | None) -> Approval:
+    """The record as the model validates it, so approve never writes what check would refuse."""
+    from pydantic import ValidationError
+
+    try:
+        return Approval(deliverable=kind, approver=person, decision=decision, date=when,
+                        fingerprint=fp, comment=comment)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise UsageError(f"--{field}: {err['msg']}") from None
+
+
+def _append_record(path: Path, record: Approval) -> None:
+    """ruamel round-trip: comments, key order and quoting of existing records survive."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 100
+    yaml.preserve_quotes = True
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    records = data.get("approvals")
+    if not isinstance(records, CommentedSeq):
+        records = CommentedSeq(records or [])
+        data["approvals"] = records
+    records.fa.set_block_style()
+    item = CommentedMap()
+    for key in ("deliverable", "approver", "decision", "date", "fingerprint", "comment"):
+        value = getattr(record, key)
+        if value is not None:
+            item[key] = value
+    records.append(item)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    _write_atomically(path, out.getvalue())
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside the file and rename, so an interrupted approve never leaves half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=".approvals-", suffix=".yaml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

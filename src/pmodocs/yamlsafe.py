@@ -14,6 +14,10 @@ from typing import Any
 from .errors import Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+"""No plan nests deeper than about 8 levels; a deeper file is a mistake or an attack."""
+_TOO_DEEP = (f"nests lists or mappings more than {MAX_DEPTH} levels deep (expected the shape "
+             "shown in the example content)")
 Path_ = tuple[str | int, ...]
 
 _PLAIN_TAGS = {
@@ -38,11 +42,12 @@ def format_path(path: Path_) -> str:
 
 def read_yaml(path: Path, display: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
     """Return (data, lines by key path, problems) for one YAML file."""
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        return None, {}, [Problem(display, 0, "", f"is {len(raw) // 1024 // 1024} MB; content "
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:  # checked before reading, so a huge file costs no memory
+        return None, {}, [Problem(display, 1, "", f"is {size // 1024 // 1024} MB; content "
                                   f"files are limited to {MAX_FILE_BYTES // 1024 // 1024} MB "
                                   "(split it, or remove what does not belong in a plan)")]
+    raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, {}, [Problem(display, 1, "", "starts with a byte-order mark (BOM); save the "
                                   "file as UTF-8 without BOM")]
@@ -58,19 +63,28 @@ def read_yaml(path: Path, display: str) -> tuple[Any, dict[Path_, int], list[Pro
 def parse_yaml(text: str, display: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     yaml = YAML(typ="rt")
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
+        line = mark.line + 1 if mark else 1
         col = f", column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "invalid YAML"
         hint = " (indent with spaces, not tabs)" if "\\t" in what or "'\\t'" in str(exc) else ""
         return None, {}, [Problem(display, line, "", f"YAML syntax error{col}: {what}{hint}")]
+    except ReaderError as exc:  # a character YAML does not allow, e.g. NUL: locate it ourselves
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return None, {}, [Problem(display, line, "", f"YAML syntax error, column {col}: the "
+                                  f"character U+{ord(text[exc.position]):04X} is not allowed in YAML "
+                                  "(remove it)")]
     except YAMLError as exc:
-        return None, {}, [Problem(display, 0, "", f"YAML syntax error: {exc}")]
+        return None, {}, [Problem(display, 1, "", f"YAML syntax error: {exc}")]
+    except RecursionError:  # the composer recurses once per level of nesting
+        return None, {}, [Problem(display, _too_deep_line(yaml, text), "", _TOO_DEEP)]
     if node is None:
         return None, {}, [Problem(display, 1, "", "is empty (expected the YAML content of this file)")]
     lines: dict[Path_, int] = {}
@@ -87,6 +101,8 @@ def _construct(node: Any, path: Path_, lines: dict[Path_, int], constructor: Any
     line = node.start_mark.line + 1
     lines.setdefault(path, line)
     field = format_path(path)
+    if len(path) > MAX_DEPTH:
+        raise YamlProblem(line, field, _TOO_DEEP)
     if getattr(node, "anchor", None):
         raise YamlProblem(line, field, "uses a YAML anchor (&) or alias (*); write the value out "
                           "in full (anchors are not supported)")
@@ -142,9 +158,28 @@ def _scalar(node: Any, tag: str, line: int, field: str, constructor: Any) -> Any
     if tag == "tag:yaml.org,2002:bool":
         return node.value.lower() == "true"
     if tag == "tag:yaml.org,2002:int":
-        return int(node.value.replace("_", ""), 0) if node.value[:2] in ("0x", "0o") else int(
-            node.value.replace("_", ""))
+        digits = node.value.replace("_", "")
+        try:
+            return int(digits, 0) if digits[:2] in ("0x", "0o") else int(digits)
+        except ValueError:  # Python refuses to convert integers of more than 4,300 digits
+            raise YamlProblem(line, field, f"is a number of {len(digits):,} digits; expected a "
+                              "number of a sensible size") from None
     value = constructor.construct_yaml_float(node)
     if value != value or value in (float("inf"), float("-inf")):
         raise YamlProblem(line, field, f"{node.value!r} is not a finite number")
     return value
+
+
+def _too_deep_line(yaml: object, text: str) -> int:
+    """The line where nesting passes MAX_DEPTH, found with the (iterative) event parser."""
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = 0
+    for event in yaml.parse(text):  # type: ignore[attr-defined]
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + 1
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return 1

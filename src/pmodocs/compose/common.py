@@ -61,7 +61,7 @@ def meta(content: Content, doc: Deliverable, so: Signoff) -> DocumentMeta:
         department=p.department, purpose=c.purpose, language=p.language, paper=p.paper,
         fingerprint=so.fingerprint,
         keywords=(p.acronym, "M&O", c.title, p.department),
-        logo=p.branding.logo,
+        logo=(content.root / p.branding.logo).read_bytes() if p.branding.logo else None,
     )
 
 

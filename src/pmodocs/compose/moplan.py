@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from ..document import Block, Heading, Paragraph
+from dataclasses import replace
+from datetime import timedelta
+
+from ..document import Block, Callout, Heading, Paragraph
 from ..model import Content, MOPlan
+from .charts import budget_chart, change_request_chart
 from .common import bullets, fmt_date, hours, money, table, yes_no
 
 
@@ -19,6 +23,7 @@ def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
                 m.reference) for m in doc.management_processes], kind="management-processes"),
         Heading(1, "Overall workplan"),
         *workplan(doc, funding.authorised_hours, funding.authorised_dollars),
+        budget_chart(content, doc),
         Heading(1, "Change Control Process"),
         Paragraph(f"Change requests are decided by the {name(doc.change_control.board)}. Approved "
                   "requests become candidates for the next block cycle or system release."),
@@ -35,6 +40,7 @@ def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
               [(r.id, r.title, types[r.type], r.block_cycle, r.state, hours(r.estimated_hours),
                 money(r.estimated_dollars), hours(r.actual_hours), money(r.actual_dollars))
                for r in doc.change_requests], wide=True, kind="change-requests"),
+        change_request_chart(doc),
         Heading(1, "Operational processes"),
         table("Operational processes", ("Process", "Owner", "Schedule", "State", "Evidence"),
               [(o.process, name(o.owner), o.schedule, o.state, o.evidence)
@@ -46,11 +52,7 @@ def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
         table("Performance metrics", ("Metric", "Target", "Source", "Frequency"),
               [(m.metric, m.target, m.source, m.frequency) for m in doc.performance_metrics]),
         Heading(1, "Inventory and assets"),
-        table("Inventory", ("Id", "Item", "Kind", "Vendor", "Qty", "Location", "Warranty expires",
-                            "Licence expires", "Owner"),
-              [(a.id, a.item, a.kind, a.vendor, a.quantity, a.location, fmt_date(a.warranty_expires),
-                fmt_date(a.licence_expires), name(a.owner)) for a in doc.inventory],
-              wide=True, kind="inventory"),
+        *inventory(content, doc),
         Heading(1, "Tracking systems"),
         table("Tracking systems", ("System", "Purpose", "Tool", "M&O area", "Ready"),
               [(t.system, t.purpose, t.tool, t.mo_area, yes_no(t.ready)) for t in doc.tracking_systems]),
@@ -96,6 +98,35 @@ def workplan(doc: MOPlan, authorised_hours: float, authorised_dollars: float) ->
     return [table("Block cycles: hours and dollars", ("Id", "Block cycle", "Release", "Start",
                                                       "End", "Hours", "Dollars", "State"),
                   rows, wide=True, kind="workplan")]
+
+
+EXPIRY_WINDOW_DAYS = 180
+"""Warranties and licences ending within this many days of program.as_of need attention."""
+
+
+def expiring(content: Content, doc: MOPlan) -> list[int]:
+    """Indexes of inventory items whose warranty or licence ends within the window (or ended)."""
+    horizon = content.program.as_of + timedelta(days=EXPIRY_WINDOW_DAYS)
+    return [n for n, a in enumerate(doc.inventory)
+            if any(d is not None and d <= horizon for d in (a.warranty_expires, a.licence_expires))]
+
+
+def inventory(content: Content, doc: MOPlan) -> list[Block]:
+    """The inventory table, its expiring rows highlighted and also named in a warning."""
+    soon = expiring(content, doc)
+    grid = table("Inventory", ("Id", "Item", "Kind", "Vendor", "Qty", "Location",
+                               "Warranty expires", "Licence expires", "Owner"),
+                 [(a.id, a.item, a.kind, a.vendor, a.quantity, a.location,
+                   fmt_date(a.warranty_expires), fmt_date(a.licence_expires),
+                   content.party_name(a.owner)) for a in doc.inventory],
+                 wide=True, kind="inventory")
+    blocks: list[Block] = []
+    if soon:
+        items = "; ".join(f"{doc.inventory[n].id} ({doc.inventory[n].item})" for n in soon)
+        blocks.append(Callout("warning", f"Expiring within {EXPIRY_WINDOW_DAYS} days of "
+                              f"{fmt_date(content.program.as_of)}",
+                              f"Warranty or licence ends soon for: {items}."))
+    return blocks + [replace(grid, highlight=frozenset(soon))]
 
 
 def preinitiation(content: Content, doc: MOPlan) -> list[Block]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..document import Block, Heading, Paragraph
 from ..model import Communication, ConfigurationPlan, Content, QualityPlan, RiskPlan
+from .charts import risk_heat_map
 from .common import bullets, fmt_date, names, table, yes_no
 
 
@@ -45,6 +46,7 @@ def risk_blocks(content: Content, doc: RiskPlan) -> list[Block]:
               [(s.level, s.label, s.description) for s in doc.scales.impact], widths=(0.6, 1.2, 5)),
         Paragraph("Score = probability × impact (1 to 25)."),
         Heading(1, "Risk register"),
+        risk_heat_map(doc),
         table("Risk register", ("Id", "Risk", "Category", "P", "I", "Score", "Owner", "Strategy",
                                 "Response", "Trigger", "State"),
               [(r.id, r.title, r.category, r.probability, r.impact, r.score, name(r.owner),

@@ -1,11 +1,20 @@
-"""Site-only pages (home, people directory) and where each deliverable lives on the site."""
+"""Site-only pages (dashboard, people, roles), the meeting's calendar event and the navigation.
+
+Everything here is computed from the content before any renderer runs: readiness counts,
+budget totals, who holds which role. Renderers only turn the resulting blocks into Markdown.
+"""
 
 from __future__ import annotations
 
-from ..document import Heading, Page, Paragraph
-from ..model import Content
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from ..document import Card, CardGrid, Heading, Link, Meter, Page, Paragraph, SiteBlock
+from ..model import Content, MOPlan
 from ..signoff import Signoff
-from .common import document_number, fmt_date, table
+from .charts import budget_chart, change_request_chart, risk_heat_map
+from .common import document_number, fmt_date, hours, money, table
+from .operations import agenda_times
 
 SECTIONS = {
     "charter": "plans", "governance": "plans", "mo-plan": "plans", "communication": "plans",
@@ -16,30 +25,102 @@ SECTIONS = {
 
 SECTION_TITLES = {"plans": "Plans", "operations": "Operations", "people": "People",
                   "meeting": "Meeting"}
+ROLES_DIR = "people/roles"
+NavEntry = tuple[str, "str | list[NavEntry]"]
 
 
 def page_path(kind: str) -> str:
     return f"{SECTIONS[kind]}/{kind}.md"
 
 
+def role_path(role_id: str) -> str:
+    return f"{ROLES_DIR}/{role_id}.md"
+
+
 def home_page(content: Content, signoffs: dict[str, Signoff]) -> Page:
+    """The readiness dashboard: exit criteria, deliverables, checklist, budget, risks, changes."""
     p = content.program
-    rows = []
-    for kind, doc in content.deliverables.items():
-        c = doc.control
-        rows.append((c.title, document_number(content, doc), c.version, c.status,
-                     signoffs[kind].state, fmt_date(c.date)))
-    return Page("index.md", f"{p.name} ({p.acronym})", (
+    plan: MOPlan = content.deliverables["mo-plan"]
+    blocks: list[SiteBlock] = [
         Paragraph(p.summary),
         Paragraph(f"{p.department} · phase: {p.phase} · status as of {fmt_date(p.as_of)}"),
+        Heading(1, "Readiness at a glance"),
+        *readiness_meters(content, signoffs),
+        Heading(1, "Phase exit criteria"),
+        table("Phase exit criteria", ("Criterion", "Met", "Evidence"),
+              [(e.criterion, "Yes" if e.met else "No", e.evidence) for e in plan.exit_criteria],
+              kind="exit-criteria"),
         Heading(1, "Deliverables"),
-        table("Deliverables and approval state", ("Deliverable", "Number", "Version", "Status",
-                                                  "Approval state", "Date"), rows,
-              kind="deliverables"),
-    ))
+        CardGrid(tuple(deliverable_card(content, kind, signoffs[kind])
+                       for kind in content.deliverables)),
+        Heading(1, "Pre-initiation checklist"),
+        checklist_table(content, plan),
+        Heading(1, "Budget"),
+        budget_table(content, plan),
+        budget_chart(content, plan),
+        Heading(1, "Risks and change requests"),
+        risk_heat_map(content.deliverables["risk"]),
+        change_request_chart(plan),
+    ]
+    return Page("index.md", f"{p.name} ({p.acronym})", tuple(blocks))
+
+
+def readiness_meters(content: Content, signoffs: dict[str, Signoff]) -> list[Meter]:
+    """Exit criteria met, deliverables approved, checklist done, hours and dollars allocated."""
+    plan: MOPlan = content.deliverables["mo-plan"]
+    funding = content.deliverables["charter"].funding
+    met = sum(e.met for e in plan.exit_criteria)
+    approved = sum(s.state == "approved" for s in signoffs.values())
+    items = [i for a in plan.pre_initiation for i in a.items]
+    done = sum(i.state == "done" for i in items)
+    alloc_h = sum(b.hours for b in plan.block_cycles)
+    alloc_d = sum(b.dollars for b in plan.block_cycles)
+    return [
+        Meter("Phase exit criteria met", met, len(plan.exit_criteria),
+              f"{met} of {len(plan.exit_criteria)} met"),
+        Meter("Deliverables approved", approved, len(signoffs),
+              f"{approved} of {len(signoffs)} approved"),
+        Meter("Pre-initiation checklist", done, len(items), f"{done} of {len(items)} items done"),
+        Meter("Hours allocated", alloc_h, funding.authorised_hours,
+              f"{hours(alloc_h)} of {hours(funding.authorised_hours)} authorised hours"),
+        Meter("Dollars allocated", alloc_d, funding.authorised_dollars,
+              f"{money(alloc_d)} of {money(funding.authorised_dollars)} authorised"),
+    ]
+
+
+def deliverable_card(content: Content, kind: str, so: Signoff) -> Card:
+    c = content.deliverables[kind].control
+    return Card(c.title, page_path(kind), (
+        f"{document_number(content, content.deliverables[kind])} · version {c.version}",
+        f"Author status: {c.status} · {fmt_date(c.date)}",
+    ), so.state)
+
+
+def checklist_table(content: Content, plan: MOPlan):
+    rows = []
+    for a in sorted(plan.pre_initiation, key=lambda a: a.step):
+        done = sum(i.state == "done" for i in a.items)
+        rows.append((a.step, a.activity, content.party_name(a.owner), fmt_date(a.due),
+                     f"{done} of {len(a.items)}"))
+    return table("Pre-initiation activities", ("Step", "Activity", "Owner", "Due", "Items done"),
+                 rows, kind="checklist-progress")
+
+
+def budget_table(content: Content, plan: MOPlan):
+    funding = content.deliverables["charter"].funding
+    rows = []
+    for label, authorised, allocated, fmt in (
+            ("Hours", funding.authorised_hours, sum(b.hours for b in plan.block_cycles), hours),
+            ("Dollars", funding.authorised_dollars, sum(b.dollars for b in plan.block_cycles), money)):
+        share = f"{allocated / authorised:.0%}" if authorised else "—"
+        rows.append((label, fmt(authorised), fmt(allocated), fmt(authorised - allocated), share))
+    return table("Budget: authorised and allocated", ("Measure", "Authorised", "Allocated",
+                                                      "Unallocated", "Allocated share"),
+                 rows, kind="budget")
 
 
 def people_page(content: Content) -> Page:
+    """Who is who: people with their roles, who holds which role in which organisation."""
     held: dict[str, list[str]] = {}
     for role in content.roles:
         for pid in role.holders:
@@ -49,29 +130,125 @@ def people_page(content: Content) -> Page:
               [(pe.name, pe.title, content.party_name(pe.organisation),
                 ", ".join(held.get(pe.id, [])) or "—", pe.email) for pe in content.people],
               kind="people"),
-        Heading(1, "Roles"),
-        table("Roles", ("Role", "Side", "Organisation", "Held by", "Summary"),
-              [(r.name, r.side, content.party_name(r.organisation),
-                ", ".join(content.party_name(h) for h in r.holders), r.summary) for r in content.roles],
-              kind="roles"),
+        Heading(1, "Who holds which role"),
+        role_holders_table(content),
         Heading(1, "Organisations"),
         table("Organisations", ("Organisation", "Short name", "Kind", "Side"),
               [(o.name, o.short, o.kind, o.side) for o in content.organisations],
               kind="organisations"),
+    ), links=(Link("Role cards: one page per role", "roles/index.md"),))
+
+
+def role_holders_table(content: Content):
+    """One row per role and holder: the holder's organisation can differ from the role's."""
+    rows = []
+    for r in content.roles:
+        for h in r.holders or ["—"]:
+            person = next((pe for pe in content.people if pe.id == h), None)
+            rows.append((r.name, r.side, content.party_name(r.organisation), content.party_name(h),
+                         content.party_name(person.organisation) if person else "—"))
+    return table("Role holders", ("Role", "Side", "Role's organisation", "Held by",
+                                  "Holder's organisation"), rows, kind="role-holders")
+
+
+def roles_index(content: Content) -> Page:
+    cards = tuple(Card(r.name, f"{r.id}.md", (
+        f"{r.side.capitalize()} side · {content.party_name(r.organisation)}",
+        "Held by: " + (", ".join(content.party_name(h) for h in r.holders) or "—"),
+    )) for r in content.roles)
+    return Page(f"{ROLES_DIR}/index.md", "Roles", (
+        Paragraph("Every role of the program, who holds it, what it is responsible for and "
+                  "where it appears in the RACI matrix."),
+        CardGrid(cards),
     ))
 
 
+def role_page(content: Content, role_id: str) -> Page:
+    """One role: holders, card responsibilities (if it has a card) and its RACI assignments."""
+    r = content.role(role_id)
+    blocks: list[SiteBlock] = [
+        Paragraph(r.summary),
+        table("Role", ("Field", "Value"), [
+            ("Side", r.side), ("Organisation", content.party_name(r.organisation)),
+            ("Held by", ", ".join(content.party_name(h) for h in r.holders) or "—"),
+        ], kind="role-summary"),
+        Heading(1, "Holders"),
+        table("Holders", ("Name", "Title", "Organisation", "E-mail"),
+              [(pe.name, pe.title, content.party_name(pe.organisation), pe.email)
+               for pe in content.people if pe.id in r.holders], kind="holders"),
+    ]
+    card = next((c for c in content.deliverables["role-cards"].cards if c.role == role_id), None)
+    if card:
+        blocks += [Heading(1, "Responsibilities"), Paragraph(card.summary),
+                   table(f"{r.name}: responsibilities", ("#", "Responsibility", "Project need?"),
+                         [(n, d.responsibility, "Yes" if d.project_need else "No")
+                          for n, d in enumerate(card.responsibilities, 1)], kind="role-card")]
+    raci = content.deliverables["governance"].raci
+    if role_id in raci.roles:
+        rows = [(a.activity, a.assignments[role_id]) for a in raci.activities
+                if a.assignments.get(role_id)]
+        blocks += [Heading(1, "RACI assignments"),
+                   table(f"{r.name} in the RACI matrix", ("Activity", "Assignment"), rows,
+                         kind="role-raci")]
+    return Page(role_path(role_id), r.name, tuple(blocks))
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """The launch meeting as a calendar event; `stamp` comes from the content, never the clock."""
+
+    uid: str
+    stamp: datetime
+    start: datetime
+    end: datetime
+    summary: str
+    location: str
+    description: str
+    organizer_name: str
+    organizer_email: str
+
+
+def meeting_event(content: Content) -> CalendarEvent:
+    """The launch meeting with its agenda (computed times) as the event description."""
+    agenda = content.deliverables["launch-agenda"]
+    m = agenda.meeting
+    day = datetime(m.date.year, m.date.month, m.date.day)
+    start = day + _clock(m.start)
+    end = day + _clock(m.end)
+    lines = [f"{s}–{e} {i.topic} ({content.party_name(i.presenter)})"
+             for (s, e), i in zip(agenda_times(agenda), agenda.items)]
+    chair = next((pe for pe in content.people if pe.id == m.chair), None)
+    stamp_day: date = agenda.control.date
+    return CalendarEvent(
+        uid=f"{agenda.control.id}-{m.date:%Y%m%d}@{content.program.acronym.lower()}.pmodocs",
+        stamp=datetime(stamp_day.year, stamp_day.month, stamp_day.day),
+        start=start, end=end, summary=agenda.control.title, location=m.place,
+        description="Agenda:\n" + "\n".join(lines),
+        organizer_name=content.party_name(m.chair),
+        organizer_email=chair.email if chair else "",
+    )
+
+
+def _clock(hhmm: str) -> timedelta:
+    hh, mm = hhmm.split(":")
+    return timedelta(hours=int(hh), minutes=int(mm))
+
+
 def site_pages(content: Content, signoffs: dict[str, Signoff]) -> list[Page]:
-    return [home_page(content, signoffs), people_page(content)]
+    return [home_page(content, signoffs), people_page(content), roles_index(content),
+            *[role_page(content, r.id) for r in content.roles]]
 
 
-def navigation(content: Content) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(section title, [(page title, path)]) in reading order, for mkdocs' nav."""
-    nav: list[tuple[str, list[tuple[str, str]]]] = [("Home", [("Home", "index.md")])]
+def navigation(content: Content) -> list[NavEntry]:
+    """(title, path or nested entries) in reading order, for mkdocs' nav."""
+    nav: list[NavEntry] = [("Home", "index.md")]
     for section, title in SECTION_TITLES.items():
-        pages = [(doc.control.title, page_path(kind)) for kind, doc in content.deliverables.items()
-                 if SECTIONS[kind] == section]
+        pages: list[NavEntry] = [(doc.control.title, page_path(kind))
+                                 for kind, doc in content.deliverables.items()
+                                 if SECTIONS[kind] == section]
         if section == "people":
-            pages.insert(0, ("People directory", "people/index.md"))
+            roles: list[NavEntry] = [("Roles", f"{ROLES_DIR}/index.md")]
+            roles += [(r.name, role_path(r.id)) for r in content.roles]
+            pages = [("People directory", "people/index.md"), *pages, ("Roles", roles)]
         nav.append((title, pages))
     return nav

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
 
 from .base import Code, Email, Id, Record, Side, Text, date
 
@@ -30,7 +32,7 @@ class Branding(Record):
 
     logo: str | None = None
     reference_docx: str | None = None
-    colour: str = "#1f4e79"
+    colour: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#1f4e79"
 
 
 class Program(Record):

@@ -19,8 +19,13 @@ from ..document import (
 from .docxparts import add_custom_properties, normalise_zip
 from .reference import TABLE_STYLE, reference_docx
 
-PORTRAIT_WIDTH_IN = 6.5
-LANDSCAPE_WIDTH_IN = 9.0
+MARGIN_IN = 1.0
+PAPER_IN = {"letter": (8.5, 11.0), "a4": (210 / 25.4, 297 / 25.4)}
+"""Short and long side of each paper size, in inches."""
+LOGO_WIDTH_IN = 1.1
+CHARS_PER_INCH = 12
+"""Characters of 9 pt table text per inch, counted generously (Calibri, or its metric twin
+Carlito in LibreOffice, fits about 15 in bold), so a word never breaks inside a column."""
 
 
 def render_docx(doc: Document, *, reference: Path | None = None) -> bytes:
@@ -39,6 +44,7 @@ def render_docx(doc: Document, *, reference: Path | None = None) -> bytes:
         writer.block(block, wide)
     for section in word.sections:
         _header_footer(section, m)
+    _title_page_footer(word.sections[0], m)
     out = io.BytesIO()
     word.save(out)
     when = datetime(m.date.year, m.date.month, m.date.day, tzinfo=timezone.utc)
@@ -69,6 +75,12 @@ def _properties(word: Any, m: DocumentMeta) -> None:
     cp.created = cp.modified = cp.last_printed = when
 
 
+def text_width(paper: str, landscape: bool) -> float:
+    """Inches between the margins, so tables fit Letter and A4, portrait and landscape alike."""
+    short, long_ = PAPER_IN[paper]
+    return (long_ if landscape else short) - 2 * MARGIN_IN
+
+
 def _page_setup(section: Any, paper: str, landscape: bool) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Inches, Mm
@@ -77,14 +89,17 @@ def _page_setup(section: Any, paper: str, landscape: bool) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long_, short) if landscape else (short, long_)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Inches(1))
+        setattr(section, side, Inches(MARGIN_IN))
     section.header_distance = section.footer_distance = Inches(0.5)
 
 
 def _title_page(word: Any, m: DocumentMeta) -> None:
     from docx.enum.text import WD_BREAK
+    from docx.shared import Inches
 
     word.sections[0].different_first_page_header_footer = True
+    if m.logo:
+        _logo(word, m)
     word.add_paragraph(m.program, style="Subtitle")
     word.add_paragraph(m.department, style="Subtitle")
     word.add_paragraph(m.title, style="Title")
@@ -97,10 +112,35 @@ def _title_page(word: Any, m: DocumentMeta) -> None:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
         cells[0].paragraphs[0].runs[0].bold = True
+    widths = [1.8, text_width(m.paper, landscape=False) - 1.8]
+    for row in table.rows:
+        _row_properties(row, header=False)
+        for cell, width in zip(row.cells, widths):
+            cell.width = Inches(width)
+    _fix_grid(table, widths)
+    _no_header_row(table)
     if m.is_draft:
         word.add_paragraph(f"DRAFT: not approved for this content ({m.approval_state}).",
                            style="Intense Quote")
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _logo(word: Any, m: DocumentMeta) -> None:
+    """The branding logo, with alt text for screen readers (Word's "Alt Text" pane)."""
+    from docx.image.exceptions import UnrecognizedImageError
+    from docx.shared import Inches
+
+    from ..errors import RenderError
+
+    run = word.add_paragraph().add_run()
+    try:
+        shape = run.add_picture(io.BytesIO(m.logo), width=Inches(LOGO_WIDTH_IN))
+    except UnrecognizedImageError:
+        raise RenderError(f"{m.id}: the branding logo is not a PNG or JPEG image "
+                          "(set program.branding.logo to a .png or .jpg file)") from None
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", f"{m.program} logo")
+    doc_pr.set("name", "Logo")
 
 
 def _contents(word: Any, doc: Document) -> None:
@@ -169,7 +209,7 @@ class _BodyWriter:
         table = self.word.add_table(rows=1, cols=len(t.columns))
         table.style = TABLE_STYLE
         table.autofit = False
-        widths = _column_widths(t, LANDSCAPE_WIDTH_IN if self.landscape else PORTRAIT_WIDTH_IN)
+        widths = _column_widths(t, text_width(self.meta.paper, self.landscape))
         for cell, text in zip(table.rows[0].cells, t.columns):
             cell.text = text
             cell.paragraphs[0].runs[0].bold = True
@@ -181,6 +221,7 @@ class _BodyWriter:
             _row_properties(row, header=row_index == 0)
             for cell, width in zip(row.cells, widths):
                 cell.width = Inches(width)
+        _fix_grid(table, widths)
 
     def approval(self, page: ApprovalPage) -> None:
         from docx.shared import Inches
@@ -189,6 +230,7 @@ class _BodyWriter:
         heading.paragraph_format.page_break_before = True
         self.word.add_paragraph(page.statement)
         self.word.add_paragraph(f"Content fingerprint: {page.fingerprint}")
+        widths = [1.6, text_width(self.meta.paper, self.landscape) - 1.6]
         for entry in page.entries:
             table = self.word.add_table(rows=0, cols=2)
             table.style = TABLE_STYLE
@@ -199,17 +241,46 @@ class _BodyWriter:
                 cells = table.add_row().cells
                 cells[0].text, cells[1].text = label, value
                 cells[0].paragraphs[0].runs[0].bold = True
-                cells[0].width, cells[1].width = Inches(1.6), Inches(4.9)
+                cells[0].width, cells[1].width = Inches(widths[0]), Inches(widths[1])
             for row in table.rows:
                 _row_properties(row, header=False)
+            _fix_grid(table, widths)
+            _no_header_row(table)
             self.word.add_paragraph()
 
 
 def _column_widths(t: Table, total: float) -> list[float]:
     """Column widths in inches, from the shared rule every writer uses."""
-    weights = column_weights(t, int(total * 14))
+    weights = column_weights(t, int(total * CHARS_PER_INCH))
     scale = total / sum(weights)
     return [w * scale for w in weights]
+
+
+def _fix_grid(table: Any, widths: list[float]) -> None:
+    """Write the widths into the table grid and table width too: LibreOffice lays a table out
+    from `w:tblGrid` (python-docx leaves it evenly split) and Word from the cell widths."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(round(width * 1440)))
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(round(w * 1440) for w in widths)))
+
+
+def _no_header_row(table: Any) -> None:
+    """Label/value tables have no header row: switch off the style's shaded first row."""
+    from docx.oxml.ns import qn
+
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.set(qn("w:firstRow"), "0")
+        look.set(qn("w:val"), "0480")
 
 
 def _row_properties(row: Any, header: bool) -> None:
@@ -223,19 +294,38 @@ def _row_properties(row: Any, header: bool) -> None:
 
 
 def _header_footer(section: Any, m: DocumentMeta) -> None:
+    """Every section (landscape ones too) gets its own header and footer, never an empty link."""
+    section.header.is_linked_to_previous = False
+    section.footer.is_linked_to_previous = False
+    header = section.header.paragraphs[0]
+    _empty(header)
+    marking = "DRAFT" if m.is_draft else "APPROVED"
+    header.add_run(f"{m.number} · {m.title} · Version {m.version} · {marking}")
+    header.style = "Header"
+    _page_footer(section.footer.paragraphs[0], m)
+
+
+def _empty(paragraph: Any) -> None:
+    """Remove the reference document's runs (python-docx's `.text = ""` leaves an empty one)."""
+    for run in paragraph.runs:
+        paragraph._p.remove(run._r)
+
+
+def _title_page_footer(section: Any, m: DocumentMeta) -> None:
+    """The title page has no running header, but its footer still says "Page 1 of N"."""
+    section.first_page_header.is_linked_to_previous = False
+    section.first_page_footer.is_linked_to_previous = False
+    _page_footer(section.first_page_footer.paragraphs[0], m)
+
+
+def _page_footer(footer: Any, m: DocumentMeta) -> None:
+    """Program, approval state and "Page X of Y" as live PAGE and NUMPAGES fields."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     from .docxparts import add_field
 
-    section.header.is_linked_to_previous = False
-    section.footer.is_linked_to_previous = False
-    header = section.header.paragraphs[0]
-    header.text = ""
-    marking = "DRAFT" if m.is_draft else "APPROVED"
-    header.add_run(f"{m.number} · {m.title} · Version {m.version} · {marking}")
-    header.style = "Header"
-    footer = section.footer.paragraphs[0]
-    footer.text = ""
+    _empty(footer)
+    footer.style = "Footer"
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run(f"{m.program_acronym} · {m.approval_state} · Page ")
     add_field(footer, "PAGE", "1")

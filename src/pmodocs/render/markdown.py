@@ -10,7 +10,8 @@ import html
 import re
 
 from ..document import (
-    ApprovalPage, Block, BulletList, Callout, Chart, Document, Heading, Page, Paragraph, Table,
+    ApprovalPage, Block, BulletList, Callout, CardGrid, Chart, Document, Heading, Meter, Page,
+    Paragraph, SiteBlock, Table,
 )
 
 # Exactly Python-Markdown's escapable characters: escaping any other would print a backslash.
@@ -19,6 +20,14 @@ STATE_CLASS = {
     "draft": "draft", "in review": "review", "approved": "approved", "rejected": "rejected",
     "changed since approval": "changed",
 }
+SORTABLE = {"risk-register", "inventory", "change-requests", "people", "role-holders", "qasp",
+            "key-decisions", "milestones"}
+"""Table kinds long enough that a reader wants to sort them (assets/pmodocs.js does it)."""
+BADGE_COLUMNS: dict[str, dict[str, str]] = {
+    "Approval state": STATE_CLASS,
+    "Met": {"Yes": "approved", "No": "rejected"},
+}
+"""Columns whose cells are states: shown as a badge, the word itself stays the text."""
 
 
 def md_text(text: str) -> str:
@@ -57,17 +66,49 @@ def render_document(doc: Document, downloads: dict[str, str]) -> str:
 
 
 def render_page(page: Page) -> str:
+    """A site page: its blocks may include site-only ones (card grids, progress meters)."""
     out = ["---", f"title: {_yaml_str(page.title)}", "---", "", f"# {md_text(page.title)}", ""]
     if page.links:
         out += [f"- [{md_text(l.text)}]({l.href})" for l in page.links] + [""]
-    out += _blocks(page.blocks, base_level=2)
+    for block in page.blocks:
+        if isinstance(block, CardGrid):
+            out += card_grid(block) + [""]
+        elif isinstance(block, Meter):
+            out += [meter(block), ""]
+        else:
+            out += _block(block, 2) + [""]
     return "\n".join(out).rstrip() + "\n"
 
 
+def card_grid(grid: CardGrid) -> list[str]:
+    """mkdocs-material grid cards (md_in_html): titles are Markdown links, so mkdocs checks them."""
+    out = ['<div class="grid cards pm-cards" markdown>', ""]
+    for card in grid.cards:
+        out.append(f"-   **[{md_text(card.title)}]({card.href})**")
+        lines = [md_text(line) for line in card.lines] + ([badge(card.state)] if card.state else [])
+        if lines:
+            out += ["", "    ---", "", "    " + "<br>".join(lines)]
+        out.append("")
+    return out + ["</div>"]
+
+
+def meter(m: Meter) -> str:
+    """A progress bar whose numbers are also text (and ARIA values) for those who cannot see it."""
+    share = 0.0 if m.total <= 0 else max(0.0, min(1.0, m.done / m.total))
+    return (f'<div class="pm-meter"><div class="pm-meter__label"><strong>{html_text(m.label)}'
+            f"</strong> <span>{html_text(m.text)}</span></div>"
+            f'<div class="pm-meter__bar" role="progressbar" aria-label="{html_text(m.label)}" '
+            f'aria-valuemin="0" aria-valuemax="{m.total:g}" aria-valuenow="{m.done:g}" '
+            f'aria-valuetext="{html_text(m.text)}"><span style="width: {share * 100:.1f}%">'
+            "</span></div></div>")
+
+
 def _yaml_str(text: str) -> str:
+    """A front-matter title: mkdocs-material puts page titles into <title> and the header
+    unescaped, so the title is HTML-escaped here (the browser shows the text as typed)."""
     import json
 
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(html.escape(text, quote=True), ensure_ascii=False)
 
 
 def _blocks(blocks: tuple[Block, ...], base_level: int) -> list[str]:
@@ -91,20 +132,37 @@ def _block(block: Block, base: int) -> list[str]:
         return [f'<div class="admonition {block.kind}"><p class="admonition-title">'
                 f"{html_text(block.title)}</p><p>{html_text(block.text)}</p></div>"]
     if isinstance(block, Chart):
-        return [f'<figure class="pm-chart" role="img" aria-label="{html_text(block.alt)}">'
-                f"{block.svg}<figcaption>{html_text(block.caption)}</figcaption></figure>"]
+        # The SVG carries role="img", <title> and <desc>; the figure adds the visible caption.
+        return [f'<figure class="pm-chart">{block.svg}'
+                f"<figcaption>{html_text(block.caption)}</figcaption></figure>"]
     if isinstance(block, ApprovalPage):
         return _approval(block)
     raise TypeError(f"no Markdown writer for {type(block).__name__}")
 
 
 def table_html(table: Table) -> str:
+    """A table with classes the stylesheet and script key on: kind, highlighted rows, sorting."""
     head = "".join(f'<th scope="col">{html_text(c)}</th>' for c in table.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html_text(c)}</td>" for c in row) + "</tr>"
-                   for row in table.rows)
+    body = "".join(
+        ('<tr class="pm-row--attention">' if n in table.highlight else "<tr>")
+        + "".join(_cell(table, col, c) for col, c in zip(table.columns, row)) + "</tr>"
+        for n, row in enumerate(table.rows))
     kind = f" pm-table--{table.kind}" if table.kind else ""
-    return (f'<div class="pm-table{kind}"><table><caption>{html_text(table.caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    sortable = ' data-sortable="true"' if table.kind in SORTABLE else ""
+    return (f'<div class="pm-table{kind}"><table{sortable}><caption>{html_text(table.caption)}'
+            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def _cell(table: Table, column: str, text: str) -> str:
+    """A body cell: state columns get a badge, RACI letters a class per letter."""
+    states = BADGE_COLUMNS.get(column)
+    if states and text in states:
+        return (f'<td><span class="pm-badge pm-badge--{states[text]}">{html_text(text)}</span>'
+                "</td>")
+    if table.kind == "raci" and text and re.fullmatch(r"[A-Z/]{1,3}", text):
+        letters = text.replace("/", "").lower()
+        return f'<td class="pm-raci pm-raci--{letters}">{html_text(text)}</td>'
+    return f"<td>{html_text(text)}</td>"
 
 
 def _approval(page: ApprovalPage) -> list[str]:

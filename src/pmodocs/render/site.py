@@ -1,11 +1,17 @@
-"""The mkdocs configuration and site assets for a program's site."""
+"""The site's source files: Markdown pages, downloads, the meeting's .ics, assets, mkdocs.yml."""
 
 from __future__ import annotations
+
+import html
+from typing import Any
 
 from ..document import Document
 from ..model import Content
 from ..paths import templates_dir
 from ..signoff import Signoff
+
+ICS_PATH = "downloads/launch-meeting.ics"
+"""Where the launch meeting's calendar event lives under site_src/."""
 
 
 def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, Signoff],
@@ -14,7 +20,8 @@ def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, 
 
     `documents` holds the already rendered dist/ files, copied into the site as downloads.
     """
-    from ..compose.site import navigation, page_path, site_pages
+    from ..compose.site import meeting_event, navigation, page_path, site_pages
+    from .ics import render_ics
     from .markdown import render_document, render_page
 
     files: dict[str, bytes] = {}
@@ -24,7 +31,12 @@ def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, 
     for kind, doc in docs.items():
         up = "../" * page_path(kind).count("/")
         downloads = {"Word (DOCX)": f"{up}downloads/{kind}.docx", "PDF": f"{up}downloads/{kind}.pdf"}
+        if kind == "launch-agenda":
+            downloads["Add to calendar (.ics)"] = up + ICS_PATH
         files[f"site_src/{page_path(kind)}"] = render_document(doc, downloads).encode("utf-8")
+    if "launch-agenda" in content.deliverables:
+        product = f"{content.program.acronym} M&O plans"
+        files[f"site_src/{ICS_PATH}"] = render_ics(meeting_event(content), product).encode("utf-8")
     for page in site_pages(content, signoffs):
         files[f"site_src/{page.path}"] = render_page(page).encode("utf-8")
     for rel, data in site_assets().items():
@@ -33,19 +45,28 @@ def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, 
     return files
 
 
-def mkdocs_config(content: Content, nav: list[tuple[str, list[tuple[str, str]]]]) -> str:
+def mkdocs_config(content: Content, nav: list[tuple[str, Any]]) -> str:
     """mkdocs.yml text: every value from the content passes through `tojson` (valid YAML)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(loader=FileSystemLoader(str(templates_dir() / "site")), autoescape=False,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     p = content.program
+    # mkdocs and mkdocs-material insert nav titles, the description and the copyright into
+    # their HTML unescaped (they allow markup there), so content is HTML-escaped first.
     return env.get_template("mkdocs.yml.j2").render(
-        site_name=f"{p.acronym} M&O plans", site_description=p.summary,
-        copyright=f"{p.department}", nav=nav, language=p.language.split("-")[0])
+        site_name=f"{p.acronym} M&O plans", site_description=html.escape(p.summary),
+        copyright=html.escape(p.department), nav=_escape_nav(nav),
+        language=p.language.split("-")[0])
+
+
+def _escape_nav(nav: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Nav entries with HTML-escaped titles; sections (title, [entries]) nest."""
+    return [(html.escape(title), _escape_nav(target) if isinstance(target, list) else target)
+            for title, target in nav]
 
 
 def site_assets() -> dict[str, bytes]:
-    """Static files copied into site_src/ (stylesheets), keyed by their path there."""
+    """Static files copied into site_src/ (stylesheet, sorting script), keyed by their path there."""
     folder = templates_dir() / "site" / "assets"
     return {f"assets/{f.name}": f.read_bytes() for f in sorted(folder.iterdir()) if f.is_file()}

@@ -8,12 +8,14 @@ from templates/typst/deliverable.typ.j2, where every value is passed as a typst 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from ..document import (
     ApprovalPage, Block, BulletList, Callout, Chart, Document, Heading, Paragraph, Table,
     column_weights, landscape_flags,
 )
+from ..errors import RenderError
 
 _ATTR: list[Any] = ["", [], []]
 PORTRAIT_CHARS, LANDSCAPE_CHARS = 95, 135
@@ -29,6 +31,12 @@ def typst_str(value: object) -> str:
     return f'"{escaped}"'
 
 
+def typst_bytes(data: bytes) -> str:
+    """A typst bytes value built from numbers only, so an image travels inside the source and
+    the compiler reads no file."""
+    return f"bytes(({', '.join(str(b) for b in data)},))"
+
+
 def pandoc_ast(doc: Document) -> str:
     """The document body as pandoc JSON; raw typst only for layout we generate ourselves."""
     blocks: list[Any] = []
@@ -42,20 +50,36 @@ def pandoc_ast(doc: Document) -> str:
                       ensure_ascii=False)
 
 
-def render_typst(doc: Document, body: str) -> str:
-    """The full typst source: our page furniture around pandoc's body."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+TEMPLATE_NAME = "deliverable.typ.j2"
 
+
+def typst_template() -> Path:
+    """The page-furniture template in use (PMODOCS_TEMPLATES may point at another folder)."""
     from ..paths import templates_dir
 
-    env = Environment(loader=FileSystemLoader(str(templates_dir() / "typst")), autoescape=False,
+    return templates_dir() / "typst" / TEMPLATE_NAME
+
+
+def render_typst(doc: Document, body: str) -> str:
+    """The full typst source: our page furniture around pandoc's body."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+    path = typst_template()
+    env = Environment(loader=FileSystemLoader(str(path.parent)), autoescape=False,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["typst"] = typst_str
-    template = env.get_template("deliverable.typ.j2")
     m = doc.meta
     lang, _, region = m.language.partition("-")
-    return template.render(meta=m, lang=lang, region=region.lower(), body=body,
-                           paper="us-letter" if m.paper == "letter" else "a4")
+    try:
+        return env.get_template(TEMPLATE_NAME).render(
+            meta=m, lang=lang, region=region.lower(), body=body,
+            paper="us-letter" if m.paper == "letter" else "a4",
+            logo=typst_bytes(m.logo) if m.logo else None)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"{path}:{line}" if line else str(path)
+        raise RenderError(f"template {where} could not be rendered for {m.id}: "
+                          f"{exc.message or type(exc).__name__}") from None
 
 
 def _raw(text: str) -> dict[str, Any]:

@@ -1,0 +1,189 @@
+"""Charts as hand-written SVG: the risk heat map, budget per block cycle, change requests.
+
+Charts are composed (not rendered) because they summarise content across documents, and every
+writer shows the same `Chart` block. The SVG is deterministic (no ids, no clock, fixed number
+formatting), carries `<title>`, `<desc>`, `role="img"` and an `aria-label`, and every content
+string in it is XML-escaped. Colour is never the only carrier: cells and bars are labelled.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from ..document import Chart
+from ..model import Content, MOPlan, RiskPlan
+from .common import hours, money
+
+FONT = 'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif"'
+INK = "#1f2933"
+HEAT = ((15, "#e57373", "high"), (10, "#ffb74d", "significant"), (5, "#fff176", "medium"),
+        (0, "#aed581", "low"))
+"""(lowest score, fill, band) for the heat map, highest band first."""
+SEGMENTS = ("#3f51b5", "#009688", "#ff9800", "#8e24aa", "#607d8b", "#c0ca33", "#6d4c41")
+CR_STATES = {
+    "submitted": "#90a4ae", "in analysis": "#4fc3f7", "approved": "#7986cb",
+    "in progress": "#ffb74d", "deployed": "#66bb6a", "rejected": "#e57373", "deferred": "#ba68c8",
+}
+
+
+def svg(width: int, height: int, title: str, desc: str, body: list[str]) -> str:
+    """An accessible SVG document; `title` doubles as the aria-label, `desc` is the long text."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" role="img" aria-label={quoteattr(title)} '
+            f'class="pm-svg">'
+            f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"
+            + "".join(body) + "</svg>")
+
+
+def text(x: float, y: float, value: str, *, anchor: str = "start", size: int = 12,
+         weight: str = "normal", fill: str = INK) -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
+            f'font-weight="{weight}" fill="{fill}" {FONT}>{escape(value)}</text>')
+
+
+def rect(x: float, y: float, w: float, h: float, fill: str, stroke: str = "#ffffff") -> str:
+    return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="1"/>')
+
+
+def heat_colour(score: int) -> tuple[str, str]:
+    """(fill, band name) for a probability × impact score."""
+    return next((fill, band) for low, fill, band in HEAT if score >= low)
+
+
+def risk_heat_map(plan: RiskPlan) -> Chart:
+    """Probability (rows, highest on top) × impact (columns), open and watched risk ids in cells."""
+    live = [r for r in plan.risks if r.state != "closed"]
+    cells: dict[tuple[int, int], list[str]] = {}
+    for r in sorted(live, key=lambda r: r.id):
+        cells.setdefault((r.probability, r.impact), []).append(r.id)
+    p_labels = {s.level: s.label for s in plan.scales.probability}
+    i_labels = {s.level: s.label for s in plan.scales.impact}
+    left, top, cw, ch = 130, 30, 104, 64
+    body = [text(left + 2.5 * cw, 18, "Impact →", anchor="middle", weight="bold")]
+    for p in range(1, 6):
+        y = top + (5 - p) * ch
+        body.append(text(left - 8, y + ch / 2 + 4, f"{p} {p_labels.get(p, '')}", anchor="end"))
+        for i in range(1, 6):
+            x = left + (i - 1) * cw
+            fill, _ = heat_colour(p * i)
+            body.append(rect(x, y, cw, ch, fill))
+            body += _cell_ids(x + cw / 2, y, ch, cells.get((p, i), []))
+    for i in range(1, 6):
+        body.append(text(left + (i - 0.5) * cw, top + 5 * ch + 18, f"{i} {i_labels.get(i, '')}",
+                         anchor="middle"))
+    body.append(text(14, top + 2.5 * ch, "Probability ↑", anchor="middle", weight="bold")
+                .replace("<text ", f'<text transform="rotate(-90 14 {top + 2.5 * ch:.1f})" ', 1))
+    title = f"Risk heat map: {len(live)} open or watched risks by probability and impact"
+    return Chart("Risk heat map (probability × impact)", heat_map_alt(cells, len(live)),
+                 svg(left + 5 * cw + 10, top + 5 * ch + 30, title, heat_map_alt(cells, len(live)),
+                     body))
+
+
+def _cell_ids(cx: float, y: float, ch: float, ids: list[str]) -> list[str]:
+    """Up to three ids per line, two lines, then '+n more', centred in a heat-map cell."""
+    lines = [", ".join(ids[k:k + 3]) for k in range(0, min(len(ids), 6), 3)]
+    if len(ids) > 6:
+        lines.append(f"+{len(ids) - 6} more")
+    start = y + ch / 2 - (len(lines) - 1) * 7 + 4
+    return [text(cx, start + n * 14, line, anchor="middle", size=11, weight="bold")
+            for n, line in enumerate(lines)]
+
+
+def heat_map_alt(cells: dict[tuple[int, int], list[str]], count: int) -> str:
+    """The heat map as sentences: every occupied cell, highest score first."""
+    parts = []
+    for (p, i), ids in sorted(cells.items(), key=lambda kv: (-kv[0][0] * kv[0][1], -kv[0][0])):
+        parts.append(f"probability {p} × impact {i} (score {p * i}, {heat_colour(p * i)[1]}): "
+                     + ", ".join(ids))
+    if not parts:
+        return "Risk heat map: no open or watched risks."
+    return f"Risk heat map of {count} open or watched risks. " + "; ".join(parts) + "."
+
+
+def budget_chart(content: Content, plan: MOPlan) -> Chart:
+    """Hours and dollars of each block cycle, stacked, against the charter's authorised total."""
+    funding = content.deliverables["charter"].funding
+    rows = [("Hours", [b.hours for b in plan.block_cycles], funding.authorised_hours, hours, " h"),
+            ("Dollars", [b.dollars for b in plan.block_cycles], funding.authorised_dollars, money, "")]
+    ids = [b.id for b in plan.block_cycles]
+    left, width, bar, gap, top = 80, 560, 34, 58, 40
+    body: list[str] = []
+    descs = []
+    for n, (label, values, authorised, fmt, unit) in enumerate(rows):
+        y = top + n * (bar + gap)
+        scale = width / max(authorised, sum(values), 1)
+        ax = left + authorised * scale
+        body.append(rect(left, y, ax - left, bar, "#eceff1", stroke="#90a4ae"))
+        body += _stacked_bar(left, y, bar, scale, ids, values)
+        body.append(f'<line x1="{ax:.1f}" y1="{y - 8:.1f}" x2="{ax:.1f}" y2="{y + bar + 8:.1f}" '
+                    f'stroke="{INK}" stroke-width="2" stroke-dasharray="5 3"/>')
+        body.append(text(ax, y - 11, "authorised", anchor="middle", size=10))
+        body.append(text(left - 8, y + bar / 2 + 4, label, anchor="end", weight="bold"))
+        total = sum(values)
+        share = f"{total / authorised:.0%}" if authorised else "n/a"
+        body.append(text(left, y + bar + 20, f"allocated {fmt(total)}{unit} of "
+                         f"{fmt(authorised)}{unit} authorised ({share}); grey = unallocated",
+                         size=11))
+        descs.append(f"{label}: " + "; ".join(f"{i} {fmt(v)}{unit}" for i, v in zip(ids, values))
+                     + f"; allocated {fmt(total)}{unit} of {fmt(authorised)}{unit} authorised "
+                       f"({share}).")
+    body += _legend(left, 16, [(i, SEGMENTS[k % len(SEGMENTS)]) for k, i in enumerate(ids)])
+    desc = "Budget per block cycle against the authorised total. " + " ".join(descs)
+    return Chart("Hours and dollars per block cycle against the authorised total", desc,
+                 svg(left + width + 40, top + 2 * (bar + gap), "Hours and dollars per block cycle "
+                     "against the authorised total", desc, body))
+
+
+def _stacked_bar(x: float, y: float, h: float, scale: float, labels: list[str],
+                 values: list[float]) -> list[str]:
+    out = []
+    for k, (label, value) in enumerate(zip(labels, values)):
+        w = value * scale
+        out.append(rect(x, y, w, h, SEGMENTS[k % len(SEGMENTS)]))
+        if w > 8 * len(label):
+            out.append(text(x + w / 2, y + h / 2 + 4, label, anchor="middle", size=11,
+                            fill="#ffffff", weight="bold"))
+        x += w
+    return out
+
+
+def _legend(x: float, y: float, entries: list[tuple[str, str]]) -> list[str]:
+    out = []
+    for label, colour in entries:
+        out += [rect(x, y - 10, 12, 12, colour, stroke=colour), text(x + 16, y, label, size=11)]
+        x += 16 + 7 * len(label) + 18
+    return out
+
+
+def change_request_chart(plan: MOPlan) -> Chart:
+    """One bar per change type, split by state, with the count written on each segment."""
+    states = [s for s in CR_STATES if any(r.state == s for r in plan.change_requests)]
+    counts = {(t.id, s): sum(1 for r in plan.change_requests if r.type == t.id and r.state == s)
+              for t in plan.change_types for s in states}
+    most = max([sum(counts[(t.id, s)] for s in states) for t in plan.change_types] + [1])
+    left, width, bar, top = 210, 420, 22, 44
+    scale = width / most
+    body = _legend(12, 18, [(s, CR_STATES[s]) for s in states])
+    descs = []
+    for n, t in enumerate(plan.change_types):
+        y = top + n * (bar + 10)
+        body.append(text(left - 8, y + bar / 2 + 4, t.name, anchor="end", size=11))
+        x = left
+        parts = []
+        for s in states:
+            c = counts[(t.id, s)]
+            if c:
+                body.append(rect(x, y, c * scale, bar, CR_STATES[s]))
+                body.append(text(x + c * scale / 2, y + bar / 2 + 4, str(c), anchor="middle",
+                                 size=11, weight="bold"))
+                parts.append(f"{c} {s}")
+                x += c * scale
+        total = sum(counts[(t.id, s)] for s in states)
+        body.append(text(x + 6, y + bar / 2 + 4, f"{total}", size=11))
+        descs.append(f"{t.name}: " + (", ".join(parts) if parts else "none"))
+    desc = (f"Change requests by type and state ({len(plan.change_requests)} in all). "
+            + "; ".join(descs) + ".")
+    height = top + len(plan.change_types) * (bar + 10) + 6
+    return Chart("Change requests by type and state", desc,
+                 svg(left + width + 40, height, "Change requests by type and state", desc, body))

@@ -1,0 +1,179 @@
+"""Publishing a finished build: one build per output folder, staged beside it, swapped in safely.
+
+A build writes everything into a staging folder inside the output folder (same file system, so
+renames are atomic), then swaps each published item into place. Before the first swap it writes
+a journal naming every new item by inode; if the process dies during the swaps (power loss,
+SIGKILL), the next build under the same lock finds the journal and finishes the swap, so the
+output folder never stays half old, half new, nor loses an item. Where Linux offers
+renameat2(RENAME_EXCHANGE), each swap is a single atomic exchange, so a reader (a web server
+serving site/) never sees an item missing even for an instant.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .errors import BuildBusy
+
+PUBLISHED = ("site_src", "site", "dist", "mkdocs.yml")
+"""What a build publishes into the output folder; nothing else there is touched."""
+
+STAGING_PREFIX = ".pmodocs-build-"
+JOURNAL = "publish-journal.json"
+PAUSE_ENV = "PMODOCS_TEST_PAUSE_AT"
+
+
+def pause_point(stage: str) -> None:
+    """Test hook: sleep at `stage` when PMODOCS_TEST_PAUSE_AT names it, so a test can kill us there.
+
+    Does nothing unless the variable is set; the tests of atomic publishing use it.
+    """
+    if os.environ.get(PAUSE_ENV) == stage:
+        print(f"pmodocs: paused at {stage}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("PMODOCS_TEST_PAUSE_SECONDS", "120")))
+
+
+@contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """One build per output folder at a time; a second one fails at once with a clear message.
+
+    The holder first repairs what an interrupted earlier build left (see `recover`).
+    """
+    import fcntl
+
+    with open(out_dir / ".pmodocs.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildBusy(f"another pmodocs build is writing to {out_dir}; wait for it to "
+                            "finish and run the build again") from None
+        try:
+            recover(out_dir)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def staging_dir(out_dir: Path) -> Iterator[Path]:
+    """A temporary folder beside the outputs (call under `build_lock`); removed afterwards,
+    once any swap that began has been finished."""
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    try:
+        yield staging
+    finally:
+        _finish(staging, out_dir)
+
+
+def publish(staging: Path, out_dir: Path) -> None:
+    """Swap every finished output in `staging` into `out_dir`; the old ones are left in staging."""
+    names = [name for name in PUBLISHED if (staging / name).exists()]
+    _write_journal(staging, {name: (staging / name).lstat().st_ino for name in names})
+    pause_point("publish")
+    (staging / ".retired").mkdir(exist_ok=True)
+    for name in names:
+        _swap(staging / name, out_dir / name, staging / ".retired" / name)
+        pause_point(f"published:{name}")
+    (staging / JOURNAL).unlink()
+
+
+def recover(out_dir: Path) -> list[str]:
+    """Finish any swap an interrupted build left, remove its staging folders; names what was done."""
+    done = []
+    for staging in sorted(out_dir.glob(STAGING_PREFIX + "*")):
+        if (staging / JOURNAL).is_file():
+            _roll_forward(staging, out_dir)
+            done.append(f"finished publishing {staging.name}")
+        shutil.rmtree(staging, ignore_errors=True)
+    return done
+
+
+def _finish(staging: Path, out_dir: Path) -> None:
+    """After a build (or its failure): complete a begun swap, then remove the staging folder."""
+    if (staging / JOURNAL).is_file():
+        _roll_forward(staging, out_dir)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _roll_forward(staging: Path, out_dir: Path) -> None:
+    """Complete the swap recorded in the journal: every new item (known by inode) goes in place.
+
+    The journal is written only once the staging folder holds a complete, checked build, so
+    finishing the swap is always right; going back would need the old items, which the swap
+    may already have moved.
+    """
+    items = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+    (staging / ".retired").mkdir(exist_ok=True)
+    for name, inode in items.items():
+        current, new = out_dir / name, staging / name
+        if _inode(current) == inode:
+            continue  # already swapped
+        if _inode(new) == inode:
+            _swap(new, current, staging / ".retired" / name)
+    (staging / JOURNAL).unlink()
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.lstat().st_ino
+    except FileNotFoundError:
+        return None
+
+
+def _write_journal(staging: Path, items: dict[str, int]) -> None:
+    """Write the journal durably and atomically: it is the promise that the swap will complete."""
+    tmp = staging / (JOURNAL + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(items, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, staging / JOURNAL)
+    _fsync_dir(staging)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap(new: Path, current: Path, retired: Path) -> None:
+    """Put `new` at `current`, moving what was there to `retired`."""
+    if not (current.exists() or current.is_symlink()):
+        os.replace(new, current)
+    elif exchange(new, current):
+        os.replace(new, retired)  # after the exchange, `new` names the old item
+    else:
+        os.replace(current, retired)
+        pause_point(f"between:{current.name}")
+        os.replace(new, current)
+    _fsync_dir(current.parent)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    if sys.platform != "linux" or os.environ.get("PMODOCS_NO_EXCHANGE"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # glibc before 2.28, or another C library
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # kernel or file system lacks it
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))

@@ -1,0 +1,170 @@
+"""Atomic publish: a build killed at any point loses nothing, and one build holds a folder at a time.
+
+Each test builds a changed copy of the example over a copy of the published example, and kills
+the build with SIGKILL where PMODOCS_TEST_PAUSE_AT makes it wait (a hook honoured only when set).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, edit_yaml
+from test_bad_inputs import docx_text, html_text, site_page, tree_digest
+
+MARKER = "Rebuilt risk title for the atomic publish test"
+
+
+@pytest.fixture
+def folders(built_example: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """(changed content, output folder holding a copy of the published example)."""
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    edit_yaml(content / "deliverables/risk.yaml", lambda d: d["risks"][0].__setitem__("title", MARKER))
+    out = tmp_path / "out"
+    shutil.copytree(built_example, out, symlinks=True)
+    return content, out
+
+
+def published(out: Path) -> dict[str, str]:
+    """Digest of the published items only (not the lock file, not staging folders)."""
+    return {k: v for k, v in tree_digest(out).items() if not k.startswith(".pmodocs")}
+
+
+def start_build(content: Path, out: Path, pause_at: str, **env: str) -> subprocess.Popen[str]:
+    """Start `pmodocs build` that will sleep at `pause_at`; return once it is sleeping there."""
+    environment = {**os.environ, "PMODOCS_TEST_PAUSE_AT": pause_at, **env}
+    proc = subprocess.Popen([sys.executable, "-m", "pmodocs.cli", "build", "--content", str(content),
+                             "--out", str(out), "--quiet"], stderr=subprocess.PIPE, text=True,
+                            env=environment)
+    reached = threading.Event()
+
+    def watch() -> None:
+        for line in proc.stderr:  # type: ignore[union-attr]
+            if f"paused at {pause_at}" in line:
+                reached.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    if not reached.wait(timeout=300):
+        proc.kill()
+        pytest.fail(f"the build never reached {pause_at} (exit code {proc.poll()})")
+    return proc
+
+
+def kill(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def run_build(content: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pmodocs.cli", "build", "--content", str(content),
+                           "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=600)
+
+
+def shows_new_content(out: Path) -> bool:
+    return (MARKER in html_text(site_page(out, "risk"))
+            and MARKER in docx_text(out / "dist/docx/risk.docx"))
+
+
+def staging_folders(out: Path) -> list[Path]:
+    return sorted(out.glob(".pmodocs-build-*"))
+
+
+def test_a_build_killed_before_the_swap_leaves_the_outputs_and_a_second_build_is_refused(folders):
+    content, out = folders
+    before = published(out)
+    build = start_build(content, out, "staged")
+    try:
+        second = run_build(content, out)
+        assert second.returncode == 5, second.stderr
+        assert f"another pmodocs build is writing to {out}" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        kill(build)
+    assert published(out) == before
+    assert staging_folders(out), "the killed build should have left its staging folder"
+
+    later = run_build(content, out)
+    assert later.returncode == 0, later.stderr
+    assert staging_folders(out) == [], "a later build removes what a killed build left"
+    assert shows_new_content(out)
+
+
+def test_a_build_killed_after_the_site_was_built_leaves_the_outputs(folders):
+    content, out = folders
+    before = published(out)
+    kill(start_build(content, out, "built"))
+    assert published(out) == before
+
+
+@pytest.mark.parametrize("pause_at, env", [
+    ("publish", {}),
+    ("published:site", {}),
+    ("between:site", {"PMODOCS_NO_EXCHANGE": "1"}),
+], ids=["journal-written", "after-exchanging-site", "between-two-renames"])
+def test_a_build_killed_during_the_swap_is_finished_by_the_next_one(folders, pause_at, env):
+    from pmodocs.publish import PUBLISHED, recover
+
+    content, out = folders
+    kill(start_build(content, out, pause_at, **env))
+    if pause_at == "between:site":
+        assert not (out / "site").exists(), "the window that the journal exists to repair"
+    recover(out)  # what the next build does first, under the lock
+    assert all((out / name).exists() for name in PUBLISHED)
+    assert shows_new_content(out), "the interrupted swap was completed with the new build"
+    assert staging_folders(out) == []
+
+
+def test_recovery_restores_an_output_missing_between_two_renames(tmp_path):
+    """The crash window of a rename-based swap, set up by hand: old site moved out, new not in."""
+    import json
+
+    from pmodocs.publish import JOURNAL, recover
+
+    out, staging = tmp_path / "out", tmp_path / "out/.pmodocs-build-x"
+    (staging / ".retired/site").mkdir(parents=True)
+    (staging / ".retired/site/index.html").write_text("old")
+    (staging / "site").mkdir()
+    (staging / "site/index.html").write_text("new")
+    (staging / JOURNAL).write_text(json.dumps({"site": (staging / "site").stat().st_ino}))
+    recover(out)
+    assert (out / "site/index.html").read_text() == "new"
+    assert not staging.exists()
+
+
+def test_a_failed_swap_step_never_deletes_the_old_outputs(tmp_path, monkeypatch):
+    """If publishing raises half way, the staging folder (holding the old items) is kept in order."""
+    from pmodocs import publish as pub
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("site", "dist"):
+        (out / name).mkdir()
+        (out / name / "old.txt").write_text("old")
+    calls = []
+
+    def flaky(new, current, retired):
+        calls.append(current.name)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        original(new, current, retired)
+
+    original = pub._swap
+    monkeypatch.setattr(pub, "_swap", flaky)
+    with pytest.raises(OSError):
+        with pub.staging_dir(out) as staging:
+            for name in ("site", "dist"):
+                (staging / name).mkdir()
+                (staging / name / "new.txt").write_text("new")
+            pub.publish(staging, out)
+    monkeypatch.setattr(pub, "_swap", original)
+    pub.recover(out)
+    assert (out / "site/new.txt").exists() and (out / "dist/new.txt").exists()
+    assert staging_folders(out) == []

@@ -1,0 +1,203 @@
+"""The built site in a real headless browser (Debian chromium driven by playwright).
+
+Served from 127.0.0.1 by a server the tests start and stop. Skips locally when chromium is
+missing (with the reason); fails instead under PMODOCS_REQUIRE_TOOLS=1, as CI sets.
+Screenshots go to test-artifacts/ (gitignored); `--update-golden` refreshes the README's copy.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections import deque
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+
+from conftest import EXAMPLE, ROOT, edit_yaml, serve
+
+ARTIFACTS = ROOT / "test-artifacts"
+README_SHOT = ROOT / "docs" / "screenshots" / "home.png"
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def site(built_example: Path):
+    """Base URL of the example site, served for the whole module."""
+    with serve(built_example / "site") as base:
+        yield base
+
+
+@pytest.fixture
+def tab(browser):
+    """A fresh page at desktop size that records everything that goes wrong on it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.problems = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"script error: {e}"))
+    # ERR_ABORTED is a request cut short by leaving the page (the search worker, say); a
+    # missing file still shows up, as a 404 response.
+    page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
+            and page.problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status}: {r.url}"))
+    page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
+            and page.problems.append(f"outside request: {r.url}"))
+    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    yield page
+    context.close()
+
+
+def internal_links(page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    return [urldefrag(h)[0] for h in hrefs if h.startswith(base)]
+
+
+def test_every_page_loads_cleanly_and_every_internal_link_resolves(tab, site):
+    """Crawl from the home page: no console error, failed or outside request, no 404."""
+    seen_pages: set[str] = set()
+    checked_files: set[str] = set()
+    queue = deque([f"{site}/index.html"])
+    while queue:
+        url = queue.popleft()
+        if url in seen_pages:
+            continue
+        seen_pages.add(url)
+        response = tab.goto(url, wait_until="load")
+        assert response is not None and response.ok, url
+        for link in internal_links(tab, site):
+            target = link if not link.endswith("/") else link + "index.html"
+            if target.endswith(".html"):
+                queue.append(target)
+            elif target not in checked_files:
+                checked_files.add(target)
+                with urllib.request.urlopen(urllib.request.Request(target, method="HEAD")) as r:
+                    assert r.status == 200, target
+    assert tab.problems == []
+    assert len(seen_pages) >= 35, sorted(seen_pages)
+    assert any(f.endswith(".ics") for f in checked_files)
+    assert sum(f.endswith((".docx", ".pdf")) for f in checked_files) >= 20
+
+
+def test_home_page_screenshot_for_the_readme(tab, site, update_golden):
+    """The screenshot goes to test-artifacts/ on every run; `--update-golden` also refreshes the
+    README's copy in docs/screenshots/, so ordinary runs leave the work tree clean."""
+    import shutil
+
+    tab.goto(f"{site}/index.html")
+    assert tab.locator(".pm-meter").count() == 5
+    assert tab.locator("svg.pm-svg").count() == 3
+    shot = ARTIFACTS / "home.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    if update_golden:
+        README_SHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, README_SHOT)
+    assert README_SHOT.is_file(), "run pytest --update-golden to make the README screenshot"
+    assert tab.problems == []
+
+
+def search(tab, words: str):
+    """Type into mkdocs-material's search box and return the result list locator."""
+    box = tab.locator(".md-search__input")
+    box.click()
+    # Material searches on key events: fill most of the words, then type the last key.
+    box.fill(words[:-1])
+    box.press_sequentially(words[-1])
+    results = tab.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    return results
+
+
+def test_typing_a_risk_title_into_search_finds_the_risk(tab, site):
+    from pmodocs.pipeline import load_and_check
+
+    risk = load_and_check(EXAMPLE)[0].deliverables["risk"].risks[0]
+    tab.goto(f"{site}/index.html")
+    results = search(tab, risk.title)
+    on_risk_page = results.filter(has=tab.locator('a[href*="/plans/risk.html"]'))
+    assert on_risk_page.count() == 1, results.all_inner_texts()
+    assert risk.title in on_risk_page.inner_text()
+    assert tab.problems == []
+
+
+def test_search_finds_a_role_by_name(tab, site):
+    tab.goto(f"{site}/index.html")
+    results = search(tab, "Help Desk Manager")
+    hrefs = [a.get_attribute("href") for a in results.locator("a").all()]
+    assert any("people/roles/" in h for h in hrefs), hrefs
+
+
+def test_raci_matrix_on_desktop_and_phone_keeps_its_header_in_view(browser, site):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in ((1280, 800), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.goto(f"{site}/plans/governance.html")
+        box = page.locator(".pm-table--raci")
+        box.scroll_into_view_if_needed()
+        header = box.locator("thead th").first
+        box.evaluate("el => el.scrollBy(0, 300)")
+        assert box.evaluate("el => el.scrollTop") == 300, "the matrix scrolls in its own box"
+        top = box.bounding_box()["y"]
+        assert abs(header.bounding_box()["y"] - top) < 3, "RACI header must stay in view"
+        box.evaluate("el => el.scrollTo(0, 0)")
+        page_width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert page_width <= width, "the page itself must not scroll sideways; the table does"
+        page.screenshot(path=str(ARTIFACTS / f"raci-{width}x{height}.png"))
+        context.close()
+    assert (ARTIFACTS / "raci-390x844.png").stat().st_size > 5_000
+
+
+def test_clicking_a_risk_register_header_sorts_the_rows(tab, site):
+    tab.goto(f"{site}/plans/risk.html")
+    table = tab.locator(".pm-table--risk-register table")
+    ids = lambda: table.locator("tbody tr td:first-child").all_inner_texts()  # noqa: E731
+    assert ids() != sorted(ids()), "the register starts by score, not by id"
+    table.locator("thead th button", has_text="Id").click()
+    assert ids() == sorted(ids())
+    table.locator("thead th button", has_text="Id").click()
+    assert ids() == sorted(ids(), reverse=True)
+    assert table.locator('thead th[aria-sort="descending"]').count() == 1
+
+
+def test_print_stylesheet_leaves_only_the_content(tab, site):
+    tab.goto(f"{site}/plans/mo-plan.html")
+    tab.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".pm-downloads"):
+        assert tab.locator(chrome).first.evaluate("e => getComputedStyle(e).display") == "none"
+    assert tab.locator(".pm-table--inventory").is_visible()
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """The example with a risk titled like a script: only the site is built (no DOCX/PDF, which
+    test_site's end-to-end hostile build covers), to keep the browser suite quick."""
+    import shutil
+
+    from pmodocs.compose import compose_all
+    from pmodocs.engines import mkdocs_build
+    from pmodocs.pipeline import load_and_check
+    from pmodocs.render.site import site_files
+
+    root = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(EXAMPLE, root / "content")
+    edit_yaml(root / "content" / "deliverables" / "risk.yaml",
+              lambda d: d["risks"][0].__setitem__("title", HOSTILE))
+    content = load_and_check(root / "content")[0]
+    docs, signoffs = compose_all(content)
+    for rel, data in site_files(content, docs, signoffs, {}).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    mkdocs_build(root / "mkdocs.yml", 0)
+    with serve(root / "site") as base:
+        yield base
+
+
+def test_a_hostile_risk_title_is_shown_as_text_in_the_page_and_in_search(tab, hostile_site):
+    tab.goto(f"{hostile_site}/plans/risk.html")
+    assert tab.get_by_role("cell", name=HOSTILE, exact=True).count() == 1
+    results = search(tab, "risk register")
+    assert HOSTILE in " ".join(results.all_inner_texts())
+    assert tab.problems == [], "no dialog may open and nothing may fail"

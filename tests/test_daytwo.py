@@ -1,0 +1,126 @@
+"""Day-two workflows: scaffold a new program, find what is still TODO, export the registers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, edit_yaml
+from pmodocs.compose import compose_all
+from pmodocs.load import load_content
+from pmodocs.render.xlsx import render_xlsx, safe_cell
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
+                          text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1793577600", **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("new") / "licensing"
+    result = cli("new", str(target), "--program", "Statewide Licensing System", "--acronym", "SLS")
+    assert result.returncode == 0, result.stderr
+    return target
+
+
+def test_new_writes_every_content_file_with_comments_and_todo_values(scaffolded):
+    charter = (scaffolded / "deliverables/charter.yaml").read_text(encoding="utf-8")
+    assert "# vision:" in charter and 'vision: "TODO: vision"' in charter
+    assert "# owner: a person id from people.yaml" in charter
+    assert "# status: the author's status" in charter and "one of: draft, for review, final" in charter
+    for kind in ("charter", "governance", "mo-plan", "communication", "risk", "quality",
+                 "configuration", "continuity", "role-cards", "launch-agenda"):
+        assert (scaffolded / "deliverables" / f"{kind}.yaml").is_file()
+    program = load_content(scaffolded).program
+    assert program.name == "Statewide Licensing System" and program.numbering.prefix == "SLS-MO"
+
+
+def test_check_passes_on_a_scaffold_but_warns_at_every_todo_with_its_line(scaffolded):
+    result = cli("check", "--content", str(scaffolded))
+    assert result.returncode == 0, result.stderr
+    warnings = [l for l in result.stderr.splitlines() if l.endswith("[warning]")]
+    assert len(warnings) > 100
+    vision = next(l for l in warnings if "charter.yaml" in l and ": vision:" in l)
+    line = int(vision.split(":")[1])
+    text = (scaffolded / "deliverables/charter.yaml").read_text(encoding="utf-8").splitlines()
+    assert text[line - 1].startswith("vision:")
+    assert "still says TODO" in vision
+
+
+def test_filling_a_todo_removes_its_warning(scaffolded, tmp_path):
+    import shutil
+
+    copy = tmp_path / "c"
+    shutil.copytree(scaffolded, copy)
+    edit_yaml(copy / "deliverables/charter.yaml", lambda d: d.__setitem__("vision", "A real vision."))
+    result = cli("check", "--content", str(copy))
+    assert not any("charter.yaml" in l and ": vision:" in l for l in result.stderr.splitlines())
+
+
+def test_new_refuses_a_folder_that_is_not_empty():
+    result = cli("new", str(EXAMPLE), "--program", "X")
+    assert result.returncode == 2 and "is not empty" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_fresh_scaffold_builds(scaffolded, tmp_path):
+    result = cli("build", "--content", str(scaffolded), "--out", str(tmp_path), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "dist/pdf/charter.pdf").is_file() and (tmp_path / "site/index.html").is_file()
+    assert "warning(s)" in result.stderr
+
+
+def test_export_writes_one_sheet_per_register_with_a_frozen_header(tmp_path):
+    import openpyxl
+
+    result = cli("export", "--format", "xlsx", "--content", str(EXAMPLE), "--output",
+                 str(tmp_path / "registers.xlsx"))
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "registers.xlsx")
+    assert book.sheetnames == ["Risks", "Change requests", "RACI", "Inventory", "Decision makers"]
+    risks = book["Risks"]
+    assert risks.freeze_panes == "A2"
+    assert [c.value for c in risks[1]][:2] == ["Id", "Risk"]
+    assert risks.max_row == 15  # header + the fourteen M&O risks
+    assert isinstance(risks.cell(2, 6).value, (int, float))  # score is a number
+    crs = book["Change requests"]
+    assert any(isinstance(c.value, (int, float)) and c.number_format.startswith('"$"') for c in crs[2])
+
+
+def test_formula_like_text_is_neutralised_in_the_workbook(content_copy, tmp_path):
+    import io
+
+    import openpyxl
+
+    edit_yaml(content_copy / "deliverables/risk.yaml",
+              lambda d: d["risks"][0].__setitem__("title", '=HYPERLINK("http://x","y")'))
+    docs, _ = compose_all(load_content(content_copy))
+    from datetime import datetime
+
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(docs, datetime(2026, 11, 2))))
+    titles = [row[1].value for row in book["Risks"].iter_rows(min_row=2)]
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in titles
+    assert all(not (isinstance(t, str) and t.startswith("=")) for t in titles)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("=1+1", "'=1+1"), ("+SUM(A1)", "'+SUM(A1)"), ("@cmd", "'@cmd"), ("-2+3", "'-2+3"),
+    ("1,200", 1200.0), ("$3,600", 3600.0), ("plain", "plain"),
+])
+def test_safe_cell_types_numbers_and_defuses_formulas(text, expected):
+    assert safe_cell(text) == expected
+
+
+def test_the_workbook_is_deterministic_even_across_clock_seconds():
+    import time
+    from datetime import datetime
+
+    docs, _ = compose_all(load_content(EXAMPLE))
+    first = render_xlsx(docs, datetime(2026, 11, 2))
+    time.sleep(1.1)  # openpyxl stamps the clock on save; the output must not show it
+    assert render_xlsx(docs, datetime(2026, 11, 2)) == first

@@ -1,0 +1,323 @@
+"""Word deliverables fit for signature: each feature read back from the built DOCX files with
+python-docx, then every file opened by LibreOffice (converted to PDF) and read back by pandoc."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, require_tool
+from pmodocs.compose import compose_all
+from pmodocs.document import Table, landscape_flags
+from pmodocs.load import load_content
+from pmodocs.model import DELIVERABLE_KINDS
+from pmodocs.render.docx import render_docx, text_width
+from sample_tree import CHART_ALT, chart_document, sample_document
+
+KINDS = list(DELIVERABLE_KINDS)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TWIPS = 1440
+
+
+@pytest.fixture(scope="module")
+def documents():
+    docs, _ = compose_all(load_content(EXAMPLE))
+    return docs
+
+
+def open_docx(built: Path, kind: str):
+    import docx
+
+    return docx.Document(str(built / "dist/docx" / f"{kind}.docx"))
+
+
+def style_names(word) -> set[str]:
+    return {p.style.name for p in word.paragraphs}
+
+
+def instructions(element) -> str:
+    """Every field instruction inside an element (header, footer, body), joined."""
+    return " ".join(t.text for t in element.iter(f"{W}instrText"))
+
+
+def body_tables_by_section(word) -> list[tuple[object, list]]:
+    """(section, its tables) in document order: a section ends at a paragraph holding a sectPr."""
+    sections, current = list(word.sections), []
+    grouped, index = [], 0
+    for child in word.element.body.iterchildren():
+        if child.tag == f"{W}tbl":
+            current.append(child)
+        elif child.tag == f"{W}p" and child.find(f"{W}pPr/{W}sectPr") is not None:
+            grouped.append((sections[index], current))
+            current, index = [], index + 1
+    grouped.append((sections[index], current))
+    return grouped
+
+
+def has_wide_table(doc) -> bool:
+    return any(isinstance(b, Table) and b.wide for b in doc.blocks)
+
+
+# --- styles and structure -------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_docx_uses_real_word_styles(built_example, documents, kind):
+    word = open_docx(built_example, kind)
+    used = style_names(word)
+    assert {"Title", "Subtitle", "TOC Heading", "Heading 1", "Heading 2", "Caption"} <= used
+    blocks = documents[kind].blocks
+    if any(getattr(b, "numbered", None) is False for b in blocks):
+        assert "List Bullet" in used
+    if any(getattr(b, "numbered", None) is True for b in blocks):
+        assert "List Number" in used
+    assert {t.style.name for t in word.tables} == {"PMO Table"}
+
+
+def test_the_reference_document_defines_the_named_table_style_and_heading_colours():
+    import docx
+
+    from pmodocs.paths import templates_dir
+    from pmodocs.render.reference import HEADING_COLOUR, TABLE_STYLE
+
+    word = docx.Document(str(templates_dir() / "reference.docx"))
+    assert TABLE_STYLE in [s.name for s in word.styles]
+    assert str(word.styles["Heading 1"].font.color.rgb) == HEADING_COLOUR
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_title_page_shows_program_title_number_version_status_date_and_logo(
+        built_example, documents, kind):
+    word = open_docx(built_example, kind)
+    m = documents[kind].meta
+    first = [p for p in word.paragraphs[:6] if p.text]
+    assert [p.text for p in first[:3]] == [m.program, m.department, m.title]
+    cells = [c.text for row in word.tables[0].rows for c in row.cells]
+    for value in (m.number, m.version, m.status, m.approval_state, m.date.isoformat()):
+        assert value in cells
+    logo = word.inline_shapes[0]
+    assert logo._inline.docPr.get("descr") == f"{m.program} logo"
+    assert (EXAMPLE / "branding/logo.png").read_bytes() in _media(built_example, kind)
+
+
+def _media(built: Path, kind: str) -> list[bytes]:
+    with zipfile.ZipFile(built / "dist/docx" / f"{kind}.docx") as zf:
+        return [zf.read(n) for n in zf.namelist() if n.startswith("word/media/")]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_document_control_lists_revisions_distribution_and_approvers(built_example, documents, kind):
+    word = open_docx(built_example, kind)
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:5] == ["Document control", "Revision history", "Distribution", "Approvers",
+                            headings[4]]
+    captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
+    assert {"Table 1: Document control", "Table 2: Revision history", "Table 3: Distribution list",
+            "Table 4: Required approvers"} <= set(captions)
+    cells = {c.text for t in word.tables for row in t.rows for c in row.cells}
+    distribution = next(t for t in documents[kind].tables() if t.kind == "distribution")
+    assert {row[0] for row in distribution.rows} <= cells
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_contents_is_a_toc_field_already_listing_the_headings(built_example, documents, kind):
+    word = open_docx(built_example, kind)
+    entries = [p for p in word.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
+    assert 'TOC \\o "1-2"' in instructions(entries[0]._p)
+    expected = [(f"TOC {h.level}", h.text) for h in documents[kind].headings() if h.level <= 2]
+    assert [(p.style.name, p.text) for p in entries] == expected
+
+
+# --- headers, footers, sections -------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_section_has_its_own_header_and_footer_with_page_fields(built_example, documents, kind):
+    word = open_docx(built_example, kind)
+    m = documents[kind].meta
+    marking = "DRAFT" if m.is_draft else "APPROVED"
+    for section in word.sections:
+        assert not section.header.is_linked_to_previous and not section.footer.is_linked_to_previous
+        header = section.header.paragraphs[0].text
+        assert all(part in header for part in (m.number, m.title, f"Version {m.version}", marking))
+        footer = section.footer._element
+        assert "PAGE" in instructions(footer) and "NUMPAGES" in instructions(footer)
+        assert "Page 1 of 1" in section.footer.paragraphs[0].text  # cached field results
+
+
+def test_the_title_page_has_no_running_header_but_a_page_footer(built_example):
+    section = open_docx(built_example, "charter").sections[0]
+    assert section.different_first_page_header_footer
+    assert section.first_page_header.paragraphs[0].text == ""
+    assert instructions(section.first_page_footer._element).split() == ["PAGE", "NUMPAGES"]
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k in ("governance", "risk", "mo-plan")])
+def test_wide_tables_sit_in_landscape_sections_that_keep_header_and_footer(
+        built_example, documents, kind):
+    from docx.enum.section import WD_ORIENT
+
+    doc = documents[kind]
+    assert has_wide_table(doc)
+    word = open_docx(built_example, kind)
+    landscape = [s for s in word.sections if s.orientation == WD_ORIENT.LANDSCAPE]
+    assert landscape
+    for section in landscape:
+        assert section.page_width > section.page_height
+        assert doc.meta.number in section.header.paragraphs[0].text
+        assert "NUMPAGES" in instructions(section.footer._element)
+    wide_captions = {f"{t.caption}" for t in doc.tables() if t.wide}
+    for section, tables in body_tables_by_section(word):
+        for tbl in tables:
+            caption = tbl.getprevious()
+            text = "".join(caption.itertext()).split(": ", 1)[-1]
+            if text in wide_captions:
+                assert section.orientation == WD_ORIENT.LANDSCAPE, text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_header_rows_repeat_rows_never_split_and_columns_fit(built_example, kind):
+    word = open_docx(built_example, kind)
+    for section, tables in body_tables_by_section(word):
+        room = (section.page_width - section.left_margin - section.right_margin) / 914400 * TWIPS
+        for tbl in tables:
+            rows = tbl.findall(f"{W}tr")
+            assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
+            widths = [int(c.get(f"{W}w")) for c in tbl.find(f"{W}tblGrid")]
+            assert sum(widths) <= room + 2, (kind, sum(widths), room)
+            look = tbl.find(f"{W}tblPr/{W}tblLook")
+            if look.get(f"{W}firstRow") == "1":
+                assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_approval_page_ends_the_document_with_a_signature_line_per_approver(
+        built_example, documents, kind):
+    word = open_docx(built_example, kind)
+    heading = [p for p in word.paragraphs if p.style.name == "Heading 1"][-1]
+    assert heading.text == "Approval" and heading.paragraph_format.page_break_before
+    page = next(b for b in documents[kind].blocks if type(b).__name__ == "ApprovalPage")
+    signature_tables = word.tables[-len(page.entries):]
+    for entry, table in zip(page.entries, signature_tables):
+        fields = {row.cells[0].text: row.cells[1].text for row in table.rows}
+        assert fields["Name"] == entry.name and fields["Decision"] == entry.decision
+        assert fields["Organisation"] == entry.organisation and fields["Signature"] == "_" * 40
+
+
+# --- properties -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_core_and_custom_properties_describe_the_deliverable(built_example, documents, kind):
+    from xml.etree import ElementTree
+
+    m = documents[kind].meta
+    cp = open_docx(built_example, kind).core_properties
+    assert (cp.title, cp.author, cp.version, cp.content_status) == (
+        m.title, m.owner, m.version, m.approval_state)
+    assert cp.subject == m.purpose[:250] and cp.keywords == ", ".join(m.keywords)
+    with zipfile.ZipFile(built_example / "dist/docx" / f"{kind}.docx") as zf:
+        custom = ElementTree.fromstring(zf.read("docProps/custom.xml"))
+    props = {p.get("name"): "".join(p.itertext()) for p in custom}
+    assert props["DocumentNumber"] == m.number and props["Fingerprint"] == m.fingerprint
+    assert props["Version"] == m.version and props["Status"] == m.status
+
+
+def test_a4_paper_gives_a4_sections_and_tables_that_fit_it():
+    from dataclasses import replace
+
+    import docx
+
+    doc = sample_document()
+    a4 = type(doc)(replace(doc.meta, paper="a4"), doc.blocks)
+    word = docx.Document(io.BytesIO(render_docx(a4)))
+    portrait, landscape = word.sections[0], word.sections[1]
+    def mm(section) -> tuple[int, int]:
+        return round(section.page_width.mm), round(section.page_height.mm)
+
+    assert (mm(portrait), mm(landscape)) == ((210, 297), (297, 210))
+    narrow = [int(c.get(f"{W}w")) for c in word.tables[1]._tbl.find(f"{W}tblGrid")]
+    assert sum(narrow) <= text_width("a4", landscape=False) * TWIPS + 2
+
+
+def test_a_chart_keeps_its_caption_and_alt_text_in_word():
+    import docx
+
+    word = docx.Document(io.BytesIO(render_docx(chart_document())))
+    captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
+    assert any("Hours per block cycle" in c and CHART_ALT in c for c in captions)
+
+
+def test_the_logo_is_optional_and_equal_content_gives_equal_bytes():
+    import docx
+
+    logo = (EXAMPLE / "branding/logo.png").read_bytes()
+    assert render_docx(chart_document(logo=logo)) == render_docx(chart_document(logo=logo))
+    assert not docx.Document(io.BytesIO(render_docx(chart_document()))).inline_shapes
+
+
+def test_the_example_logo_is_made_by_code_in_the_repository():
+    from pmodocs.render.logo import logo_png
+
+    assert (EXAMPLE / "branding/logo.png").read_bytes() == logo_png()
+
+
+def test_landscape_flags_keep_a_heading_with_its_wide_table():
+    doc = sample_document()
+    flags = dict(zip([type(b).__name__ + getattr(b, "text", "") for b in doc.blocks],
+                     landscape_flags(doc.blocks)))
+    assert flags["HeadingWide"] and not flags["HeadingOverview"]
+
+
+# --- LibreOffice and pandoc read every file -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(built_example, tmp_path_factory) -> dict[str, Path]:
+    """Every built DOCX converted to PDF by LibreOffice headless, in one soffice call."""
+    soffice = require_tool("soffice", "LibreOffice must open every DOCX; Debian package "
+                           "libreoffice-writer-nogui")
+    out = tmp_path_factory.mktemp("libreoffice")
+    profile = (out / "profile").as_uri()
+    docx_files = sorted(str(p) for p in (built_example / "dist/docx").glob("*.docx"))
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(out), *docx_files],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {kind: out / f"{kind}.pdf" for kind in KINDS}
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page (pdftotext separates pages with form feeds)."""
+    pdftotext = require_tool("pdftotext", "reads the text of PDFs; Debian package poppler-utils")
+    text = subprocess.run([pdftotext, "-raw", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_libreoffice_opens_every_docx_with_page_x_of_y_on_every_page(
+        libreoffice_pdfs, documents, kind):
+    pages = pdf_pages(libreoffice_pdfs[kind])
+    m = documents[kind].meta
+    assert len(pages) >= 4
+    assert m.title in " ".join(pages[0].split())
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text, (kind, number)
+        if number > 1:
+            assert m.number in text, (kind, number)
+    last = pages[-1]
+    assert "Approval" in last and "Signature" in last and "By signing" in " ".join(
+        p for p in pages if "Approval" in p)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pandoc_reads_every_docx_back(built_example, documents, kind):
+    import pypandoc
+
+    text = pypandoc.convert_file(str(built_example / "dist/docx" / f"{kind}.docx"), "plain",
+                                 extra_args=["--wrap=none"])
+    flat = " ".join(text.split())
+    for heading in documents[kind].headings():
+        assert " ".join(heading.text.split()) in flat

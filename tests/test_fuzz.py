@@ -1,0 +1,158 @@
+"""Fuzzing the loader: whatever a person does to a content file, pmodocs answers with its own error.
+
+hypothesis mutates one file of the example (drops keys, retypes values, duplicates list items and
+lines, injects text and stray characters) and load_content + run_checks must either accept the
+result or raise ContentError whose every problem names a file and a line (> 0 for a file that
+exists). Any other exception is a bug.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLE
+from pmodocs import load as load_module
+from pmodocs.checks import run_checks
+from pmodocs.errors import ContentError
+from pmodocs.load import load_content
+
+FILES = sorted(str(p.relative_to(EXAMPLE)) for p in EXAMPLE.rglob("*.yaml"))
+
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
+    st.dates(min_value=date(1, 1, 1)), st.text(max_size=30), st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(min_size=1, max_size=5), st.integers(), max_size=2),
+    st.sampled_from(["../../x", "<script>alert(1)</script>", "{{ 7*7 }}", "#read(\"/etc/passwd\")",
+                     "\x07bell", "\ud800", "2026-02-30", "-1", "1e999", "cfo", ""]),
+)
+SNIPPETS = st.sampled_from([
+    "\t", ":", "- ", "&a ", "*a", "!!python/object:os.system ", "!x ", "[", "{", "'", '"', "#",
+    "\x00", "\x1b", "---\n", "? ", "<<: ", "%TAG ! x:\n", "\ufeff", "\n  extra: 1\n", "\\u", "|",
+])
+
+MUTATIONS = st.sampled_from(["drop", "retype", "duplicate_item", "unknown_key", "duplicate_line",
+                             "delete_line", "insert_text"])
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("fuzz") / "content"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+@pytest.fixture(scope="module", autouse=True)
+def parse_once(request):
+    """Parse each unchanged file once: the fuzzer changes one file, the other fourteen repeat.
+
+    The cache is keyed by the file's bytes, so a mutated file is always parsed afresh.
+    """
+    original = load_module.read_yaml
+    cache: dict[tuple[str, str], Any] = {}
+
+    def cached(path: Path, display: str):
+        key = (display, hashlib.sha256(path.read_bytes()).hexdigest()) if path.is_file() else None
+        if key is None or key not in cache:
+            result = original(path, display)
+            if key is None:
+                return result
+            cache[key] = result
+        return cache[key]
+
+    load_module.read_yaml = cached
+    yield
+    load_module.read_yaml = original
+
+
+def _paths(node: Any, path: tuple = ()) -> list[tuple]:
+    """Every key path in the data (mappings and list items)."""
+    out = [path] if path else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _paths(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _paths(value, path + (i,))
+    return out
+
+
+def _parent(data: Any, path: tuple) -> Any:
+    for part in path[:-1]:
+        data = data[part]
+    return data
+
+
+def mutate_data(text: str, mutation: str, pick: int, value: Any) -> str:
+    """Apply a structural mutation to a YAML file's data and dump it back as YAML."""
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    data = yaml.load(text)
+    paths = _paths(data)
+    if not paths:
+        return text
+    path = paths[pick % len(paths)]
+    parent, last = _parent(data, path), path[-1]
+    if mutation == "drop":
+        del parent[last]
+    elif mutation == "retype":
+        parent[last] = value
+    elif mutation == "duplicate_item" and isinstance(parent, list):
+        parent.insert(last, parent[last])
+    elif mutation == "unknown_key" and isinstance(parent[last], dict):
+        parent[last]["unexpected_" + str(abs(hash(str(value))) % 1000)] = 1
+    else:
+        parent[last] = value
+    out = StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def mutate_text(text: str, mutation: str, pick: int, snippet: str) -> str:
+    """Apply a textual mutation: duplicate or delete a line, or insert a stray piece of text."""
+    lines = text.splitlines(keepends=True)
+    i = pick % max(1, len(lines))
+    if mutation == "duplicate_line":
+        lines.insert(i, lines[i])
+    elif mutation == "delete_line":
+        del lines[i]
+    else:
+        line = lines[i]
+        at = pick % max(1, len(line))
+        lines[i] = line[:at] + snippet + line[at:]
+    return "".join(lines)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rel=st.sampled_from(FILES), mutation=MUTATIONS, pick=st.integers(0, 10_000), value=VALUES,
+       snippet=SNIPPETS)
+def test_a_mutated_file_is_accepted_or_refused_with_located_problems(tree, rel, mutation, pick,
+                                                                     value, snippet):
+    path, original = tree / rel, (EXAMPLE / rel).read_text(encoding="utf-8")
+    if mutation in ("drop", "retype", "duplicate_item", "unknown_key"):
+        mutated = mutate_data(original, mutation, pick, value)
+    else:
+        mutated = mutate_text(original, mutation, pick, snippet)
+    path.write_bytes(mutated.encode("utf-8", errors="surrogatepass"))
+    try:
+        try:
+            problems = run_checks(load_content(tree))  # accepted: the checks may still object
+        except ContentError as error:
+            problems = error.problems
+            assert problems
+        for problem in problems:
+            assert problem.file, problem
+            assert problem.line > 0 or not Path(problem.file).exists(), f"no line: {problem}"
+    finally:
+        path.write_text(original, encoding="utf-8")

@@ -1,0 +1,325 @@
+"""Accessible, archival PDF deliverables (PDF/UA-1 and PDF/A-2a), read back with pikepdf,
+poppler and qpdf; and the same words in the PDF as in the DOCX."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, edit_yaml, require_tool
+from pmodocs.compose import compose_all
+from pmodocs.document import ApprovalPage, Document
+from pmodocs.engines import pandoc_to_typst, typst_to_pdf
+from pmodocs.errors import RenderError
+from pmodocs.load import load_content
+from pmodocs.model import DELIVERABLE_KINDS
+from pmodocs.render.typst import pandoc_ast, render_typst
+from sample_tree import CHART_ALT, chart_document
+
+KINDS = list(DELIVERABLE_KINDS)
+LETTER, A4 = (612, 792), (595.28, 841.89)
+
+
+@pytest.fixture(scope="module")
+def documents():
+    docs, _ = compose_all(load_content(EXAMPLE))
+    return docs
+
+
+def pdf_path(built: Path, kind: str) -> Path:
+    return built / "dist/pdf" / f"{kind}.pdf"
+
+
+def render_pdf(doc: Document) -> bytes:
+    return typst_to_pdf(render_typst(doc, pandoc_to_typst(pandoc_ast(doc))),
+                        when=datetime(2026, 11, 2), template="test")
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page, in content order (pdftotext -raw; pages end with a form feed)."""
+    pdftotext = require_tool("pdftotext", "reads the text of PDFs; Debian package poppler-utils")
+    text = subprocess.run([pdftotext, "-raw", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def struct_types(pdf) -> Counter:
+    """How many structure elements of each type (/H1, /Table, /TH …) the tag tree holds."""
+    import pikepdf
+
+    counts: Counter = Counter()
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if "/S" in node:
+            counts[str(node.S)] += 1
+        kids = node.get("/K")
+        stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+    return counts
+
+
+def figures(pdf) -> list[str]:
+    """The alt text of every /Figure structure element."""
+    import pikepdf
+
+    alts, stack = [], [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.get("/S") == "/Figure":
+            alts.append(str(node.get("/Alt", "")))
+        kids = node.get("/K")
+        stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+    return alts
+
+
+# --- PDF/UA-1 and PDF/A-2a ------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_pdf_is_tagged_pdf_ua_1_and_pdf_a_2a(built_example, documents, kind):
+    import pikepdf
+
+    m = documents[kind].meta
+    with pikepdf.open(pdf_path(built_example, kind)) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
+        assert str(pdf.Root.Lang) == m.language
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle  # the title, not the file name
+        xmp = pdf.open_metadata()
+        assert xmp.get("dc:title") == m.title
+        assert (xmp.get("pdfaid:part"), xmp.get("pdfaid:conformance")) == ("2", "A")
+        assert xmp.get("pdfuaid:part") == "1"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_bookmarks_are_the_headings_of_the_document(built_example, documents, kind):
+    import pikepdf
+
+    found: list[tuple[int, str]] = []
+
+    def walk(items, level: int) -> None:
+        for item in items:
+            found.append((level, item.title))
+            walk(item.children, level + 1)
+
+    with pikepdf.open(pdf_path(built_example, kind)) as pdf, pdf.open_outline() as outline:
+        walk(outline.root, 1)
+    assert found == [(h.level, h.text) for h in documents[kind].headings()]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_table_header_cells_are_tagged_as_headers(built_example, documents, kind):
+    import pikepdf
+
+    doc = documents[kind]
+    approvers = sum(len(b.entries) for b in doc.blocks if isinstance(b, ApprovalPage))
+    with pikepdf.open(pdf_path(built_example, kind)) as pdf:
+        tags = struct_types(pdf)
+    assert tags["/TH"] == sum(len(t.columns) for t in doc.tables()) + 2 * approvers
+    assert tags["/THead"] == len(doc.tables()) + approvers
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_title_page_logo_carries_alt_text(built_example, documents, kind):
+    import pikepdf
+
+    with pikepdf.open(pdf_path(built_example, kind)) as pdf:
+        assert f"{documents[kind].meta.program} logo" in figures(pdf)
+
+
+def fills(pdf) -> int:
+    """How many filled vector paths the pages draw."""
+    import pikepdf
+
+    return sum(1 for page in pdf.pages for _, op in pikepdf.parse_content_stream(page)
+               if str(op) in ("f", "f*", "B", "B*"))
+
+
+def test_charts_are_vector_graphics_with_alt_text():
+    import io
+
+    import pikepdf
+
+    with_chart = chart_document()
+    without = Document(with_chart.meta, tuple(b for b in with_chart.blocks
+                                              if type(b).__name__ != "Chart"))
+    with pikepdf.open(io.BytesIO(render_pdf(with_chart))) as pdf, \
+            pikepdf.open(io.BytesIO(render_pdf(without))) as plain:
+        assert CHART_ALT in figures(pdf)
+        assert not any(o.get("/Subtype") == "/Image" for o in pdf.objects
+                       if isinstance(o, pikepdf.Stream)), "chart embedded as a raster image"
+        assert fills(pdf) >= fills(plain) + 3  # the three bars, drawn as paths
+
+
+# --- fonts, structure, poppler and qpdf -----------------------------------------------------
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pdffonts_shows_every_font_embedded(built_example, kind):
+    pdffonts = require_tool("pdffonts", "lists PDF fonts; Debian package poppler-utils")
+    lines = subprocess.run([pdffonts, str(pdf_path(built_example, kind))], capture_output=True,
+                           text=True, check=True).stdout.splitlines()[2:]
+    assert lines
+    for line in lines:
+        emb = re.split(r"\s+", line[line.index(" ", 36):].strip())
+        assert "yes" == emb[-5], line  # columns: ... emb sub uni object ID
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_qpdf_check_passes(built_example, kind):
+    qpdf = require_tool("qpdf", "checks PDF structure; Debian package qpdf")
+    result = subprocess.run([qpdf, "--check", str(pdf_path(built_example, kind))],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_page_says_page_x_of_y_and_the_approval_page_comes_last(
+        built_example, documents, kind):
+    m = documents[kind].meta
+    pages = pdf_pages(pdf_path(built_example, kind))
+    squashed = [" ".join(p.split()) for p in pages]
+    assert m.title in squashed[0] and m.number in squashed[0]
+    assert squashed[1].count("Contents") >= 1
+    for number, text in enumerate(squashed, start=1):
+        assert f"Page {number} of {len(pages)}" in text, (kind, number)
+        if number > 1:
+            marking = "DRAFT" if m.is_draft else "APPROVED"
+            assert f"{m.number} · {m.title} · Version {m.version} · {marking}" in text
+    approval = next(i for i, p in enumerate(squashed) if "By signing, each approver" in p)
+    assert "Approval" in squashed[approval] and "Signature" in " ".join(squashed[approval:])
+
+
+def test_accented_names_are_set_in_an_embedded_font_that_covers_them(built_example):
+    text = " ".join(" ".join(pdf_pages(pdf_path(built_example, "charter"))).split())
+    assert "José Núñez" in text
+
+
+def test_wide_tables_go_on_landscape_pages(built_example, documents):
+    import pikepdf
+
+    doc = documents["risk"]
+    wide = [t.caption for t in doc.tables() if t.wide]
+    assert wide
+    pages = pdf_pages(pdf_path(built_example, "risk"))
+    with pikepdf.open(pdf_path(built_example, "risk")) as pdf:
+        sizes = [tuple(round(float(v)) for v in p.mediabox[2:]) for p in pdf.pages]
+    for caption in wide:
+        page = next(i for i, text in enumerate(pages)
+                    if re.search(rf"Table \d+: {re.escape(caption)}", " ".join(text.split())))
+        assert sizes[page] == (LETTER[1], LETTER[0]), caption
+
+
+# --- paper size -----------------------------------------------------------------------------
+
+def test_pages_are_letter_by_default(built_example):
+    import pikepdf
+
+    with pikepdf.open(pdf_path(built_example, "charter")) as pdf:
+        assert tuple(round(float(v)) for v in pdf.pages[0].mediabox[2:]) == LETTER
+
+
+def test_program_paper_a4_gives_a4_pages(content_copy):
+    import io
+
+    import pikepdf
+
+    edit_yaml(content_copy / "program.yaml", lambda d: d["program"].__setitem__("paper", "a4"))
+    docs, _ = compose_all(load_content(content_copy))
+    assert docs["risk"].meta.paper == "a4"
+    with pikepdf.open(io.BytesIO(render_pdf(docs["risk"]))) as pdf:
+        sizes = {tuple(round(float(v), 2) for v in p.mediabox[2:]) for p in pdf.pages}
+    assert sizes == {A4, (A4[1], A4[0])}  # portrait and the landscape risk register
+
+
+# --- the same words as the DOCX -------------------------------------------------------------
+
+def docx_text(path: Path) -> str:
+    """Every paragraph and table cell of a DOCX, in body order."""
+    import docx
+
+    word = docx.Document(str(path))
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in word.paragraphs] + cells)
+
+
+def comparable(text: str) -> str:
+    """Text with whitespace removed and typographic quotes made plain: a cell broken over two
+    lines (or after a hyphen) in one format must still match the other."""
+    for curly, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"')):
+        text = text.replace(curly, plain)
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_docx_and_the_pdf_hold_the_same_headings_and_table_cells(
+        built_example, documents, kind):
+    doc = documents[kind]
+    in_docx = comparable(docx_text(built_example / "dist/docx" / f"{kind}.docx"))
+    in_pdf = comparable(" ".join(pdf_pages(pdf_path(built_example, kind))))
+    words = [h.text for h in doc.headings()]
+    words += [cell for t in doc.tables() for row in (t.columns, *t.rows) for cell in row if cell]
+    missing_docx = [w for w in words if comparable(w) not in in_docx]
+    missing_pdf = [w for w in words if comparable(w) not in in_pdf]
+    assert not missing_docx, missing_docx[:5]
+    assert not missing_pdf, missing_pdf[:5]
+
+
+# --- a broken template ----------------------------------------------------------------------
+
+@pytest.fixture
+def broken_templates(tmp_path, monkeypatch):
+    """A copy of templates/ whose deliverable.typ.j2 the test breaks, selected by PMODOCS_TEMPLATES."""
+    from pmodocs.paths import templates_dir
+
+    copy = tmp_path / "templates"
+    shutil.copytree(templates_dir(), copy)
+    monkeypatch.setenv("PMODOCS_TEMPLATES", str(copy))
+    return copy / "typst/deliverable.typ.j2"
+
+
+def test_a_typst_error_in_the_template_names_the_template_and_typst_message(broken_templates):
+    from pmodocs.pipeline import document_files
+
+    source = broken_templates.read_text(encoding="utf-8")
+    broken_templates.write_text(source.replace("#pagebreak()", "#pagebreak(nonsense)", 1),
+                                encoding="utf-8")
+    content = load_content(EXAMPLE)
+    docs, _ = compose_all(content)
+    with pytest.raises(RenderError) as caught:
+        document_files(content, {"charter": docs["charter"]}, lambda _: None)
+    message = str(caught.value)
+    assert str(broken_templates) in message and "charter" in message
+    assert "unknown variable: nonsense" in message and "#pagebreak(nonsense)" in message
+
+
+def test_a_jinja_error_in_the_template_names_the_template_and_line(broken_templates):
+    source = broken_templates.read_text(encoding="utf-8")
+    broken_templates.write_text(source + "{% if %}\n", encoding="utf-8")
+    line = source.count("\n") + 1
+    with pytest.raises(RenderError, match=rf"{re.escape(str(broken_templates))}:{line}\b"):
+        render_typst(chart_document(), "")
+
+
+def test_the_cli_reports_a_broken_template_without_a_traceback(broken_templates, tmp_path):
+    import os
+    import sys
+
+    source = broken_templates.read_text(encoding="utf-8")
+    broken_templates.write_text(source.replace("#pagebreak()", "#pagebreak(nonsense)", 1),
+                                encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pmodocs.cli", "build", "--content", str(EXAMPLE),
+         "--out", str(tmp_path / "out"), "--quiet"],
+        capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+    assert result.returncode == 4, result.stderr
+    assert "Traceback" not in result.stderr
+    assert str(broken_templates) in result.stderr and "unknown variable: nonsense" in result.stderr
+    assert not (tmp_path / "out/dist").exists()

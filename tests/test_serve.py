@@ -1,0 +1,59 @@
+"""`pmodocs serve`: a live preview that follows content edits and shows errors in the page."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import edit_yaml
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, text: str, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if text in page:
+            return page
+        time.sleep(0.5)
+    raise AssertionError(f"{text!r} did not appear at {url} within {seconds} s")
+
+
+def test_serve_rebuilds_on_change_shows_errors_and_stops_on_ctrl_c(content_copy):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "pmodocs.cli", "serve", "--content",
+                                str(content_copy), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/index.html", "Deliverables")
+        edit_yaml(content_copy / "deliverables/risk.yaml",
+                  lambda d: d["risks"][0].__setitem__("title", "Freshly edited risk title"))
+        wait_for(f"{base}/plans/risk.html", "Freshly edited risk title")
+        edit_yaml(content_copy / "deliverables/risk.yaml",
+                  lambda d: d["risks"][0].__setitem__("owner", "nobody-at-all"))
+        page = wait_for(f"{base}/plans/risk.html", "pmodocs-errors")
+        assert "risks[0].owner: &#x27;nobody-at-all&#x27; is not a person" in page
+        assert "Freshly edited risk title" in page  # the last good build stays up
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "stopped" in out and "Traceback" not in err

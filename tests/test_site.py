@@ -1,0 +1,343 @@
+"""The stakeholder site, read from the built HTML: dashboard, charts, tables, roles, meeting, nav.
+
+Most tests read the example program built once (`built_example`, which already ran
+`mkdocs build --strict`); tests that change content build a private copy into tmp_path.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import EXAMPLE, edit_yaml
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def content():
+    from pmodocs.pipeline import load_and_check
+
+    return load_and_check(EXAMPLE)[0]
+
+
+def page(built: Path, rel: str) -> str:
+    return (built / "site" / rel).read_text(encoding="utf-8")
+
+
+def visible(markup: str) -> str:
+    """The text of an HTML fragment with tags dropped and entities decoded, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def svgs(markup: str) -> list[str]:
+    return re.findall(r"<svg [^>]*class=\"pm-svg\".*?</svg>", markup, flags=re.S)
+
+
+# --- the home page is a readiness dashboard ---------------------------------------------------
+
+def test_home_lists_every_exit_criterion_with_whether_it_is_met(built_example, content):
+    home = page(built_example, "index.html")
+    table = re.search(r'pm-table--exit-criteria.*?</table>', home, flags=re.S).group(0)
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], flags=re.S)
+    criteria = content.deliverables["mo-plan"].exit_criteria
+    assert len(rows) == len(criteria)
+    for row, criterion in zip(rows, criteria):
+        assert visible(row).startswith(criterion.criterion)
+        met = "Yes" if criterion.met else "No"
+        assert f'pm-badge--{"approved" if criterion.met else "rejected"}">{met}</span>' in row
+    met = sum(c.met for c in criteria)
+    assert f"{met} of {len(criteria)} met" in visible(home)
+
+
+def test_home_shows_every_deliverable_with_version_status_and_approval_badge(built_example, content):
+    from pmodocs.signoff import all_signoffs
+    from pmodocs.render.markdown import STATE_CLASS
+
+    home = page(built_example, "index.html")
+    cards = re.findall(r"<li>(.*?)</li>", home.split("pm-cards", 1)[1].split("</ul>", 1)[0], re.S)
+    signoffs = all_signoffs(content)
+    assert len(cards) == len(content.deliverables)
+    for card, (kind, doc) in zip(cards, content.deliverables.items()):
+        c = doc.control
+        assert html.escape(c.title, quote=False) in card
+        assert f'href="plans/{kind}.html"' in card or f"/{kind}.html" in card
+        assert f"version {c.version}" in visible(card)
+        assert f"Author status: {c.status}" in visible(card)
+        state = signoffs[kind].state
+        assert f'pm-badge--{STATE_CLASS[state]}">{state}</span>' in card
+
+
+def test_home_shows_checklist_progress_and_budget_totals(built_example, content):
+    from pmodocs.compose.common import hours, money
+
+    text = visible(page(built_example, "index.html"))
+    plan = content.deliverables["mo-plan"]
+    items = [i for a in plan.pre_initiation for i in a.items]
+    done = sum(i.state == "done" for i in items)
+    assert f"{done} of {len(items)} items done" in text
+    funding = content.deliverables["charter"].funding
+    alloc_h = sum(b.hours for b in plan.block_cycles)
+    alloc_d = sum(b.dollars for b in plan.block_cycles)
+    assert f"{hours(alloc_h)} of {hours(funding.authorised_hours)} authorised hours" in text
+    assert f"{money(alloc_d)} of {money(funding.authorised_dollars)} authorised" in text
+    assert f"Dollars {money(funding.authorised_dollars)} {money(alloc_d)} " \
+           f"{money(funding.authorised_dollars - alloc_d)}" in text
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+def test_every_chart_has_a_title_a_description_and_an_aria_label(built_example):
+    charts = {rel: svgs(page(built_example, rel))
+              for rel in ("index.html", "plans/risk.html", "plans/mo-plan.html")}
+    assert [len(c) for c in charts.values()] == [3, 1, 2]
+    for chart in (c for group in charts.values() for c in group):
+        assert re.match(r'<svg [^>]*role="img" aria-label="[^"]{10,}"', chart)
+        assert re.search(r"<title>[^<]{10,}</title><desc>[^<]{20,}</desc>", chart)
+        assert " id=" not in chart, "inline SVGs share one page: no ids that could collide"
+
+
+def test_heat_map_puts_every_open_risk_id_in_its_probability_impact_cell(content):
+    from pmodocs.compose.charts import risk_heat_map
+
+    plan = content.deliverables["risk"]
+    chart = risk_heat_map(plan)
+    for risk in plan.risks:
+        shown = re.search(rf">[^<]*\b{risk.id}\b[^<]*</text>", chart.svg) is not None
+        assert shown == (risk.state != "closed"), risk.id
+        if risk.state != "closed":
+            assert re.search(rf"probability {risk.probability} × impact {risk.impact} "
+                             rf"\(score \d+, \w+\): [^;]*\b{risk.id}\b", chart.alt)
+
+
+def test_budget_and_change_request_charts_say_their_numbers_in_words(content):
+    from pmodocs.compose.charts import budget_chart, change_request_chart
+    from pmodocs.compose.common import hours
+
+    plan = content.deliverables["mo-plan"]
+    budget = budget_chart(content, plan).alt
+    for cycle in plan.block_cycles:
+        assert f"{cycle.id} {hours(cycle.hours)} h" in budget
+    authorised = content.deliverables["charter"].funding.authorised_hours
+    assert f"of {hours(authorised)} h authorised" in budget
+    crs = change_request_chart(plan).alt
+    assert f"({len(plan.change_requests)} in all)" in crs
+    for t in plan.change_types:
+        assert t.name in crs
+
+
+CHART_DIGEST = """
+import hashlib
+from pathlib import Path
+from pmodocs.compose import compose_all
+from pmodocs.document import Chart
+from pmodocs.pipeline import load_and_check
+docs, _ = compose_all(load_and_check(Path({root!r}))[0])
+svg = "".join(b.svg for d in docs.values() for b in d.blocks if isinstance(b, Chart))
+print(hashlib.sha256(svg.encode()).hexdigest(), svg.count("<svg"))
+"""
+
+
+def test_charts_are_byte_identical_in_separate_processes():
+    def digest(seed: str) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        return subprocess.run([sys.executable, "-c", CHART_DIGEST.format(root=str(EXAMPLE))],
+                              env=env, capture_output=True, text=True, check=True).stdout
+
+    first = digest("1")
+    assert first.split()[1] == "3"
+    assert first == digest("2")
+
+
+# --- escaping ----------------------------------------------------------------------------------
+
+def test_a_hostile_risk_title_shows_as_text_everywhere_on_the_site(content_copy, tmp_path):
+    from pmodocs.pipeline import build
+
+    edit_yaml(content_copy / "deliverables" / "risk.yaml",
+              lambda d: d["risks"][0].__setitem__("title", HOSTILE))
+    build(content_copy, tmp_path / "out")
+    site = tmp_path / "out" / "site"
+    risk = (site / "plans" / "risk.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in risk
+    for built in site.rglob("*.html"):
+        assert HOSTILE not in built.read_text(encoding="utf-8"), built
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+def test_long_tables_are_sortable_and_the_script_ships_with_the_site(built_example):
+    risk = page(built_example, "plans/risk.html")
+    assert re.search(r'pm-table--risk-register"><table data-sortable="true">', risk)
+    assert 'src="../assets/pmodocs.js"' in risk
+    assert (built_example / "site" / "assets" / "pmodocs.js").is_file()
+
+
+def test_raci_cells_carry_their_letter_and_the_legend_is_on_the_page(built_example, content):
+    gov = page(built_example, "plans/governance.html")
+    raci = re.search(r'pm-table--raci.*?</table>', gov, flags=re.S).group(0)
+    letters = [v for a in content.deliverables["governance"].raci.activities
+               for v in a.assignments.values() if v]
+    assert len(re.findall(r'<td class="pm-raci pm-raci--[a-z]+">', raci)) == len(letters)
+    assert "A = Accountable" in visible(gov)
+
+
+def test_inventory_rows_expiring_within_the_window_are_highlighted(built_example, content):
+    from pmodocs.compose.moplan import EXPIRY_WINDOW_DAYS
+
+    horizon = content.program.as_of + timedelta(days=EXPIRY_WINDOW_DAYS)
+    expected = [a.id for a in content.deliverables["mo-plan"].inventory
+                if any(d and d <= horizon for d in (a.warranty_expires, a.licence_expires))]
+    assert expected, "the example program should show the highlight"
+    mo = page(built_example, "plans/mo-plan.html")
+    flagged = re.findall(r'<tr class="pm-row--attention"><td>([^<]+)</td>', mo)
+    assert flagged == expected
+    assert all(i in visible(mo.split("Expiring within")[1][:2000]) for i in expected)
+
+
+def test_nothing_is_highlighted_when_no_expiry_falls_in_the_window(content_copy):
+    from pmodocs.compose.moplan import expiring
+    from pmodocs.pipeline import load_and_check
+
+    def far_future(data) -> None:
+        for asset in data["inventory"]:
+            for key in ("warranty_expires", "licence_expires"):
+                if key in asset:
+                    asset[key] = asset[key].replace(year=2099)
+
+    edit_yaml(content_copy / "deliverables" / "mo-plan.yaml", far_future)
+    changed = load_and_check(content_copy)[0]
+    assert expiring(changed, changed.deliverables["mo-plan"]) == []
+
+
+# --- deliverable pages, roles, people ----------------------------------------------------------
+
+def test_every_deliverable_page_links_its_docx_and_pdf_and_shows_document_control(
+        built_example, content):
+    from pmodocs.compose.site import page_path
+
+    for kind in content.deliverables:
+        rel = page_path(kind).replace(".md", ".html")
+        text = page(built_example, rel)
+        for ext in ("docx", "pdf"):
+            assert f'href="../downloads/{kind}.{ext}"' in text, (kind, ext)
+            assert (built_example / "site" / "downloads" / f"{kind}.{ext}").stat().st_size > 1000
+        assert "Document control" in text and "Revision history" in text
+        for rev in content.deliverables[kind].control.revisions:
+            assert rev.summary in visible(text)
+
+
+def test_one_page_per_role_and_an_index_of_role_cards(built_example, content):
+    index = page(built_example, "people/roles/index.html")
+    assert "grid cards" in index
+    for role in content.roles:
+        assert f'href="{role.id}.html"' in index
+        text = visible(page(built_example, f"people/roles/{role.id}.html"))
+        assert role.name in text
+        for holder in role.holders:
+            assert content.party_name(holder) in text
+
+
+def test_people_directory_says_who_holds_which_role_in_which_organisation(built_example, content):
+    table = re.search(r'pm-table--role-holders.*?</table>',
+                      page(built_example, "people/index.html"), flags=re.S).group(0)
+    rows = [visible(r) for r in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)]
+    for role in content.roles:
+        for pid in role.holders:
+            person = content.person(pid)
+            line = " ".join((role.name, role.side, content.party_name(role.organisation),
+                             person.name, content.party_name(person.organisation)))
+            assert line in rows
+
+
+# --- the launch meeting ----------------------------------------------------------------------
+
+def test_launch_meeting_calendar_event_is_downloadable_and_deterministic(built_example, content):
+    from pmodocs.compose.site import meeting_event
+    from pmodocs.render.ics import render_ics
+
+    agenda_page = page(built_example, "meeting/launch-agenda.html")
+    assert 'href="../downloads/launch-meeting.ics"' in agenda_page
+    raw = (built_example / "site" / "downloads" / "launch-meeting.ics").read_bytes()
+    agenda = content.deliverables["launch-agenda"]
+    m = agenda.meeting
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    text = raw.decode("utf-8")
+    assert f"DTSTART:{m.date:%Y%m%d}T{m.start.replace(':', '')}00\r\n" in text
+    assert f"DTEND:{m.date:%Y%m%d}T{m.end.replace(':', '')}00\r\n" in text
+    assert f"DTSTAMP:{agenda.control.date:%Y%m%d}T000000Z\r\n" in text
+    unfolded = text.replace("\r\n ", "")
+    assert f"09:00–09:10 {agenda.items[0].topic.replace(',', chr(92) + ',')}" in unfolded
+    assert render_ics(meeting_event(content), "SCAS M&O plans").encode("utf-8") == raw
+
+
+def test_ics_text_escapes_separators_and_folds_long_lines():
+    from pmodocs.render.ics import fold, ics_text
+
+    assert ics_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    folded = fold("DESCRIPTION:" + "é" * 80)
+    assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "é" * 80
+
+
+# --- navigation, search, offline -------------------------------------------------------------
+
+def test_navigation_groups_pages_into_plans_operations_people_meeting(built_example):
+    nav = yaml.safe_load((built_example / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    assert [next(iter(entry)) for entry in nav] == ["Home", "Plans", "Operations", "People",
+                                                    "Meeting"]
+    tabs = re.search(r'<nav class="md-tabs".*?</nav>', page(built_example, "index.html"), re.S)
+    assert visible(tabs.group(0)).split() == ["Home", "Plans", "Operations", "People", "Meeting"]
+
+
+def test_offline_search_index_holds_risk_titles_and_role_names(built_example, content):
+    import json
+
+    index = json.loads((built_example / "site" / "search" / "search_index.json").read_text())
+    corpus = html.unescape(" ".join(d["title"] + " " + d["text"] for d in index["docs"]))
+    for risk in content.deliverables["risk"].risks:
+        assert risk.title in corpus
+    titles = {html.unescape(d["title"]) for d in index["docs"]}
+    assert {r.name for r in content.roles} <= titles
+
+
+def test_site_references_no_outside_host(built_example):
+    outside = re.compile(r'(?:src|href)="(?:https?:)?//(?!127\.0\.0\.1)', re.I)
+    for built in (built_example / "site").rglob("*.html"):
+        assert not outside.search(built.read_text(encoding="utf-8")), built
+    config = yaml.safe_load((built_example / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["theme"]["font"] is False
+
+
+# --- Zensical ------------------------------------------------------------------------------------
+
+def zensical_command() -> str:
+    """The zensical executable beside this Python, else on PATH; skip with the reason if absent."""
+    here = Path(sys.executable).with_name("zensical")
+    found = str(here) if here.is_file() else shutil.which("zensical")
+    if not found:
+        pytest.skip("zensical is not installed (pip install zensical; PyPI has it) — the "
+                    "Zensical compatibility build is not checked")
+    return found
+
+
+def test_generated_config_and_pages_build_with_zensical(built_example, tmp_path):
+    command = zensical_command()
+    shutil.copy(built_example / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(built_example / "site_src", tmp_path / "site_src")
+    run = subprocess.run([command, "build", "--strict", "-f", "mkdocs.yml"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Phase exit criteria" in home and "<svg" in home
+    assert (tmp_path / "site" / "downloads" / "launch-meeting.ics").is_file()
