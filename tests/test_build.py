@@ -117,8 +117,10 @@ def test_the_published_pdf_passes_qpdf_check(built_example):
 
 
 def tree_digest(root: Path) -> dict[str, str]:
+    """Hash of every published file; the lock and the build cache (.pmodocs*) are not outputs."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".pmodocs")}
+            for p in sorted(root.rglob("*")) if p.is_file()
+            and not any(part.startswith(".pmodocs") for part in p.relative_to(root).parts)}
 
 
 def test_a_failed_build_leaves_the_published_outputs_untouched(built_example, content_copy, tmp_path):

@@ -52,7 +52,7 @@ def test_build_py_is_the_same_as_pmodocs_build(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(EXAMPLE),
                              "--out", str(tmp_path), "--quiet"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "built 20 documents and the site" in result.stdout
+    assert "10 of 10 deliverables rendered (0 reused from the cache)" in result.stdout
     assert (tmp_path / "dist/pdf/charter.pdf").is_file() and (tmp_path / "site/index.html").is_file()
 
 
@@ -77,3 +77,17 @@ def test_a_closed_pipe_ends_quietly_without_an_internal_error(monkeypatch, capsy
     assert main(["status", "--json", "--content", str(EXAMPLE)]) == 0
     err = capsys.readouterr().err
     assert "internal error" not in err and "Traceback" not in err
+
+
+def test_a_build_without_a_terminal_prints_plain_progress_lines_and_quiet_prints_none(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pmodocs.cli", "build", "--content", str(EXAMPLE),
+                             "--out", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "charter: rendered (docx, pdf)" in result.stderr
+    assert "building the site (mkdocs --strict)" in result.stderr and "publishing" in result.stderr
+    assert "\x1b[" not in result.stderr  # no terminal control codes in a log
+    (tmp_path / "dist/pdf/charter.pdf").unlink()
+    quiet = subprocess.run([sys.executable, "-m", "pmodocs.cli", "build", "--content", str(EXAMPLE),
+                            "--out", str(tmp_path), "--quiet"], capture_output=True, text=True)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert len(quiet.stdout.strip().splitlines()) == 1

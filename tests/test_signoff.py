@@ -220,7 +220,8 @@ def test_status_json_lists_every_deliverable_in_the_documented_shape(content_cop
     content = load_content(content_copy)
     assert [r["id"] for r in rows] == list(content.deliverables)
     for row in rows:
-        assert set(row) == {"id", "title", "state", "fingerprint", "approvers"}
+        assert set(row) == {"id", "title", "state", "todo", "fingerprint", "approvers"}
+        assert row["todo"] == 0  # the example program has no TODO left
         assert row["state"] in ("draft", "in review", "approved", "rejected", "changed since approval")
         assert row["fingerprint"] == fingerprint(content.deliverables[row["id"]])
         for a in row["approvers"]:
@@ -239,7 +240,8 @@ def test_status_table_names_who_still_has_to_sign(content_copy):
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if "│ launch-agenda " in line)
     cells = [c.strip() for c in row.strip("│ ").split("│")]
-    assert cells[2:] == ["in review", fp(content_copy, "launch-agenda")[:12], "Denise Carmichael"]
+    assert cells[2:] == ["in review", "0", fp(content_copy, "launch-agenda")[:12],
+                         "Denise Carmichael"]  # "0": no field of it still says TODO
 
 
 # --- verify a deliverable -------------------------------------------------------------------------
@@ -283,8 +285,11 @@ def test_every_approver_with_work_waiting_gets_a_packet_and_only_they(built_exam
     assert sorted(p.stem for p in packets.glob("*.zip")) == sorted(expected)
     for person, kinds in expected.items():
         files = sorted(p.name for p in (packets / person).iterdir())
+        resign = [k for k in kinds if (built_example / f"dist/redline/{k}.docx").is_file()
+                  and any(a.person == person and a.decision and not a.current
+                          for a in signoff(load_content(EXAMPLE), k).approvers)]
         assert files == sorted(["transmittal-memo.docx", "manifest.json", "SHA256SUMS"]
-                               + [f"{k}.docx" for k in kinds])
+                               + [f"{k}.docx" for k in kinds] + [f"{k}-redline.docx" for k in resign])
 
 
 def test_packets_skip_author_drafts_and_deliverables_already_decided(built_example):

@@ -384,3 +384,10 @@ def todo_warnings(node: Any, src: Source, path: tuple = ()) -> list[Problem]:
     if isinstance(node, str) and node.lstrip().upper().startswith("TODO"):
         return [_at(src, path, "still says TODO (write the real text)", "warning")]
     return []
+
+
+def todo_count(content: Content, kind: str) -> int:
+    """How many fields of one deliverable still say TODO: `status` shows it, so a program office
+    sees which plans are still unwritten without reading every warning of `check`."""
+    doc = content.deliverables[kind].model_dump()
+    return len(todo_warnings(doc, content.sources[f"deliverables/{kind}.yaml"]))

@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = {"build": _build, "check": _check, "new": _new,
                 "export": _export, "approve": _approve, "status": _status,
-                "verify": _verify, "serve": _serve}[args.verb](args)
+                "verify": _verify, "serve": _serve, "diff": _diff}[args.verb](args)
         sys.stdout.flush()  # a closed pipe shows up here, inside our handlers
         return code
     except PmodocsError as exc:
@@ -97,10 +97,17 @@ def _print_warnings(warnings: list) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .pipeline import load_and_check
+    from .portfolio import load_programs
 
-    content, warnings = load_and_check(args.content)
+    programs = load_programs(args.content)
+    warnings = [w for p in programs for w in p.warnings]
     _print_warnings(warnings)
+    if programs[0].id:  # a portfolio
+        print(f"portfolio in {args.content} is valid: {len(programs)} programs ("
+              + ", ".join(p.id for p in programs) + ")"
+              + (f", {len(warnings)} warning(s)" if warnings else ""))
+        return EXIT_OK
+    content = programs[0].content
     print(f"content in {args.content} is valid: {len(content.deliverables)} deliverables, "
           f"{len(content.people)} people, {len(content.roles)} roles"
           + (f", {len(warnings)} warning(s)" if warnings else ""))
@@ -120,15 +127,20 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from .compose import compose_all
-    from .pipeline import build_time, load_and_check
+    from .pipeline import build_time
+    from .portfolio import load_programs
     from .render.xlsx import render_xlsx
 
-    content, _ = load_and_check(args.content)
-    docs, _ = compose_all(content)
-    target = args.output or args.out / "registers.xlsx"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(render_xlsx(docs, build_time(content)))
-    print(f"wrote {target}")
+    programs = load_programs(args.content)
+    if programs[0].id and args.output:
+        raise UsageError(f"{args.content} is a portfolio: export writes one workbook per program "
+                         "as OUT/<program>/registers.xlsx, so pass --out DIR instead of --output")
+    for p in programs:  # a portfolio: one workbook per program, as in dist/<program>/
+        docs, _ = compose_all(p.content)
+        target = args.output or args.out / p.id / "registers.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render_xlsx(docs, build_time(p.content)))
+        print(f"wrote {target}")
     return EXIT_OK
 
 
@@ -145,18 +157,29 @@ def _new(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build
+    from .progress import BuildProgress
 
-    def progress(step: str) -> None:
-        if not args.quiet:
-            print(f"  built {step}", file=sys.stderr)
-
-    report = build(args.content, args.out, progress, options=_build_options(args))
+    progress = BuildProgress(args.quiet)
+    try:
+        report = build(args.content, args.out, progress, options=_build_options(args))
+    finally:
+        progress.close()
     if report.warnings:
         print(f"{len(report.warnings)} warning(s); `pmodocs check --content {args.content}` "
               "lists them with their lines", file=sys.stderr)
-    docs = sum(1 for f in report.files if f.startswith(("dist/docx/", "dist/pdf/")))
-    print(f"built {docs} documents and the site into {args.out} in {report.seconds:.1f} s")
+    print(build_summary(report, args.out))
     return EXIT_OK
+
+
+def build_summary(report, out: Path) -> str:  # type: ignore[no-untyped-def]
+    """The one line every build ends with: what was built, what was reused, how long it took."""
+    if report.unchanged:
+        return (f"nothing changed since the last build; {out} left as it was "
+                f"({report.seconds:.2f} s)")
+    total = len(report.rendered) + len(report.reused)
+    return (f"built {out}: {len(report.rendered)} of {total} deliverables rendered "
+            f"({len(report.reused)} reused from the cache) as DOCX and PDF, and the site; "
+            f"{report.kept} unchanged files kept; {report.seconds:.1f} s")
 
 
 def _signoff_verbs(verbs: argparse._SubParsersAction) -> None:
@@ -182,15 +205,22 @@ def _signoff_verbs(verbs: argparse._SubParsersAction) -> None:
     v.add_argument("path", metavar="PATH", help="packet folder or .zip, .pdf file, or deliverable id")
     v.add_argument("--trust", type=Path, metavar="CERT", help="PEM or DER certificate a PDF's "
                    "signature must chain to")
+    d = verb("diff", "print what changed in a deliverable since it was approved (+ added, "
+             "- removed, ~ changed)")
+    d.add_argument("deliverable", metavar="DELIVERABLE", help="deliverable id, e.g. communication")
+    d.add_argument("--from", dest="from_fp", metavar="FINGERPRINT", help="compare with this kept "
+                   "snapshot (at least 6 characters; default: the last approval that no longer "
+                   "counts)")
 
 
 def _build_options(args: argparse.Namespace):
     """BuildOptions from --sign-with and the passphrase (file or environment, never an argument)."""
     from .pipeline import BuildOptions
-    from .signing import load_signer
 
     if args.sign_with is None:
         return BuildOptions()
+    from .signing import load_signer
+
     passphrase = None
     if args.passphrase_file:
         try:
@@ -217,26 +247,55 @@ def _approve(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     import json
 
-    from .pipeline import load_and_check
+    from .portfolio import load_programs
     from .signoff import status_rows
 
-    content, _ = load_and_check(args.content)
-    rows = status_rows(content)
-    if args.json:
+    programs = load_programs(args.content)
+    portfolio = bool(programs[0].id)
+    if args.json:  # in a portfolio every row starts with its program's id
+        rows = [({"program": p.id} if portfolio else {}) | row
+                for p in programs for row in status_rows(p.content)]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{content.program.acronym} deliverables: approval state")
-    for column in ("Deliverable", "Title", "State", "Fingerprint", "Still to sign"):
+    title = "Portfolio" if portfolio else programs[0].content.program.acronym
+    table = Table(title=f"{title} deliverables: approval state")
+    for column in (("Program",) if portfolio else ()) + (
+            "Deliverable", "Title", "State", "TODO", "Fingerprint", "Still to sign"):
         table.add_column(column)
-    for row in rows:
-        waiting = [content.person(a["person"]).name for a in row["approvers"]
-                   if not (a["current"] and a["decision"])]
-        table.add_row(row["id"], row["title"], row["state"], row["fingerprint"][:12],
-                      ", ".join(waiting) or "—")
+    for p in programs:
+        for row in status_rows(p.content):
+            waiting = [p.content.person(a["person"]).name for a in row["approvers"]
+                       if not (a["current"] and a["decision"])]
+            table.add_row(*((p.id,) if portfolio else ()), row["id"], row["title"], row["state"],
+                          str(row["todo"]), row["fingerprint"][:12], ", ".join(waiting) or "—")
     Console().print(table)
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .compose import compose_all
+    from .pipeline import load_and_check
+    from .redline import redline, resolve_from
+    from .render.redline_text import render_redline_text
+
+    content, _ = load_and_check(args.content)
+    fp = resolve_from(content, args.deliverable, args.from_fp)
+    docs, signoffs = compose_all(content)
+    if fp is None or fp == signoffs[args.deliverable].fingerprint:
+        print(f"{args.deliverable}: no approval of other content to compare with; state: "
+              f"{signoffs[args.deliverable].state}")
+        return EXIT_OK
+    text = render_redline_text(redline(content, args.deliverable, docs[args.deliverable], fp))
+    from rich.console import Console
+    from rich.text import Text
+
+    styled = Text(text.rstrip("\n"))
+    styled.highlight_regex(r"\[-.*?-\]", "red")
+    styled.highlight_regex(r"\{\+.*?\+\}", "green")
+    Console(soft_wrap=True, highlight=False).print(styled)
     return EXIT_OK
 
 

@@ -69,12 +69,31 @@ def packet(content: Content, person: str, kinds: list[str], docs: dict[str, Docu
            signoffs: dict[str, Signoff], files: dict[str, bytes], sent: date) -> dict[str, bytes]:
     """One person's packet: file name -> bytes, with manifest.json and SHA256SUMS over the rest."""
     due = respond_by(sent)
-    folder = {MEMO: transmittal_memo(content, person, kinds, docs, signoffs, sent, due)}
+    redlines = redlines_for(person, kinds, signoffs, files)
+    folder = {MEMO: transmittal_memo(content, person, kinds, docs, signoffs, sent, due, redlines)}
     for kind in kinds:
         folder[f"{kind}.docx"] = files[f"dist/docx/{kind}.docx"]
+    for kind in redlines:
+        folder[redline_name(kind)] = files[f"dist/redline/{kind}.docx"]
     folder[MANIFEST] = manifest(content, person, kinds, docs, signoffs, folder, sent, due)
     folder[SUMS] = sha256sums(folder)
     return folder
+
+
+def redline_name(kind: str) -> str:
+    return f"{kind}-redline.docx"
+
+
+def redlines_for(person: str, kinds: list[str], signoffs: dict[str, Signoff],
+                 files: dict[str, bytes]) -> list[str]:
+    """The deliverables this person approved or rejected before they changed: they re-sign, so
+    their packet carries the redline showing what changed since."""
+    out = []
+    for kind in kinds:
+        mine = next(a for a in signoffs[kind].approvers if a.person == person)
+        if mine.decision and not mine.current and f"dist/redline/{kind}.docx" in files:
+            out.append(kind)
+    return out
 
 
 def manifest(content: Content, person: str, kinds: list[str], docs: dict[str, Document],
@@ -93,6 +112,7 @@ def manifest(content: Content, person: str, kinds: list[str], docs: dict[str, Do
             "id": kind, "number": docs[kind].meta.number, "title": docs[kind].meta.title,
             "version": docs[kind].meta.version, "state": signoffs[kind].state,
             "fingerprint": signoffs[kind].fingerprint, "file": f"{kind}.docx",
+            **({"redline": redline_name(kind)} if redline_name(kind) in folder else {}),
         } for kind in kinds],
         "files": [{"path": name, "sha256": _sha256(data), "bytes": len(data)}
                   for name, data in sorted(folder.items())],
@@ -124,7 +144,8 @@ def zip_folder(prefix: str, folder: dict[str, bytes], when: datetime) -> bytes:
 
 
 def transmittal_memo(content: Content, person: str, kinds: list[str], docs: dict[str, Document],
-                     signoffs: dict[str, Signoff], sent: date, due: date) -> bytes:
+                     signoffs: dict[str, Signoff], sent: date, due: date,
+                     redlines: list[str] | None = None) -> bytes:
     """The covering memo (DOCX): to, from, date, the documents and their fingerprints, what and when."""
     import docx
 
@@ -152,6 +173,13 @@ def transmittal_memo(content: Content, person: str, kinds: list[str], docs: dict
         "which is also printed on its approval page; if the content changes before you decide, "
         "you will receive a new packet.")
     _documents_table(word, TABLE_STYLE, kinds, docs, signoffs)
+    if redlines:
+        word.add_heading("What changed since you signed", level=2)
+        for kind in redlines:
+            word.add_paragraph(
+                f"{docs[kind].meta.number} changed after your earlier decision, which no longer "
+                f"counts. {redline_name(kind)} is the current document with every change since "
+                "the approved version shown as Word tracked changes (Review, then Next change).")
     word.add_heading("Fingerprints", level=2)
     for kind in kinds:
         word.add_paragraph(f"{docs[kind].meta.number}: {signoffs[kind].fingerprint}")

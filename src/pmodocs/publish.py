@@ -43,6 +43,32 @@ def pause_point(stage: str) -> None:
         time.sleep(float(os.environ.get("PMODOCS_TEST_PAUSE_SECONDS", "120")))
 
 
+def keep_unchanged(staging: Path, out_dir: Path, published: tuple[str, ...]) -> int:
+    """Replace each staged file that is byte-identical to its published twin by a hard link to
+    that twin, so the swap keeps its inode and modification time: a rebuild rewrites only the
+    files whose content changed. Returns how many files were kept."""
+    import filecmp
+
+    kept = 0
+    for top in published:
+        new_top = staging / top
+        files = [new_top] if new_top.is_file() else (p for p in new_top.rglob("*") if p.is_file())
+        for new in files:
+            old = out_dir / new.relative_to(staging)
+            try:
+                if old.is_symlink() or not old.is_file() or old.stat().st_size != new.stat().st_size:
+                    continue
+                if not filecmp.cmp(old, new, shallow=False):
+                    continue
+                link = new.with_name(new.name + ".pmodocs-keep")
+                os.link(old, link)
+                os.replace(link, new)
+                kept += 1
+            except OSError:
+                continue  # a file we cannot link is simply published anew
+    return kept
+
+
 @contextmanager
 def build_lock(out_dir: Path) -> Iterator[None]:
     """One build per output folder at a time; a second one fails at once with a clear message.

@@ -25,9 +25,13 @@ def fingerprint(doc: Deliverable) -> str:
     Fields left at their default are omitted, so adding an optional field to the model (or
     writing a default out explicitly) does not void every approval already given.
     """
+    return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
+
+
+def canonical_json(doc: Deliverable) -> str:
+    """The text the fingerprint hashes; approve keeps it as the approved snapshot."""
     data = doc.model_dump(mode="json", exclude_defaults=True)
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -94,12 +98,15 @@ def all_signoffs(content: Content) -> dict[str, Signoff]:
 
 def status_rows(content: Content) -> list[dict[str, Any]]:
     """`pmodocs status --json`: each deliverable, its state and every required approver's decision."""
+    from .checks import todo_count
+
     rows = []
     for kind, so in all_signoffs(content).items():
         rows.append({
             "id": kind,
             "title": content.deliverables[kind].control.title,
             "state": so.state,
+            "todo": todo_count(content, kind),
             "fingerprint": so.fingerprint,
             "approvers": [{"person": a.person, "decision": a.decision, "date": a.date,
                            "current": a.current} for a in so.approvers],
@@ -145,8 +152,22 @@ def record_approval(content_dir: Path, kind: str, person: str, decision: str, wh
     if mine.current and mine.decision == decision:
         raise UsageError(f"{person} already {decision} {kind} for its current content on "
                          f"{mine.date}; nothing was written")
+    _keep_snapshot(content_dir, kind, doc, record.fingerprint)
     _append_record(content_dir / "approvals.yaml", record)
     return record
+
+
+def _keep_snapshot(content_dir: Path, kind: str, doc: Deliverable, fp: str) -> None:
+    """content/snapshots/<kind>/<fingerprint>.json, written before the record that needs it, so
+    a later build can show the approver what changed since this decision."""
+    from .redline import snapshot_bytes, snapshot_path
+
+    path = snapshot_path(content_dir, kind, fp)
+    data = snapshot_bytes(doc)
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, data.decode("utf-8"))
 
 
 def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
@@ -210,7 +231,7 @@ def _append_record(path: Path, record: Approval) -> None:
 
 def _write_atomically(path: Path, text: str) -> None:
     """Write beside the file and rename, so an interrupted approve never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=".approvals-", suffix=".yaml", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

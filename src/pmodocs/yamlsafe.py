@@ -1,12 +1,15 @@
 """Strict YAML reading: plain data plus the line of every value, and nothing executable.
 
-ruamel.yaml composes the node tree (so every value keeps its line); we construct plain Python
-data ourselves so that tags, anchors/aliases and duplicate keys are refused with a location
-instead of being executed, expanded or silently dropped.
+libyaml (through PyYAML's C loader) composes the node tree, so every value keeps its line; we
+construct plain Python data ourselves, by the YAML 1.2 core schema, so that tags,
+anchors/aliases and duplicate keys are refused with a location instead of being executed,
+expanded or silently dropped. (ruamel.yaml is used where a file is edited in place, keeping its
+comments: `pmodocs approve`.)
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -61,52 +64,66 @@ def read_yaml(path: Path, display: str) -> tuple[Any, dict[Path_, int], list[Pro
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    from ruamel.yaml.reader import ReaderError
+    """Compose with libyaml (PyYAML's C parser: fast, and marks every node with its line), then
+    construct plain data ourselves."""
+    import yaml
 
-    yaml = YAML(typ="rt")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text)
-    except MarkedYAMLError as exc:
+        deep, anchor = _scan_events(text, loader)
+        if deep:  # checked on the event stream first: composing recurses once per level
+            return None, {}, [Problem(display, deep, "", _TOO_DEEP)]
+        node = yaml.compose(text, Loader=loader)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
+        position = min(exc.position, len(text) - 1)
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        return None, {}, [Problem(display, line, "", f"YAML syntax error, column {col}: the "
+                                  f"character U+{ord(text[position]):04X} is not allowed in YAML "
+                                  "(remove it)")]
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         col = f", column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "invalid YAML"
-        hint = " (indent with spaces, not tabs)" if "\\t" in what or "'\\t'" in str(exc) else ""
-        return None, {}, [Problem(display, line, "", f"YAML syntax error{col}: {what}{hint}")]
-    except ReaderError as exc:  # a character YAML does not allow, e.g. NUL: locate it ourselves
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        return None, {}, [Problem(display, line, "", f"YAML syntax error, column {col}: the "
-                                  f"character U+{ord(text[exc.position]):04X} is not allowed in YAML "
-                                  "(remove it)")]
-    except YAMLError as exc:
+        return None, {}, [Problem(display, line, "", f"YAML syntax error{col}: {what}"
+                                  f"{_tab_hint(text, mark)}")]
+    except yaml.YAMLError as exc:
         return None, {}, [Problem(display, 1, "", f"YAML syntax error: {exc}")]
-    except RecursionError:  # the composer recurses once per level of nesting
-        return None, {}, [Problem(display, _too_deep_line(yaml, text), "", _TOO_DEEP)]
     if node is None:
         return None, {}, [Problem(display, 1, "", "is empty (expected the YAML content of this file)")]
     lines: dict[Path_, int] = {}
     try:
-        data = _construct(node, (), lines, yaml.constructor)
+        data = _construct(node, (), lines, set(), anchor)
     except YamlProblem as exc:
         return None, lines, [Problem(display, exc.line, exc.field, exc.message)]
     return data, lines, []
 
 
-def _construct(node: Any, path: Path_, lines: dict[Path_, int], constructor: Any) -> Any:
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+def _tab_hint(text: str, mark: Any) -> str:
+    """libyaml does not name the character it stumbled on; a tab there gets its own advice."""
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    here = lines[mark.line] if mark.line < len(lines) else ""
+    return " (a tab: indent with spaces, not tabs)" if "\t" in here[: mark.column + 1] else ""
+
+
+def _construct(node: Any, path: Path_, lines: dict[Path_, int], seen: set[int],
+               anchor: tuple[int, int] | None = None) -> Any:
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     line = node.start_mark.line + 1
     lines.setdefault(path, line)
     field = format_path(path)
     if len(path) > MAX_DEPTH:
         raise YamlProblem(line, field, _TOO_DEEP)
-    if getattr(node, "anchor", None):
+    at = (node.start_mark.line, node.start_mark.column)
+    if at == anchor or id(node) in seen:  # an alias is given the very node it names
         raise YamlProblem(line, field, "uses a YAML anchor (&) or alias (*); write the value out "
                           "in full (anchors are not supported)")
-    tag = node.tag if isinstance(node.tag, str) else node.tag.value
+    seen.add(id(node))
+    tag = node.tag
     if isinstance(node, MappingNode):
         if tag != "tag:yaml.org,2002:map":
             raise YamlProblem(line, field, f"has the YAML tag {tag!r}; tags are not allowed")
@@ -119,67 +136,93 @@ def _construct(node: Any, path: Path_, lines: dict[Path_, int], constructor: Any
                                   f"duplicate key (first given on line {lines[path + (key,)]}); "
                                   "each key may appear once")
             lines[path + (key,)] = key_line
-            result[key] = _construct(value_node, path + (key,), lines, constructor)
+            result[key] = _construct(value_node, path + (key,), lines, seen, anchor)
         return result
     if isinstance(node, SequenceNode):
         if tag != "tag:yaml.org,2002:seq":
             raise YamlProblem(line, field, f"has the YAML tag {tag!r}; tags are not allowed")
-        return [_construct(item, path + (i,), lines, constructor) for i, item in enumerate(node.value)]
+        return [_construct(item, path + (i,), lines, seen, anchor) for i, item in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
     if tag not in _PLAIN_TAGS:
         raise YamlProblem(line, field, f"has the YAML tag {tag!r}; tags are not allowed")
-    return _scalar(node, tag, line, field, constructor)
+    return _scalar(node, line, field)
 
 
 def _scalar_key(node: Any, parent: str) -> str:
-    from ruamel.yaml.nodes import ScalarNode
+    from yaml.nodes import ScalarNode
 
     line = node.start_mark.line + 1
-    if not isinstance(node, ScalarNode) or getattr(node, "anchor", None):
+    if not isinstance(node, ScalarNode) or node.tag not in _PLAIN_TAGS:
         raise YamlProblem(line, parent, "has a key that is not plain text")
     return str(node.value)
 
 
-def _scalar(node: Any, tag: str, line: int, field: str, constructor: Any) -> Any:
-    if tag == "tag:yaml.org,2002:str":
-        # ruamel marks where a folded (>) scalar was folded with BEL; the value has no such character
-        return str(node.value).replace("\a", "") if node.style == ">" else str(node.value)
-    if tag == "tag:yaml.org,2002:timestamp":
-        try:
-            value = constructor.construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise YamlProblem(line, field, f"{node.value!r} is not a real date ({exc}); expected "
-                              "a date such as 2026-11-02") from None
-        if isinstance(value, datetime):
-            return value.date() if value.time() == datetime.min.time() else value
-        return value if isinstance(value, date) else str(node.value)
-    if tag == "tag:yaml.org,2002:null":
+_NULL = re.compile(r"^(~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOAT = re.compile(r"^([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
+_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+                       r"(\.[0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?$")
+
+
+def _scalar(node: Any, line: int, field: str) -> Any:
+    """A scalar's value by the YAML 1.2 core schema: only plain scalars are anything but text,
+    so `no`, `on` and `yes` stay words (YAML 1.1 would make them booleans)."""
+    value = str(node.value)
+    if node.style or node.tag == "tag:yaml.org,2002:str" and not _looks_implicit(value):
+        return value
+    if _NULL.match(value):
         return None
-    if tag == "tag:yaml.org,2002:bool":
-        return node.value.lower() == "true"
-    if tag == "tag:yaml.org,2002:int":
-        digits = node.value.replace("_", "")
+    if _BOOL.match(value):
+        return value.lower() == "true"
+    if _INT.match(value):
         try:
-            return int(digits, 0) if digits[:2] in ("0x", "0o") else int(digits)
+            return int(value, 0) if value[:2] in ("0x", "0o") else int(value)
         except ValueError:  # Python refuses to convert integers of more than 4,300 digits
-            raise YamlProblem(line, field, f"is a number of {len(digits):,} digits; expected a "
+            raise YamlProblem(line, field, f"is a number of {len(value):,} digits; expected a "
                               "number of a sensible size") from None
-    value = constructor.construct_yaml_float(node)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise YamlProblem(line, field, f"{node.value!r} is not a finite number")
+    if _SPECIAL_FLOAT.match(value):
+        raise YamlProblem(line, field, f"{value!r} is not a finite number")
+    if _FLOAT.match(value):
+        return float(value)
+    if _DATE.match(value) or _DATETIME.match(value):
+        return _timestamp(node, value, line, field)
     return value
 
 
-def _too_deep_line(yaml: object, text: str) -> int:
-    """The line where nesting passes MAX_DEPTH, found with the (iterative) event parser."""
-    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+def _looks_implicit(value: str) -> bool:
+    return bool(_NULL.match(value) or _BOOL.match(value) or _INT.match(value)
+                or _FLOAT.match(value) or _DATE.match(value) or _DATETIME.match(value))
 
-    depth = 0
-    for event in yaml.parse(text):  # type: ignore[attr-defined]
-        if isinstance(event, CollectionStartEvent):
+
+def _timestamp(node: Any, value: str, line: int, field: str) -> Any:
+    from yaml.constructor import SafeConstructor
+
+    try:
+        parsed = SafeConstructor().construct_yaml_timestamp(node)
+    except ValueError as exc:
+        raise YamlProblem(line, field, f"{value!r} is not a real date ({exc}); expected "
+                          "a date such as 2026-11-02") from None
+    if isinstance(parsed, datetime):
+        return parsed.date() if parsed.time() == datetime.min.time() else parsed
+    return parsed if isinstance(parsed, date) else value
+
+
+def _scan_events(text: str, loader: Any) -> tuple[int, tuple[int, int] | None]:
+    """From the (iterative) event stream: the line where nesting passes MAX_DEPTH (0 if never),
+    and where the first anchor is set, so the refusal names the anchored field itself."""
+    import yaml
+
+    depth, anchor = 0, None
+    for event in yaml.parse(text, Loader=loader):
+        if anchor is None and getattr(event, "anchor", None) and not isinstance(event, yaml.AliasEvent):
+            anchor = (event.start_mark.line, event.start_mark.column)
+        if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return event.start_mark.line + 1
-        elif isinstance(event, CollectionEndEvent):
+                return event.start_mark.line + 1, anchor
+        elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return 1
+    return 0, anchor

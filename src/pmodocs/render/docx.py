@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..document import (
     ApprovalPage, Block, BulletList, Callout, Chart, Document, DocumentMeta, Heading, Paragraph, Table,
@@ -28,8 +28,13 @@ CHARS_PER_INCH = 12
 Carlito in LibreOffice, fits about 15 in bold), so a word never breaks inside a column."""
 
 
-def render_docx(doc: Document, *, reference: Path | None = None) -> bytes:
-    """The deliverable as a DOCX file (bytes), styled by `reference` or the built-in reference."""
+def render_docx(doc: Document, *, reference: Path | None = None,
+                body: Callable[[Any, DocumentMeta], None] | None = None) -> bytes:
+    """The deliverable as a DOCX file (bytes), styled by `reference` or the built-in reference.
+
+    `body(word, meta)`, when given, writes the body instead of `doc.blocks` (the redline writer
+    uses it, so a redline has the same title page, styles, headers and footers).
+    """
     import docx
 
     word = docx.Document(io.BytesIO(reference.read_bytes() if reference else reference_docx()))
@@ -39,9 +44,12 @@ def render_docx(doc: Document, *, reference: Path | None = None) -> bytes:
     _page_setup(word.sections[0], m.paper, landscape=False)
     _title_page(word, m)
     _contents(word, doc)
-    writer = _BodyWriter(word, m)
-    for block, wide in zip(doc.blocks, landscape_flags(doc.blocks)):
-        writer.block(block, wide)
+    if body is not None:
+        body(word, m)
+    else:
+        writer = _BodyWriter(word, m)
+        for block, wide in zip(doc.blocks, landscape_flags(doc.blocks)):
+            writer.block(block, wide)
     for section in word.sections:
         _header_footer(section, m)
     _title_page_footer(word.sections[0], m)
@@ -105,10 +113,7 @@ def _title_page(word: Any, m: DocumentMeta) -> None:
     word.add_paragraph(m.title, style="Title")
     table = word.add_table(rows=0, cols=2)
     table.style = TABLE_STYLE
-    for label, value in (("Document number", m.number), ("Version", m.version),
-                         ("Status", m.status), ("Approval state", m.approval_state),
-                         ("Date", m.date.isoformat()), ("Owner", f"{m.owner}, {m.owner_title}"),
-                         ("Fingerprint", m.short_fingerprint)):
+    for label, value in title_rows(m):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
         cells[0].paragraphs[0].runs[0].bold = True
@@ -120,9 +125,19 @@ def _title_page(word: Any, m: DocumentMeta) -> None:
     _fix_grid(table, widths)
     _no_header_row(table)
     if m.is_draft:
-        word.add_paragraph(f"DRAFT: not approved for this content ({m.approval_state}).",
-                           style="Intense Quote")
+        word.add_paragraph(draft_line(m), style="Intense Quote")
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def title_rows(m: DocumentMeta) -> list[tuple[str, str]]:
+    """The title page's label/value rows (the redline writer diffs them too)."""
+    return [("Document number", m.number), ("Version", m.version), ("Status", m.status),
+            ("Approval state", m.approval_state), ("Date", m.date.isoformat()),
+            ("Owner", f"{m.owner}, {m.owner_title}"), ("Fingerprint", m.short_fingerprint)]
+
+
+def draft_line(m: DocumentMeta) -> str:
+    return f"DRAFT: not approved for this content ({m.approval_state})."
 
 
 def _logo(word: Any, m: DocumentMeta) -> None:

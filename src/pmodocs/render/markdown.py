@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from ..document import (
     ApprovalPage, Block, BulletList, Callout, CardGrid, Chart, Document, Heading, Meter, Page,
     Paragraph, SiteBlock, Table,
 )
+
+if TYPE_CHECKING:
+    from ..redline import BlockChange, Redline, RowChange, Spans
 
 # Exactly Python-Markdown's escapable characters: escaping any other would print a backslash.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
@@ -47,8 +51,9 @@ def badge(state: str) -> str:
             f"{html_text(state)}</span>")
 
 
-def render_document(doc: Document, downloads: dict[str, str]) -> str:
-    """A deliverable page: title, state, download links, then every block."""
+def render_document(doc: Document, downloads: dict[str, str], redline: Redline | None = None) -> str:
+    """A deliverable page: title, state, download links, what changed since approval (when it
+    did), then every block."""
     m = doc.meta
     out = [
         "---", f"title: {_yaml_str(m.title)}", "---", "",
@@ -61,6 +66,8 @@ def render_document(doc: Document, downloads: dict[str, str]) -> str:
         links = " ".join(f'<a class="md-button" href="{html_text(href)}">{html_text(label)}</a>'
                          for label, href in downloads.items())
         out += [f'<p class="pm-downloads">{links}</p>', ""]
+    if redline is not None:
+        out += changes_section(redline)
     out += _blocks(doc.blocks, base_level=2)
     return "\n".join(out).rstrip() + "\n"
 
@@ -178,3 +185,83 @@ def _approval(page: ApprovalPage) -> list[str]:
             '<th scope="col">Organisation</th><th scope="col">Decision</th>'
             '<th scope="col">Date</th><th scope="col">Comment</th></tr></thead>'
             f"<tbody>{rows}</tbody></table></div>"]
+
+
+# --- changes since approval -------------------------------------------------------------------
+
+CHANGE_WORDS = {"ins": "added", "del": "removed", "changed": "changed"}
+"""Each change is named in words as well as marked, so it reads without colour or styles."""
+
+
+def changes_section(red: Redline) -> list[str]:
+    """"Changes since approval": every change, under the heading it sits in, marked as inserted
+    (<ins>, "[added]") or deleted (<del>, "[removed]")."""
+    from ..redline import sections
+
+    found = sections(red)
+    intro = (f"This content changed after it was approved by {', '.join(red.approvals) or 'its approvers'}"
+             f" (fingerprint {red.approved_fingerprint[:12]}); approvers must decide again. "
+             f"{len(found)} change{'s' if len(found) != 1 else ''} follow: added text is underlined "
+             "and marked [added], removed text is struck through and marked [removed]. The redline "
+             "DOCX shows the same changes as Word tracked changes.")
+    out = ["## Changes since approval", "", f'<p class="pm-redline-intro">{html_text(intro)}</p>', ""]
+    for where, change in found:
+        out += [f'<div class="pm-redline pm-redline--{change.op}"><p class="pm-redline__where">'
+                f"<strong>{html_text(CHANGE_WORDS[change.op].capitalize())}</strong> "
+                f"{html_text(_label(change))} in “{html_text(where)}”</p>{_change_html(change)}</div>", ""]
+    return out
+
+
+def _label(change: BlockChange) -> str:
+    from ..redline import block_label
+
+    return block_label(change.block)
+
+
+def spans_html(spans: Spans) -> str:
+    """Text with <ins>/<del> around changed words, each with a visible [added]/[removed] label."""
+    out = []
+    for s in spans:
+        if s.op == "same":
+            out.append(html_text(s.text))
+        else:
+            out.append(f'<{s.op}><span class="pm-change-label">[{CHANGE_WORDS[s.op]}] </span>'
+                       f"{html_text(s.text)}</{s.op}>")
+    return "".join(out)
+
+
+def _change_html(change: BlockChange) -> str:
+    from ..redline import Span, block_lines
+
+    if change.op in ("ins", "del"):
+        return "".join(f"<p>{spans_html((Span(change.op, line),))}</p>"
+                       for line in block_lines(change.block))
+    if change.entries:
+        rows = [(e.rows[0].cells[1], r) for e in change.entries for r in e.rows if r.op != "same"]
+        return (f"<p>{spans_html(change.text)}</p><p>Content fingerprint: {spans_html(change.caption)}</p>"
+                + _rows_table("Approval record", ("Name", "Field", "Value"),
+                              [(r.op, (name, *r.cells)) for name, r in rows]))
+    if isinstance(change.new, Table):
+        return _rows_table(change.new.caption, change.new.columns,
+                           [(r.op, r.cells) for r in change.rows if r.op != "same"],
+                           caption=spans_html(change.caption))
+    if change.rows:
+        items = "".join(f"<li>{_row_word(r)}{spans_html(r.cells[0] if r.cells else ())}</li>"
+                        for r in change.rows)
+        return f"<ul>{items}</ul>"
+    return f"<p>{spans_html(change.text)}</p>"
+
+
+def _row_word(row: RowChange) -> str:
+    return "" if row.op == "same" else f"<strong>{CHANGE_WORDS[row.op]}:</strong> "
+
+
+def _rows_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, tuple]],
+                caption: str | None = None) -> str:
+    """Only the rows that changed, each with a first column saying how."""
+    head = '<th scope="col">Change</th>' + "".join(f'<th scope="col">{html_text(c)}</th>' for c in columns)
+    body = "".join(f'<tr class="pm-row--{op}"><td>{CHANGE_WORDS[op]}</td>'
+                   + "".join(f"<td>{spans_html(c)}</td>" for c in cells) + "</tr>"
+                   for op, cells in rows)
+    return (f'<div class="pm-table pm-table--redline"><table><caption>{caption or html_text(title)}'
+            f" (changed rows)</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")

@@ -15,10 +15,11 @@ ICS_PATH = "downloads/launch-meeting.ics"
 
 
 def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, Signoff],
-               documents: dict[str, bytes]) -> dict[str, bytes]:
+               documents: dict[str, bytes], redlines: dict | None = None) -> dict[str, bytes]:
     """site_src/ (pages, downloads, assets) and mkdocs.yml, keyed by path under the output folder.
 
-    `documents` holds the already rendered dist/ files, copied into the site as downloads.
+    `documents` holds the already rendered dist/ files, copied into the site as downloads;
+    `redlines` (deliverable -> Redline) adds "Changes since approval" to those pages.
     """
     from ..compose.site import meeting_event, navigation, page_path, site_pages
     from .ics import render_ics
@@ -28,12 +29,17 @@ def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, 
     for rel, data in documents.items():
         if rel.startswith(("dist/docx/", "dist/pdf/")):
             files[f"site_src/downloads/{rel.rsplit('/', 1)[1]}"] = data
+        elif rel.startswith("dist/redline/"):
+            files[f"site_src/downloads/{rel.rsplit('/', 1)[1][:-5]}-redline.docx"] = data
     for kind, doc in docs.items():
         up = "../" * page_path(kind).count("/")
         downloads = {"Word (DOCX)": f"{up}downloads/{kind}.docx", "PDF": f"{up}downloads/{kind}.pdf"}
         if kind == "launch-agenda":
             downloads["Add to calendar (.ics)"] = up + ICS_PATH
-        files[f"site_src/{page_path(kind)}"] = render_document(doc, downloads).encode("utf-8")
+        red = (redlines or {}).get(kind)
+        if red is not None:
+            downloads["Redline (DOCX)"] = f"{up}downloads/{kind}-redline.docx"
+        files[f"site_src/{page_path(kind)}"] = render_document(doc, downloads, red).encode("utf-8")
     if "launch-agenda" in content.deliverables:
         product = f"{content.program.acronym} M&O plans"
         files[f"site_src/{ICS_PATH}"] = render_ics(meeting_event(content), product).encode("utf-8")
@@ -47,17 +53,23 @@ def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, 
 
 def mkdocs_config(content: Content, nav: list[tuple[str, Any]]) -> str:
     """mkdocs.yml text: every value from the content passes through `tojson` (valid YAML)."""
+    p = content.program
+    return render_mkdocs_yml(f"{p.acronym} M&O plans", p.summary, p.department, nav, p.language)
+
+
+def render_mkdocs_yml(site_name: str, description: str, copyright: str,
+                      nav: list[tuple[str, Any]], language: str) -> str:
+    """mkdocs.yml from templates/site/mkdocs.yml.j2, for one program or a whole portfolio."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(loader=FileSystemLoader(str(templates_dir() / "site")), autoescape=False,
                       undefined=StrictUndefined, keep_trailing_newline=True)
-    p = content.program
     # mkdocs and mkdocs-material insert nav titles, the description and the copyright into
     # their HTML unescaped (they allow markup there), so content is HTML-escaped first.
     return env.get_template("mkdocs.yml.j2").render(
-        site_name=f"{p.acronym} M&O plans", site_description=html.escape(p.summary),
-        copyright=html.escape(p.department), nav=_escape_nav(nav),
-        language=p.language.split("-")[0])
+        site_name=site_name, site_description=html.escape(description),
+        copyright=html.escape(copyright), nav=_escape_nav(nav),
+        language=language.split("-")[0])
 
 
 def _escape_nav(nav: list[tuple[str, Any]]) -> list[tuple[str, Any]]:

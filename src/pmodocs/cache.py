@@ -1,0 +1,144 @@
+"""The build cache: skip a build whose inputs did not change, and reuse rendered documents.
+
+Two levels, both keyed by content hashes, never by time:
+- the whole build: a digest of every input (content files, templates, pmodocs' own code, the
+  versions of the engines, SOURCE_DATE_EPOCH). If it equals the last successful build's and the
+  published files are as that build left them, nothing is rendered and nothing is rewritten;
+- each document: a digest of its composed document tree (plus templates and code), so after an
+  edit only the deliverables whose tree changed are rendered again.
+
+This module is imported on the no-op path, so it must stay light (no pydantic, no renderers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Iterable
+
+CACHE_DIR = ".pmodocs-cache"
+STATE = "state.json"
+ENGINES = ("mkdocs", "mkdocs-material", "python-docx", "typst", "pypandoc-binary", "pyhanko",
+           "openpyxl", "jinja2")
+"""Packages whose version changes the outputs: a new version means a fresh build."""
+
+
+def _hash_tree(digest: "hashlib._Hash", root: Path, label: str) -> None:
+    if not root.exists():
+        digest.update(f"{label}:absent\n".encode())
+        return
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(f"{label}/{path.relative_to(root).as_posix()}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def code_digest() -> str:
+    """pmodocs' own source, the templates and the engines' versions: what turns content into output."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .paths import templates_dir
+
+    digest = hashlib.sha256()
+    _hash_tree(digest, Path(__file__).resolve().parent, "pmodocs")
+    _hash_tree(digest, templates_dir(), "templates")
+    for name in ENGINES:
+        try:
+            digest.update(f"{name}={version(name)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=none\n".encode())
+    return digest.hexdigest()
+
+
+def input_digest(content_dir: Path, code: str) -> str:
+    """Everything a build reads: the content tree, the code digest and SOURCE_DATE_EPOCH."""
+    digest = hashlib.sha256(code.encode())
+    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
+    _hash_tree(digest, content_dir.resolve(), "content")
+    return digest.hexdigest()
+
+
+class BuildCache:
+    """The cache folder of one output folder (inside it, beside the published items)."""
+
+    def __init__(self, out_dir: Path, code: str):
+        self.root = out_dir / CACHE_DIR
+        self.code = code
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    # whole-build level ---------------------------------------------------------------------
+    def unchanged(self, digest: str, out_dir: Path) -> dict | None:
+        """The last build's state if its inputs equal `digest` and its outputs are untouched."""
+        try:
+            state = json.loads((self.root / STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if state.get("digest") != digest:
+            return None
+        for rel, (size, mtime) in state.get("outputs", {}).items():
+            try:
+                st = (out_dir / rel).stat()
+            except OSError:
+                return None
+            if st.st_size != size or st.st_mtime_ns != mtime:
+                return None
+        return state
+
+    def record(self, digest: str, out_dir: Path, published: Iterable[str], warnings: list[dict]) -> None:
+        """Remember a successful build: its input digest and the size/mtime of every output."""
+        outputs = {}
+        for top in published:
+            base = out_dir / top
+            paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+            for path in paths:
+                st = path.stat()
+                outputs[path.relative_to(out_dir).as_posix()] = (st.st_size, st.st_mtime_ns)
+        self.root.mkdir(exist_ok=True)
+        state = {"digest": digest, "outputs": outputs, "warnings": warnings}
+        tmp = self.root / f"{STATE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.root / STATE)
+        self._prune()
+
+    # document level ------------------------------------------------------------------------
+    def key(self, *parts: str | bytes) -> str:
+        digest = hashlib.sha256(self.code.encode())
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str, suffix: str) -> bytes | None:
+        path = self.root / "objects" / f"{key}{suffix}"
+        self.used.add(path.name)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return data
+
+    def put(self, key: str, suffix: str, data: bytes) -> None:
+        import tempfile
+
+        folder = self.root / "objects"
+        folder.mkdir(parents=True, exist_ok=True)
+        # a unique temporary name: two programs of a portfolio may write the same object at once
+        handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{key}{suffix}.")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, folder / f"{key}{suffix}")
+        self.used.add(f"{key}{suffix}")
+
+    def _prune(self) -> None:
+        """Keep only the objects the last build used, so the cache does not grow without end."""
+        folder = self.root / "objects"
+        if not folder.is_dir() or not self.used:
+            return
+        for path in folder.iterdir():
+            if path.name not in self.used and not path.name.startswith("."):
+                path.unlink(missing_ok=True)

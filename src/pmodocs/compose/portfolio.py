@@ -1,0 +1,117 @@
+"""The portfolio home: every program's readiness, deliverable states and budget use on one page.
+
+Like the program dashboard (compose/site.py), everything is computed here from the validated
+content; the Markdown writer only turns the blocks into a page. Links point into each
+program's own section of the site (`<program>/…`), relative to the portfolio home.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..document import Card, CardGrid, Heading, Page, Paragraph, SiteBlock, Table
+from ..model import Content, MOPlan
+from ..signoff import Signoff
+from .common import document_number, fmt_date, hours, money, table
+from .site import readiness_meters
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    """One program of a portfolio as the home page needs it: its folder id, content, sign-offs."""
+
+    id: str
+    content: Content
+    signoffs: dict[str, Signoff]
+
+
+def portfolio_home(programs: list[ProgramSummary]) -> Page:
+    """index.md of a portfolio site: an overview table, a card per program, then each program's
+    readiness meters and deliverable states, so a director sees the whole office on one page."""
+    blocks: list[SiteBlock] = [
+        Paragraph(f"{len(programs)} programs. Each program's dashboard, plans, people, meeting "
+                  "and downloads are under its own tab."),
+        Heading(1, "Programs at a glance"),
+        overview_table(programs),
+        CardGrid(tuple(program_card(p) for p in programs)),
+    ]
+    for p in programs:
+        blocks += program_section(p)
+    return Page("index.md", "Portfolio", tuple(blocks))
+
+
+def overview_table(programs: list[ProgramSummary]) -> Table:
+    """One row per program: the readiness counts and budget use, comparable side by side."""
+    rows = []
+    for p in programs:
+        c = readiness_counts(p)
+        prog = p.content.program
+        rows.append((f"{prog.name} ({prog.acronym})",
+                     f"{c['met']} of {c['criteria']}", f"{c['approved']} of {c['deliverables']}",
+                     f"{c['done']} of {c['items']}",
+                     f"{hours(c['alloc_h'])} of {hours(c['auth_h'])}",
+                     f"{money(c['alloc_d'])} of {money(c['auth_d'])}"))
+    return table("Programs at a glance: readiness and budget use (allocated of authorised)", (
+        "Program", "Exit criteria met", "Deliverables approved", "Checklist items done",
+        "Hours", "Dollars",
+    ), rows, kind="portfolio")
+
+
+def readiness_counts(p: ProgramSummary) -> dict[str, float]:
+    """The numbers behind the readiness meters, for the overview table."""
+    plan: MOPlan = p.content.deliverables["mo-plan"]
+    funding = p.content.deliverables["charter"].funding
+    items = [i for a in plan.pre_initiation for i in a.items]
+    return {
+        "met": sum(e.met for e in plan.exit_criteria), "criteria": len(plan.exit_criteria),
+        "approved": sum(s.state == "approved" for s in p.signoffs.values()),
+        "deliverables": len(p.signoffs),
+        "done": sum(i.state == "done" for i in items), "items": len(items),
+        "alloc_h": sum(b.hours for b in plan.block_cycles), "auth_h": funding.authorised_hours,
+        "alloc_d": sum(b.dollars for b in plan.block_cycles), "auth_d": funding.authorised_dollars,
+    }
+
+
+def program_card(p: ProgramSummary) -> Card:
+    """A tile linking to the program's own dashboard."""
+    prog = p.content.program
+    return Card(f"{prog.name} ({prog.acronym})", f"{p.id}/index.md", (
+        prog.department, f"phase: {prog.phase} · status as of {fmt_date(prog.as_of)}",
+    ))
+
+
+def program_section(p: ProgramSummary) -> list[SiteBlock]:
+    """A program's heading, summary, readiness meters and a table of its deliverables' states
+    (the state column is shown as badges)."""
+    prog = p.content.program
+    rows = []
+    for kind, doc in p.content.deliverables.items():
+        rows.append((doc.control.title, document_number(p.content, doc), doc.control.version,
+                     p.signoffs[kind].state))
+    return [
+        Heading(1, f"{prog.name} ({prog.acronym})"),
+        Paragraph(prog.summary),
+        *readiness_meters(p.content, p.signoffs),
+        table(f"{prog.acronym} deliverables", ("Deliverable", "Document number", "Version",
+                                               "Approval state"), rows,
+              kind="portfolio-deliverables"),
+    ]
+
+
+
+def portfolio_navigation(programs: list[tuple[str, str, list]]) -> list:
+    """One nav for the whole site: the portfolio home, then one tab per program (its acronym)
+    holding that program's own navigation with every page path under `<program>/`.
+
+    `programs` holds (program id, tab title, the program's own navigation) triples.
+    """
+    nav: list = [("Portfolio", "index.md")]
+    for program_id, title, entries in programs:
+        nav.append((title, prefix_nav(entries, program_id)))
+    return nav
+
+
+def prefix_nav(entries: list, program_id: str) -> list:
+    """A program's nav entries with `<program>/` before every page path; sections nest."""
+    return [(title, prefix_nav(target, program_id) if isinstance(target, list)
+             else f"{program_id}/{target}") for title, target in entries]

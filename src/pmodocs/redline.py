@@ -1,0 +1,401 @@
+"""What changed since approval: the approved and current document trees, diffed once.
+
+The approved content is kept as a snapshot (`content/snapshots/<id>/<fingerprint>.json`, the
+canonical JSON the fingerprint hashes), so history travels with the content and needs no git.
+The snapshot is validated and composed exactly like the current content, and the two document
+trees are compared block by block: paragraphs by words, tables cell by cell with added and
+removed rows, list items as rows of one cell. Every writer (DOCX tracked changes, the site's
+"Changes since approval" section, `pmodocs diff`) renders this one change list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from .document import ApprovalPage, Block, BulletList, Document, Heading, Paragraph, Table
+from .errors import ContentError, Problem, UsageError
+from .model import DELIVERABLE_KINDS, Content, Deliverable
+from .signoff import Signoff, canonical_json, fingerprint, signoff
+
+SNAPSHOTS = "snapshots"
+"""The folder under content/ holding approved snapshots, one sub-folder per deliverable."""
+
+Mark = Literal["same", "ins", "del"]
+Op = Literal["same", "ins", "del", "changed"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text that is unchanged, inserted or deleted."""
+
+    op: Mark
+    text: str
+
+
+Spans = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """A table row (or list item, or approval entry line): its fate and each cell's spans."""
+
+    op: Op
+    cells: tuple[Spans, ...]
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """One signatory's block on the approval page, as label/value rows."""
+
+    op: Op
+    rows: tuple[RowChange, ...]
+
+
+@dataclass(frozen=True)
+class BlockChange:
+    """One block of the merged document: kept, inserted, deleted or changed inside.
+
+    `old` and `new` are the blocks on each side (one is None when inserted or deleted). A
+    changed heading or paragraph has `text`; a changed list has `rows` (one cell per item); a
+    changed table has `caption` and `rows`; a changed approval page has `text` (statement),
+    `caption` (fingerprint line) and `entries`.
+    """
+
+    op: Op
+    old: Block | None
+    new: Block | None
+    text: Spans = ()
+    caption: Spans = ()
+    rows: tuple[RowChange, ...] = ()
+    entries: tuple[EntryChange, ...] = ()
+
+    @property
+    def block(self) -> Block:
+        """The block that stands for this change: the current one, else the deleted one."""
+        return self.new if self.new is not None else self.old  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Redline:
+    """The current document against the approved one, with who changed it and when."""
+
+    kind: str
+    old: Document
+    new: Document
+    changes: tuple[BlockChange, ...]
+    approved_fingerprint: str
+    approvals: tuple[str, ...]
+    """"Name (decision date)" of each decision recorded for the approved fingerprint."""
+    author: str
+    date: date
+
+    @property
+    def changed(self) -> list[BlockChange]:
+        return [c for c in self.changes if c.op != "same"]
+
+
+# --- snapshots --------------------------------------------------------------------------------
+
+def snapshot_path(root: Path, kind: str, fp: str) -> Path:
+    return root / SNAPSHOTS / kind / f"{fp}.json"
+
+
+def load_snapshot(content: Content, kind: str, fp: str) -> Deliverable:
+    """The approved model kept for `fp`; a snapshot that is not that content is a content error."""
+    from pydantic import ValidationError
+
+    path = snapshot_path(content.root, kind, fp)
+    display = str(path)
+    try:
+        model = DELIVERABLE_KINDS[kind].model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, ValidationError) as exc:
+        reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        raise ContentError([Problem(display, 0, "", f"cannot be read as a {kind} snapshot "
+                                    f"({reason}); restore it from version control")]) from None
+    found = fingerprint(model)  # type: ignore[arg-type]
+    if found != fp:
+        raise ContentError([Problem(display, 0, "", f"holds content with fingerprint {found[:12]}, "
+                                    f"not the {fp[:12]} its name says (the snapshot was edited); "
+                                    "restore it from version control")])
+    return model  # type: ignore[return-value]
+
+
+def snapshot_fingerprints(content: Content, kind: str) -> list[str]:
+    folder = content.root / SNAPSHOTS / kind
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+def snapshot_bytes(doc: Deliverable) -> bytes:
+    """Exactly the bytes the fingerprint hashes, so `sha256sum` of the file is its name."""
+    return canonical_json(doc).encode("utf-8")
+
+
+# --- which approved version -------------------------------------------------------------------
+
+def approved_fingerprint(content: Content, so: Signoff) -> str | None:
+    """The fingerprint of the most recent approval that no longer counts (None if there is none)."""
+    stale = [r for r in content.approvals
+             if r.deliverable == so.deliverable and r.fingerprint != so.fingerprint]
+    approved = [r for r in stale if r.decision == "approved"] or stale
+    return max(approved, key=lambda r: r.date).fingerprint if approved else None
+
+
+def all_redlines(content: Content, docs: dict[str, Document],
+                 signoffs: dict[str, Signoff]) -> dict[str, Redline]:
+    """A redline for every deliverable changed since approval whose approved snapshot is kept."""
+    out = {}
+    for kind, so in signoffs.items():
+        fp = approved_fingerprint(content, so) if so.state == "changed since approval" else None
+        if fp and snapshot_path(content.root, kind, fp).is_file():
+            out[kind] = redline(content, kind, docs[kind], fp)
+    return out
+
+
+def redline(content: Content, kind: str, current: Document, fp: str) -> Redline:
+    """Compose the snapshot for `fp` as it was approved and diff it against `current`."""
+    from .compose import compose_document
+
+    then = dataclasses.replace(content, deliverables={**content.deliverables,
+                                                      kind: load_snapshot(content, kind, fp)})
+    try:
+        old = compose_document(then, kind, signoff(then, kind))
+    except (StopIteration, KeyError) as exc:  # a person, role or body since removed
+        raise ContentError([Problem(str(snapshot_path(content.root, kind, fp)), 0, "",
+                                    "the approved content refers to something no longer in the "
+                                    f"content ({type(exc).__name__} {exc}), so its changes cannot "
+                                    "be shown; restore it or record a new decision")]) from None
+    last = content.deliverables[kind].control.revisions[-1]
+    approvals = tuple(f"{content.person(r.approver).name} ({r.decision} {r.date.isoformat()})"
+                      for r in content.approvals if r.deliverable == kind and r.fingerprint == fp)
+    return Redline(kind, old, current, diff_blocks(old.blocks, current.blocks), fp, approvals,
+                   content.person(last.author).name, last.date)
+
+
+def resolve_from(content: Content, kind: str, given: str | None) -> str | None:
+    """`pmodocs diff --from`: a full fingerprint or an unambiguous prefix of a kept snapshot."""
+    if kind not in content.deliverables:
+        guess = difflib.get_close_matches(kind, list(content.deliverables), n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else "expected one of: " + ", ".join(content.deliverables)
+        raise UsageError(f"'{kind}' is not a deliverable ({hint})")
+    kept = snapshot_fingerprints(content, kind)
+    if given is None:
+        fp = approved_fingerprint(content, signoff(content, kind))
+        if fp and fp not in kept:
+            raise UsageError(f"{kind}: no snapshot of the approved content {fp[:12]} is kept in "
+                             f"{content.root / SNAPSHOTS / kind} (approvals recorded by `pmodocs "
+                             "approve` keep one); pass --from FINGERPRINT to compare with another")
+        return fp
+    matches = [f for f in kept if f.startswith(given.lower())] if len(given) >= 6 else []
+    if len(matches) != 1:
+        listed = ", ".join(f[:12] for f in kept) or "none"
+        raise UsageError(f"{kind}: no single snapshot matches --from {given!r} (kept: {listed}; "
+                         "give at least 6 characters of a fingerprint)")
+    return matches[0]
+
+
+# --- the diff ---------------------------------------------------------------------------------
+
+def diff_blocks(old: tuple[Block, ...], new: tuple[Block, ...]) -> tuple[BlockChange, ...]:
+    """The merged block sequence: equal runs kept, differing runs paired by block type."""
+    out: list[BlockChange] = []
+    for tag, i1, i2, j1, j2 in _opcodes(old, new):
+        if tag == "equal":
+            out += [BlockChange("same", b, b) for b in new[j1:j2]]
+        else:
+            out += _pair_blocks(old[i1:i2], new[j1:j2])
+    return tuple(out)
+
+
+def _opcodes(a: tuple | list, b: tuple | list) -> list[tuple[str, int, int, int, int]]:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
+def _block_key(block: Block) -> tuple:
+    """Blocks of the same key are one block edited, not one removed and another added."""
+    if isinstance(block, Table):
+        return ("table", block.kind or block.caption, block.columns)
+    if isinstance(block, Heading):
+        return ("heading", block.level)
+    return (type(block).__name__,)
+
+
+def _pair_blocks(old: tuple[Block, ...], new: tuple[Block, ...]) -> list[BlockChange]:
+    out: list[BlockChange] = []
+    for tag, i1, i2, j1, j2 in _opcodes([_block_key(b) for b in old], [_block_key(b) for b in new]):
+        if tag == "equal":
+            for a, b in zip(old[i1:i2], new[j1:j2]):
+                out += _changed(a, b)
+        else:
+            out += [BlockChange("del", b, None) for b in old[i1:i2]]
+            out += [BlockChange("ins", None, b) for b in new[j1:j2]]
+    return out
+
+
+def _changed(a: Block, b: Block) -> list[BlockChange]:
+    """Two blocks of one kind: diffed inside when the writers can show that; otherwise (a
+    callout, a chart) the old block is shown removed and the new one added."""
+    if a == b:
+        return [BlockChange("same", a, b)]
+    if isinstance(a, (Heading, Paragraph)) and isinstance(b, type(a)):
+        return [BlockChange("changed", a, b, text=words(a.text, b.text))]
+    if isinstance(a, BulletList) and isinstance(b, BulletList) and a.numbered == b.numbered:
+        return [BlockChange("changed", a, b, rows=diff_rows([(i,) for i in a.items],
+                                                            [(i,) for i in b.items]))]
+    if isinstance(a, Table) and isinstance(b, Table):
+        return [BlockChange("changed", a, b, caption=words(a.caption, b.caption),
+                            rows=diff_rows(list(a.rows), list(b.rows)))]
+    if isinstance(a, ApprovalPage) and isinstance(b, ApprovalPage) and a.title == b.title:
+        return [BlockChange("changed", a, b, text=words(a.statement, b.statement),
+                            caption=words(a.fingerprint, b.fingerprint), entries=_entries(a, b))]
+    return [BlockChange("del", a, None), BlockChange("ins", None, b)]
+
+
+def entry_rows(line) -> list[tuple[str, str]]:
+    """The label/value rows of one signatory block, in the order every writer shows them."""
+    return [("Name", line.name), ("Title", line.title), ("Organisation", line.organisation),
+            ("Decision", line.decision), ("Date", line.date), ("Comment", line.comment)]
+
+
+def _entries(a: ApprovalPage, b: ApprovalPage) -> tuple[EntryChange, ...]:
+    out: list[EntryChange] = []
+    names_a, names_b = [e.name for e in a.entries], [e.name for e in b.entries]
+    for tag, i1, i2, j1, j2 in _opcodes(names_a, names_b):
+        if tag == "equal":
+            out += [EntryChange("same" if x == y else "changed",
+                                diff_rows(entry_rows(x), entry_rows(y)))
+                    for x, y in zip(a.entries[i1:i2], b.entries[j1:j2])]
+        else:
+            out += [EntryChange("del", _whole("del", entry_rows(e))) for e in a.entries[i1:i2]]
+            out += [EntryChange("ins", _whole("ins", entry_rows(e))) for e in b.entries[j1:j2]]
+    return tuple(out)
+
+
+def diff_rows(old: list[tuple[str, ...]], new: list[tuple[str, ...]]) -> tuple[RowChange, ...]:
+    """Rows kept, added, removed or changed cell by cell (rows keep their place in the table)."""
+    out: list[RowChange] = []
+    for tag, i1, i2, j1, j2 in _opcodes(old, new):
+        if tag == "equal":
+            out += _whole("same", new[j1:j2])
+        else:
+            out += _pair_rows(old[i1:i2], new[j1:j2])
+    return tuple(out)
+
+
+def _pair_rows(old: list[tuple[str, ...]], new: list[tuple[str, ...]]) -> list[RowChange]:
+    """Rows with the same first cell (an id, a label) are one row edited; the rest, by position
+    when they are alike, else one removed and one added."""
+    out: list[RowChange] = []
+    for tag, i1, i2, j1, j2 in _opcodes([r[:1] for r in old], [r[:1] for r in new]):
+        pairs = list(zip(old[i1:i2], new[j1:j2]))
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1
+                              and all(_alike(a, b) for a, b in pairs)):
+            out += [_row_change(a, b) for a, b in pairs]
+        else:
+            out += _whole("del", old[i1:i2]) + _whole("ins", new[j1:j2])
+    return out
+
+
+def _alike(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if len(a) != len(b):
+        return False
+    if len(a) > 1:
+        return sum(x == y for x, y in zip(a, b)) * 2 >= len(a)
+    return difflib.SequenceMatcher(None, a[0], b[0], autojunk=False).ratio() >= 0.6
+
+
+def _row_change(a: tuple[str, ...], b: tuple[str, ...]) -> RowChange:
+    return RowChange("same" if a == b else "changed", tuple(words(x, y) for x, y in zip(a, b)))
+
+
+def _whole(op: Op, rows) -> list[RowChange]:
+    mark: Mark = "same" if op == "same" else op  # type: ignore[assignment]
+    return [RowChange(op, tuple((Span(mark, c),) if c else () for c in row)) for row in rows]
+
+
+_TOKEN = re.compile(r"\s*\S+|\s+")
+"""A word with the spaces before it: a changed phrase reads as one removal and one addition."""
+
+
+def words(old: str, new: str) -> Spans:
+    """`old` -> `new` as spans of whole words (and the spaces between them)."""
+    if old == new:
+        return (Span("same", new),) if new else ()
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    spans: list[Span] = []
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+        if tag == "equal":
+            spans.append(Span("same", "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            spans.append(Span("del", "".join(a[i1:i2])))
+        if j2 > j1:
+            spans.append(Span("ins", "".join(b[j1:j2])))
+    return _merge(spans)
+
+
+def _merge(spans: list[Span]) -> Spans:
+    out: list[Span] = []
+    for s in spans:
+        if out and out[-1].op == s.op:
+            out[-1] = Span(s.op, out[-1].text + s.text)
+        elif s.text:
+            out.append(s)
+    return tuple(out)
+
+
+def side(spans: Spans, which: Literal["old", "new"]) -> str:
+    """The text of one side: what rejecting (old) or accepting (new) every change leaves."""
+    drop = "ins" if which == "old" else "del"
+    return "".join(s.text for s in spans if s.op != drop)
+
+
+def block_lines(block: Block) -> list[str]:
+    """A block as plain lines (what an added or removed block says), for the site and terminal."""
+    from .document import Callout, Chart
+
+    if isinstance(block, (Heading, Paragraph)):
+        return [block.text]
+    if isinstance(block, BulletList):
+        return list(block.items)
+    if isinstance(block, Table):
+        return [f"Table: {block.caption}", " | ".join(block.columns)] + [" | ".join(r) for r in block.rows]
+    if isinstance(block, Callout):
+        return [f"{block.title}: {block.text}"]
+    if isinstance(block, Chart):
+        return [f"Figure: {block.caption}. {block.alt}"]
+    if isinstance(block, ApprovalPage):
+        return [block.title, block.statement, f"Content fingerprint: {block.fingerprint}"] + [
+            " | ".join(v for _, v in entry_rows(e)) for e in block.entries]
+    return [type(block).__name__]
+
+
+def block_label(block: Block) -> str:
+    """What a reader calls the block: "paragraph", "table Meetings", "heading Reports"…"""
+    if isinstance(block, Table):
+        return f"table “{block.caption}”"
+    if isinstance(block, Heading):
+        return "heading"
+    if isinstance(block, BulletList):
+        return "list"
+    if isinstance(block, ApprovalPage):
+        return "approval page"
+    return type(block).__name__.lower()
+
+
+def sections(red: Redline) -> list[tuple[str, BlockChange]]:
+    """(the heading a change sits under, the change) for every change, in document order."""
+    out, where = [], "Title"
+    for change in red.changes:
+        if isinstance(change.block, Heading):
+            where = change.block.text
+        elif isinstance(change.block, ApprovalPage):
+            where = change.block.title
+        if change.op != "same":
+            out.append((where, change))
+    return out

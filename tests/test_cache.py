@@ -1,0 +1,88 @@
+"""Incremental builds: nothing changed means nothing rewritten; one edit re-renders one deliverable."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import edit_yaml
+from pmodocs.pipeline import build
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")
+            if p.is_file() and ".pmodocs" not in str(p)}
+
+
+@pytest.fixture
+def built_copy(content_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
+    out = tmp_path / "out"
+    report = build(content_copy, out)
+    assert len(report.rendered) == 10 and not report.reused
+    return content_copy, out
+
+
+def test_a_rebuild_with_nothing_changed_rewrites_nothing(built_copy):
+    content, out = built_copy
+    before = mtimes(out)
+    report = build(content, out)
+    assert report.unchanged and report.rendered == [] and report.reused == []
+    assert mtimes(out) == before
+
+
+def test_editing_one_deliverable_renders_only_it_and_rewrites_only_what_depends_on_it(built_copy):
+    content, out = built_copy
+    before = mtimes(out)
+    edit_yaml(content / "deliverables/quality.yaml",
+              lambda d: d.__setitem__("strategy", "A reworded QA strategy."))
+    report = build(content, out)
+    assert report.rendered == ["quality"] and len(report.reused) == 9
+    changed = {k for k, v in mtimes(out).items() if before.get(k) != v}
+    assert "dist/docx/quality.docx" in changed and "dist/pdf/quality.pdf" in changed
+    assert "site/plans/quality.html" in changed
+    for untouched in ("dist/docx/charter.docx", "dist/pdf/risk.pdf", "site/plans/charter.html",
+                      "site/people/index.html", "site/assets/pmodocs.css"):
+        assert untouched not in changed, untouched
+    assert (out / "site/plans/quality.html").read_text(encoding="utf-8").count("reworded QA strategy")
+
+
+def test_a_deleted_output_is_rebuilt_even_when_the_content_did_not_change(built_copy):
+    content, out = built_copy
+    (out / "dist/pdf/charter.pdf").unlink()
+    report = build(content, out)
+    assert not report.unchanged
+    assert (out / "dist/pdf/charter.pdf").is_file()
+
+
+def test_a_changed_template_invalidates_the_cache(built_copy, tmp_path, monkeypatch):
+    from pmodocs.paths import templates_dir
+
+    content, out = built_copy
+    templates = tmp_path / "templates"
+    shutil.copytree(templates_dir(), templates)
+    css = templates / "site/assets/pmodocs.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+    monkeypatch.setenv("PMODOCS_TEMPLATES", str(templates))
+    report = build(content, out)
+    assert not report.unchanged and len(report.rendered) == 10
+    assert "/* changed */" in (out / "site/assets/pmodocs.css").read_text(encoding="utf-8")
+
+
+def test_a_different_source_date_epoch_is_a_different_build(built_copy, monkeypatch):
+    content, out = built_copy
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert not build(content, out).unchanged
+
+
+def test_the_build_summary_says_what_was_built_and_reused(built_copy, capsys):
+    from pmodocs.cli import main
+
+    content, out = built_copy
+    assert main(["build", "--content", str(content), "--out", str(out), "--quiet"]) == 0
+    assert "nothing changed since the last build" in capsys.readouterr().out
+    edit_yaml(content / "deliverables/risk.yaml", lambda d: d.__setitem__("review_cadence", "Weekly."))
+    assert main(["build", "--content", str(content), "--out", str(out), "--quiet"]) == 0
+    summary = capsys.readouterr().out
+    assert "1 of 10 deliverables rendered (9 reused from the cache)" in summary

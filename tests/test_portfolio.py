@@ -1,0 +1,261 @@
+"""A portfolio: a folder of program folders builds one site and dist/<program>/ per program.
+
+The example portfolio is made here from copies of content/ (nothing is committed): `alpha` is the
+example as is, `beta` has its recorded approvals removed (so its states differ), `gamma` has a
+name with markup in it and its own spelling of a person who also works in the other programs.
+The portfolio is built once per module; each program build costs several seconds.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, ROOT, edit_yaml
+from pmodocs.portfolio import is_portfolio
+
+PROGRAMS = {"alpha": ("Statewide Case Assistance System", "SCAS"),
+            "beta": ("Benefits Payment Hub", "BPH"),
+            "gamma": ("Grants <b>& Licensing</b> Portal", "GLP")}
+KINDS = ("charter", "governance", "mo-plan", "communication", "risk", "quality", "configuration",
+         "continuity", "role-cards", "launch-agenda")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+
+
+def make_portfolio(folder: Path) -> Path:
+    """Three program folders made from the example content."""
+    for pid, (name, acronym) in PROGRAMS.items():
+        shutil.copytree(EXAMPLE, folder / pid)
+
+        def rename(d, name=name, acronym=acronym):
+            d["program"]["name"], d["program"]["acronym"] = name, acronym
+        edit_yaml(folder / pid / "program.yaml", rename)
+    edit_yaml(folder / "beta/approvals.yaml", lambda d: d.__setitem__("approvals", []))
+    edit_yaml(folder / "gamma/people.yaml",
+              lambda d: d["people"][0].__setitem__("name", "Patricia Whitfield-Gamma"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory) -> Path:
+    return make_portfolio(tmp_path_factory.mktemp("portfolio") / "programs")
+
+
+@pytest.fixture(scope="module")
+def built(portfolio: Path, tmp_path_factory) -> Path:
+    """The portfolio built once, through `python build.py --content programs/`."""
+    out = tmp_path_factory.mktemp("portfolio-out")
+    result = run(str(ROOT / "build.py"), "--content", str(portfolio), "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def text_of(page: Path) -> str:
+    """The page's visible text, tags removed and entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+
+
+def section_of(home: str, acronym: str) -> str:
+    """The part of the home page's HTML about one program (its heading to the next h2)."""
+    start = home.index(f"({acronym})</h2>")
+    end = home.find("<h2", start)
+    return home[start:end if end > 0 else None]
+
+
+# --- detection and folder rules ----------------------------------------------------------------
+
+def test_a_folder_of_program_folders_is_a_portfolio_and_a_program_folder_is_not(portfolio, tmp_path):
+    assert is_portfolio(portfolio)
+    assert not is_portfolio(EXAMPLE)
+    assert not is_portfolio(portfolio / "alpha")
+    assert not is_portfolio(tmp_path)  # empty: a program with every file missing, as before
+
+
+def test_a_program_folder_whose_name_is_not_an_id_is_a_clean_error_naming_it(tmp_path):
+    folder = tmp_path / "programs"
+    shutil.copytree(EXAMPLE, folder / "alpha")
+    shutil.copytree(EXAMPLE, folder / "Beta_Program")
+    (folder / "notes").mkdir()
+    result = run("-m", "pmodocs.cli", "check", "--content", str(folder))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"Beta_Program: is not a valid program folder name.*lower-case letters, "
+                     r"digits and dashes", result.stderr)
+    assert re.search(r"notes: is not a program folder \(it has no program.yaml\)", result.stderr)
+
+
+# --- the built portfolio -----------------------------------------------------------------------
+
+def test_portfolio_home_lists_every_program_with_readiness_states_and_budget(built):
+    home = (built / "site/index.html").read_text(encoding="utf-8")
+    text = text_of(built / "site/index.html")
+    for pid, (name, acronym) in PROGRAMS.items():
+        assert f"{name} ({acronym})" in text
+        assert f'href="{pid}/index.html"' in home  # the card leads to the program's dashboard
+        section = section_of(home, acronym)
+        for label in ("Phase exit criteria met", "Deliverables approved",
+                      "Pre-initiation checklist", "Hours allocated", "Dollars allocated"):
+            assert f"<strong>{label}</strong>" in section
+        assert "36,700 of 42,000 authorised hours" in html.unescape(section)
+        assert "$5,505,000 of $6,300,000 authorised" in html.unescape(section)
+        assert len(re.findall(r'<span class="pm-badge pm-badge--\w+">', section)) == len(KINDS)
+    # beta has no recorded decision, so nothing of it is approved; alpha has one approval
+    assert "1 of 10 approved" in section_of(home, "SCAS")
+    assert "0 of 10 approved" in section_of(home, "BPH")
+    assert "pm-badge--approved" not in section_of(home, "BPH")
+
+
+def test_content_on_the_portfolio_home_is_escaped(built):
+    home = (built / "site/index.html").read_text(encoding="utf-8")
+    assert "<b>& Licensing</b>" not in home
+    assert "Grants &lt;b&gt;&amp; Licensing&lt;/b&gt; Portal (GLP)" in home
+
+
+def test_each_program_has_its_whole_section_beneath_the_home(built):
+    site = built / "site"
+    for pid, (name, _) in PROGRAMS.items():
+        for page in ("index.html", "plans/charter.html", "operations/continuity.html",
+                     "people/index.html", "people/roles/index.html", "meeting/launch-agenda.html"):
+            assert (site / pid / page).is_file(), f"{pid}/{page}"
+        assert name in text_of(site / pid / "index.html")
+        for kind in KINDS:
+            for ext in ("docx", "pdf"):
+                assert (site / pid / "downloads" / f"{kind}.{ext}").is_file()
+        assert (site / pid / "downloads/launch-meeting.ics").is_file()
+
+
+def test_relative_links_inside_every_program_section_resolve(built):
+    site = built / "site"
+    checked = 0
+    for page in sorted(site.glob("*/**/*.html")):
+        for href in re.findall(r'href="([^"#?]+)', page.read_text(encoding="utf-8")):
+            if re.match(r"[a-z]+:", href) or href.startswith("/"):
+                continue
+            target = (page.parent / href).resolve()
+            assert target.exists(), f"{page.relative_to(site)} links to missing {href}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_people_belong_to_their_own_program(built):
+    people = {pid: text_of(built / "site" / pid / "people/index.html") for pid in PROGRAMS}
+    assert "Patricia Whitfield-Gamma" in people["gamma"]
+    assert "Patricia Whitfield-Gamma" not in people["alpha"]
+    assert "Patricia Whitfield" in people["alpha"] and "Patricia Whitfield" in people["beta"]
+    for pid in PROGRAMS:  # each program has packets for its own approvers
+        assert (built / "dist" / pid / "packets/patricia-whitfield.zip").is_file()
+
+
+def test_navigation_has_a_tab_per_program_and_search_covers_every_program(built):
+    home = (built / "site/index.html").read_text(encoding="utf-8")
+    tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*([^<]+?)\s*<', home)
+    assert tabs == ["Portfolio", "SCAS", "BPH", "GLP"]
+    config = (built / "mkdocs.yml").read_text(encoding="utf-8")
+    assert '"alpha/plans/charter.md"' in config and '"gamma/people/roles/index.md"' in config
+    index = json.loads((built / "site/search/search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("/")[0] for doc in index["docs"]}
+    assert {"alpha", "beta", "gamma"} <= locations
+
+
+def test_documents_go_to_dist_per_program_and_open_in_python_docx(built):
+    import docx
+    import openpyxl
+
+    assert sorted(p.name for p in (built / "dist").iterdir()) == sorted(PROGRAMS)
+    for pid, (name, _) in PROGRAMS.items():
+        files = sorted((built / "dist" / pid / "docx").glob("*.docx"))
+        assert [f.stem for f in files] == sorted(KINDS)
+        for f in files:
+            assert docx.Document(str(f)).paragraphs
+        assert name in "\n".join(p.text for p in docx.Document(
+            str(built / "dist" / pid / "docx/charter.docx")).paragraphs)
+        assert all((built / "dist" / pid / "pdf" / f"{k}.pdf").read_bytes().startswith(b"%PDF")
+                   for k in KINDS)
+        assert "Risks" in openpyxl.load_workbook(built / "dist" / pid / "registers.xlsx").sheetnames
+
+
+# --- errors, status, check, export (no build) ---------------------------------------------------
+
+def test_errors_in_two_programs_are_reported_at_once_and_nothing_is_published(tmp_path):
+    broken = make_portfolio(tmp_path / "programs")
+    edit_yaml(broken / "beta/deliverables/charter.yaml",
+              lambda d: d["control"].__setitem__("owner", "nobody-here"))
+    edit_yaml(broken / "gamma/people.yaml",
+              lambda d: d["people"][1].__setitem__("email", "not-an-address"))
+    out = tmp_path / "out"
+    result = run("-m", "pmodocs.cli", "build", "--content", str(broken), "--out", str(out))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"beta/deliverables/charter\.yaml:\d+: control\.owner: 'nobody-here'",
+                     result.stderr)
+    assert re.search(r"gamma/people\.yaml:\d+: people\[1\]\.email:", result.stderr)
+    assert "alpha/" not in result.stderr
+    assert "nothing was written" in result.stderr
+    assert not any((out / name).exists() for name in ("site", "site_src", "dist", "mkdocs.yml"))
+
+
+def test_check_accepts_a_portfolio(portfolio):
+    result = run("-m", "pmodocs.cli", "check", "--content", str(portfolio))
+    assert result.returncode == 0, result.stderr
+    assert "portfolio in" in result.stdout and "3 programs (alpha, beta, gamma)" in result.stdout
+
+
+def test_status_prefixes_every_row_with_its_program(portfolio):
+    result = run("-m", "pmodocs.cli", "status", "--json", "--content", str(portfolio))
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(r["program"], r["id"]) for r in rows] == [(p, k) for p in PROGRAMS for k in KINDS]
+    assert list(rows[0])[0] == "program"
+    beta = [r["state"] for r in rows if r["program"] == "beta"]
+    assert "approved" not in beta
+    table = run("-m", "pmodocs.cli", "status", "--content", str(portfolio))
+    assert table.returncode == 0 and "Program" in table.stdout and "gamma" in table.stdout
+
+
+def test_export_writes_one_workbook_per_program(portfolio, tmp_path):
+    import openpyxl
+
+    result = run("-m", "pmodocs.cli", "export", "--content", str(portfolio), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for pid in PROGRAMS:
+        book = openpyxl.load_workbook(tmp_path / pid / "registers.xlsx")
+        assert book.sheetnames[0] and book[book.sheetnames[0]].freeze_panes == "A2"
+    refused = run("-m", "pmodocs.cli", "export", "--content", str(portfolio),
+                  "--output", str(tmp_path / "one.xlsx"))
+    assert refused.returncode == 2 and "one workbook per program" in refused.stderr
+
+
+# --- TODO counts in status ----------------------------------------------------------------------
+
+def test_status_counts_the_todos_of_each_deliverable(tmp_path):
+    fresh = tmp_path / "licensing"
+    made = run("-m", "pmodocs.cli", "new", str(fresh), "--program", "Statewide Licensing System",
+               "--acronym", "SLS")
+    assert made.returncode == 0, made.stderr
+    check = run("-m", "pmodocs.cli", "check", "--content", str(fresh))
+    per_file: dict[str, int] = {}
+    for line in check.stderr.splitlines():
+        m = re.search(r"deliverables/([a-z-]+)\.yaml:\d+: .*still says TODO", line)
+        if m:
+            per_file[m.group(1)] = per_file.get(m.group(1), 0) + 1
+    result = run("-m", "pmodocs.cli", "status", "--json", "--content", str(fresh))
+    rows = {r["id"]: r["todo"] for r in json.loads(result.stdout)}
+    assert rows == {k: per_file.get(k, 0) for k in KINDS}
+    assert all(n > 0 for n in rows.values())
+    # filling one TODO lowers its deliverable's count by one
+    edit_yaml(fresh / "deliverables/charter.yaml", lambda d: d.__setitem__("vision", "Real."))
+    after = {r["id"]: r["todo"] for r in json.loads(
+        run("-m", "pmodocs.cli", "status", "--json", "--content", str(fresh)).stdout)}
+    assert after["charter"] == rows["charter"] - 1
+    table = run("-m", "pmodocs.cli", "status", "--content", str(fresh)).stdout
+    assert "TODO" in table and str(rows["risk"]) in table
