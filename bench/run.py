@@ -40,23 +40,29 @@ def timed_build(content: Path, out: Path) -> tuple[float, float, float]:
 
 
 def mtimes(root: Path) -> dict[str, int]:
+    """Modification times of the published files (the lock and the build cache are not outputs)."""
     return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")
-            if p.is_file() and not p.name.startswith(".")}
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
 
 
 def edit_one_deliverable(content: Path, n: int) -> None:
     """Change one risk's title: a real edit of one deliverable (risk.yaml)."""
     path = content / "deliverables" / "risk.yaml"
     text = path.read_text(encoding="utf-8")
-    marker = "title: "
+    marker = "\n    title: "  # the first risk's title (a plain scalar: a word in front keeps it one)
     i = text.index(marker) + len(marker)
-    path.write_text(text[:i] + f"[edit {n}] " + text[i:], encoding="utf-8")
+    path.write_text(text[:i] + f"Edited{n} " + text[i:], encoding="utf-8")
 
 
 def portfolio(folder: Path, copies: int) -> Path:
-    """A portfolio folder holding `copies` copies of the example program."""
+    """A portfolio of `copies` programs: the example under a different name each time, so no
+    program's documents can be reused from another's in the build cache."""
     for i in range(copies):
-        shutil.copytree(EXAMPLE, folder / f"program-{i + 1}")
+        target = folder / f"program-{i + 1}"
+        shutil.copytree(EXAMPLE, target)
+        program = target / "program.yaml"
+        text = program.read_text(encoding="utf-8")
+        program.write_text(text.replace("  name: ", f"  name: Program {i + 1} ", 1), encoding="utf-8")
     return folder
 
 
