@@ -10,7 +10,7 @@ from __future__ import annotations
 import urllib.request
 from collections import deque
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlparse
+from urllib.parse import urldefrag, urlparse
 
 import pytest
 

@@ -91,3 +91,15 @@ def test_a_build_without_a_terminal_prints_plain_progress_lines_and_quiet_prints
                             "--out", str(tmp_path), "--quiet"], capture_output=True, text=True)
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert len(quiet.stdout.strip().splitlines()) == 1
+
+
+def test_build_py_reaches_every_verb_of_the_command_line():
+    """`python build.py VERB` runs that verb; anything else is `pmodocs build …`."""
+    from pmodocs.cli import verb_names
+
+    assert {"build", "check", "new", "serve", "export", "approve", "status", "verify",
+            "diff"} <= verb_names()
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "status", "--json",
+                             "--content", str(EXAMPLE)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert '"id": "charter"' in result.stdout

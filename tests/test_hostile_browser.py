@@ -9,7 +9,6 @@ used with the payload; no dialog may open and no injected global may be set.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest

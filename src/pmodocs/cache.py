@@ -66,8 +66,6 @@ class BuildCache:
         self.root = out_dir / CACHE_DIR
         self.code = code
         self.used: set[str] = set()
-        self.hits = 0
-        self.misses = 0
 
     # whole-build level ---------------------------------------------------------------------
     def unchanged(self, digest: str, out_dir: Path) -> dict | None:
@@ -115,12 +113,9 @@ class BuildCache:
         path = self.root / "objects" / f"{key}{suffix}"
         self.used.add(path.name)
         try:
-            data = path.read_bytes()
+            return path.read_bytes()
         except OSError:
-            self.misses += 1
             return None
-        self.hits += 1
-        return data
 
     def put(self, key: str, suffix: str, data: bytes) -> None:
         import tempfile

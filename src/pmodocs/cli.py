@@ -56,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def verb_names() -> set[str]:
+    """Every verb the command line knows (build.py uses it to tell a verb from build options)."""
+    parser = _parser()
+    action = next(a for a in parser._subparsers._group_actions if a.dest == "verb")  # type: ignore[union-attr]
+    return set(action.choices)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:

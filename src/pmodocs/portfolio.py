@@ -21,7 +21,7 @@ from .errors import ContentError, Problem
 if TYPE_CHECKING:
     from .cache import BuildCache
     from .model import Content
-    from .pipeline import BuildOptions, BuildReport
+    from .pipeline import BuildOptions
 
 PROGRAM_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """A program folder's name becomes its id in the site and in dist/: lower-case, digits, dashes."""

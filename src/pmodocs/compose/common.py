@@ -114,6 +114,3 @@ def approval_page(content: Content, doc: Deliverable, so: Signoff) -> list[Block
                  f"fingerprint. Approval state: {so.state}.")
     return [ApprovalPage("Approval", statement, so.fingerprint, tuple(entries))]
 
-
-def paragraph(text: str) -> Paragraph:
-    return Paragraph(text)

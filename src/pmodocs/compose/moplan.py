@@ -8,7 +8,7 @@ from datetime import timedelta
 from ..document import Block, Callout, Heading, Paragraph
 from ..model import Content, MOPlan
 from .charts import budget_chart, change_request_chart
-from .common import bullets, fmt_date, hours, money, table, yes_no
+from .common import fmt_date, hours, money, table, yes_no
 
 
 def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
@@ -141,5 +141,3 @@ def preinitiation(content: Content, doc: MOPlan) -> list[Block]:
                             [(i.item, i.state) for i in a.items], widths=(5, 1.2), kind="checklist"))
     return blocks
 
-
-__all__ = ["moplan_blocks", "workplan", "bullets"]

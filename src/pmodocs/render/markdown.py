@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..document import (
     ApprovalPage, Block, BulletList, Callout, CardGrid, Chart, Document, Heading, Meter, Page,
-    Paragraph, SiteBlock, Table,
+    Paragraph, Table,
 )
 
 if TYPE_CHECKING:
