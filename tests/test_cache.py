@@ -86,3 +86,45 @@ def test_the_build_summary_says_what_was_built_and_reused(built_copy, capsys):
     assert main(["build", "--content", str(content), "--out", str(out), "--quiet"]) == 0
     summary = capsys.readouterr().out
     assert "1 of 10 deliverables rendered (9 reused from the cache)" in summary
+
+
+def published(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
+
+
+def test_a_rebuild_after_an_edit_publishes_exactly_what_a_cold_build_does(built_copy, tmp_path):
+    """Reused documents, reused page conversions and cached templates change no byte."""
+    content, out = built_copy
+    edit_yaml(content / "deliverables/risk.yaml",
+              lambda d: d["risks"][0].__setitem__("title", "A retitled risk for the cache test"))
+    report = build(content, out)
+    assert report.rendered == ["risk"]
+    assert list((out / ".pmodocs-cache/site/pages").glob("*.json"))
+    fresh = tmp_path / "fresh"
+    build(content, fresh)
+    assert published(out) == published(fresh)
+
+
+def test_a_failed_site_build_is_reported_and_publishes_nothing(built_copy, tmp_path, monkeypatch):
+    """mkdocs runs in a worker process: its --strict failure reaches the user as a render error,
+    and the worker does not outlive the build."""
+    import subprocess
+
+    from pmodocs.errors import RenderError
+    from pmodocs.paths import templates_dir
+
+    content, out = built_copy
+    before = mtimes(out)
+    templates = tmp_path / "templates"
+    shutil.copytree(templates_dir(), templates)
+    config = templates / "site/mkdocs.yml.j2"
+    config.write_text(config.read_text(encoding="utf-8") + '\n  - "Missing": "missing.md"\n',
+                      encoding="utf-8")
+    monkeypatch.setenv("PMODOCS_TEMPLATES", str(templates))
+    with pytest.raises(RenderError) as caught:
+        build(content, out)
+    assert "mkdocs build --strict failed" in str(caught.value) and "missing.md" in str(caught.value)
+    assert mtimes(out) == before
+    workers = subprocess.run(["pgrep", "-f", "pmodocs.sitebuild"], capture_output=True, text=True)
+    assert workers.stdout.strip() == ""

@@ -147,18 +147,16 @@ def transmittal_memo(content: Content, person: str, kinds: list[str], docs: dict
                      signoffs: dict[str, Signoff], sent: date, due: date,
                      redlines: list[str] | None = None) -> bytes:
     """The covering memo (DOCX): to, from, date, the documents and their fingerprints, what and when."""
-    import docx
+    from .render.docx import WordBody
+    from .render.docxparts import docx_bytes, open_reference, package_parts
 
-    from .render.docxparts import normalise_zip
-    from .render.reference import TABLE_STYLE
-
-    word = docx.Document(io.BytesIO(_reference(content)))
-    _clear_body(word)
+    word, ids, shared = open_reference(_reference(content))
+    out = WordBody(word, ids)
     p, program = content.person(person), content.program
     owners = sorted({docs[k].meta.owner + ", " + docs[k].meta.owner_title for k in kinds})
-    word.add_paragraph(f"{program.name} ({program.acronym})", style="Subtitle")
-    word.add_paragraph("Transmittal memorandum: documents for your decision", style="Title")
-    _pairs(word, TABLE_STYLE, [
+    out.paragraph(f"{program.name} ({program.acronym})", "Subtitle")
+    out.paragraph("Transmittal memorandum: documents for your decision", "Title")
+    _pairs(out, [
         ("To", f"{p.name}, {p.title}, {content.organisation(p.organisation).name}"),
         ("From", "; ".join(owners)),
         ("Date", sent.isoformat()),
@@ -166,33 +164,31 @@ def transmittal_memo(content: Content, person: str, kinds: list[str], docs: dict
                     f"{'s' if len(kinds) != 1 else ''}"),
         ("Decision needed by", due.isoformat()),
     ])
-    word.add_paragraph(
+    out.paragraph(
         f"You are a required approver of the documents below. Please review each one and record "
         f"your decision, approved or rejected (with a comment saying why), by {due.isoformat()}. "
         "Your decision applies to the exact content identified by the document's fingerprint, "
         "which is also printed on its approval page; if the content changes before you decide, "
         "you will receive a new packet.")
-    _documents_table(word, TABLE_STYLE, kinds, docs, signoffs)
+    _documents_table(out, kinds, docs, signoffs)
     if redlines:
-        word.add_heading("What changed since you signed", level=2)
+        out.heading("What changed since you signed", 2)
         for kind in redlines:
-            word.add_paragraph(
+            out.paragraph(
                 f"{docs[kind].meta.number} changed after your earlier decision, which no longer "
                 f"counts. {redline_name(kind)} is the current document with every change since "
                 "the approved version shown as Word tracked changes (Review, then Next change).")
-    word.add_heading("Fingerprints", level=2)
+    out.heading("Fingerprints", 2)
     for kind in kinds:
-        word.add_paragraph(f"{docs[kind].meta.number}: {signoffs[kind].fingerprint}")
-    word.add_heading("How to respond and check this packet", level=2)
-    word.add_paragraph(
+        out.paragraph(f"{docs[kind].meta.number}: {signoffs[kind].fingerprint}")
+    out.heading("How to respond and check this packet", 2)
+    out.paragraph(
         f"Send your decision to the document owner, who records it with \"pmodocs approve "
         f"DOCUMENT --by {person} --decision approved\" (or rejected). {MANIFEST} and {SUMS} list "
         f"the SHA-256 hash of every file in this packet; \"pmodocs verify\" (or \"sha256sum -c "
         f"{SUMS}\") confirms that nothing was changed on the way.")
     _properties(word, f"Transmittal to {p.name}", owners, sent)
-    out = io.BytesIO()
-    word.save(out)
-    return normalise_zip(out.getvalue(), datetime(sent.year, sent.month, sent.day))
+    return docx_bytes(package_parts(word, shared), datetime(sent.year, sent.month, sent.day))
 
 
 def _reference(content: Content) -> bytes:
@@ -203,37 +199,35 @@ def _reference(content: Content) -> bytes:
     return (content.root / ref).read_bytes() if ref else reference_docx()
 
 
-def _clear_body(word: Any) -> None:
-    body = word.element.body
-    for child in list(body):
-        if not child.tag.endswith("}sectPr"):
-            body.remove(child)
+def _pairs(out: Any, rows: list[tuple[str, str]]) -> None:
+    """Bold labels beside their values, in an evenly split table."""
+    from .render.docxparts import add_row, add_run
 
-
-def _pairs(word: Any, style: str, rows: list[tuple[str, str]]) -> None:
-    table = word.add_table(rows=0, cols=2)
-    table.style = style
+    grid = out.even_grid(2)
+    table = out.table(grid)
     for label, value in rows:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, value
-        cells[0].paragraphs[0].runs[0].bold = True
+        cells = add_row(table, grid.cells, keep_together=False)
+        add_run(cells[0], label, bold=True)
+        add_run(cells[1], value)
 
 
-def _documents_table(word: Any, style: str, kinds: list[str], docs: dict[str, Document],
+def _documents_table(out: Any, kinds: list[str], docs: dict[str, Document],
                      signoffs: dict[str, Signoff]) -> None:
-    word.add_paragraph("Documents for decision", style="Caption")
-    table = word.add_table(rows=1, cols=6)
-    table.style = style
-    for cell, text in zip(table.rows[0].cells, ("Number", "Title", "Version", "State",
-                                                "Fingerprint", "File")):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
+    """Number, title, version, state, fingerprint and file of each document, under a bold header."""
+    from .render.docxparts import add_row, add_run
+
+    out.paragraph("Documents for decision", "Caption")
+    grid = out.even_grid(6)
+    table = out.table(grid)
+    header = ("Number", "Title", "Version", "State", "Fingerprint", "File")
+    for p, text in zip(add_row(table, grid.cells, keep_together=False), header):
+        add_run(p, text, bold=True)
     for kind in kinds:
         m = docs[kind].meta
-        cells = table.add_row().cells
-        for cell, text in zip(cells, (m.number, m.title, m.version, signoffs[kind].state,
-                                      m.short_fingerprint, f"{kind}.docx")):
-            cell.text = text
+        cells = add_row(table, grid.cells, keep_together=False)
+        for p, text in zip(cells, (m.number, m.title, m.version, signoffs[kind].state,
+                                   m.short_fingerprint, f"{kind}.docx")):
+            add_run(p, text)
 
 
 def _properties(word: Any, title: str, owners: list[str], sent: date) -> None:

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ContentError, Problem
 from .publish import (  # noqa: F401
@@ -18,6 +18,7 @@ from .publish import (  # noqa: F401
 if TYPE_CHECKING:  # the model pulls in pydantic: kept off the no-op build's path
     from .cache import BuildCache
     from .model import Content
+    from .sitebuild import SiteWorker
 
 
 @dataclass
@@ -73,67 +74,135 @@ class BuildOptions:
     passphrase: bytes | None = None
 
 
+@dataclass
+class Outputs:
+    """A build's outputs in the two parts that are made at the same time.
+
+    `site` is everything mkdocs reads (pages, assets, mkdocs.yml); `downloads` names the site's
+    copies of rendered documents (site_src path -> dist path), which the pages only link to, so
+    the site is built from placeholders while `documents()` renders dist/ (the slow part).
+    """
+
+    site: dict[str, bytes]
+    downloads: dict[str, str]
+    documents: Callable[[], dict[str, bytes]]
+
+    def all_files(self) -> dict[str, bytes]:
+        """Every output file except the built site (what a build stages in site_src/ and dist/)."""
+        dist = self.documents()
+        return {**self.site, **dist, **{site: dist[source] for site, source in self.downloads.items()}}
+
+
 def render_outputs(content: Content, options: BuildOptions = BuildOptions(),
                    progress: Callable[[str], None] = lambda _: None,
                    cache: BuildCache | None = None) -> dict[str, bytes]:
     """Every output file except the built site, keyed by its path under the output folder."""
-    from .compose import compose_all
-    from .packets import packet_files
-    from .redline import all_redlines
-    from .render.redline_docx import redline_files
-    from .render.site import site_files
-    from .signing import signed_pdfs
+    return program_outputs(content, options, progress, cache).all_files()
 
-    from .render.xlsx import render_xlsx
+
+def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
+                    progress: Callable[[str], None] = lambda _: None,
+                    cache: BuildCache | None = None) -> Outputs:
+    """One program's site sources now, and its documents when asked for."""
+    from .compose import compose_all
+    from .redline import all_redlines
+    from .render.site import download_sources, site_files
 
     docs, signoffs = compose_all(content)
-    files = document_files(content, docs, progress, cache)
-    files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
     redlines = all_redlines(content, docs, signoffs)
-    files.update(redline_files(content, redlines))
-    files.update(packet_files(content, docs, signoffs, files))
-    files["dist/registers.xlsx"] = render_xlsx(docs, build_time(content))
-    files.update(site_files(content, docs, signoffs, files, redlines))
+
+    def documents() -> dict[str, bytes]:
+        return program_documents(content, docs, signoffs, redlines, options, progress, cache)
+
+    return Outputs(site_files(content, docs, signoffs, redlines), download_sources(docs, redlines),
+                   documents)
+
+
+def program_documents(content: Content, docs: dict, signoffs: dict, redlines: dict,
+                      options: BuildOptions, progress: Callable[[str], None],
+                      cache: BuildCache | None) -> dict[str, bytes]:
+    """dist/: DOCX and PDF of every deliverable, signatures, redlines, packets and registers."""
+    from .packets import packet_files
+    from .render.redline_docx import redline_files
+    from .render.xlsx import render_xlsx
+    from .signing import signed_pdfs
+
+    def meanwhile(files: dict[str, bytes]) -> None:  # python work, while the PDFs render
+        files.update(redline_files(content, redlines))
+        files.update(packet_files(content, docs, signoffs, files))
+        files["dist/registers.xlsx"] = render_xlsx(docs, build_time(content))
+
+    files = document_files(content, docs, progress, cache, meanwhile)
+    files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
     return files
 
 
 def document_files(content: Content, docs: dict, progress: Callable[[str], None],
-                   cache: BuildCache | None = None) -> dict[str, bytes]:
-    """dist/docx/<id>.docx and dist/pdf/<id>.pdf for every deliverable, rendered in parallel.
+                   cache: BuildCache | None = None,
+                   meanwhile: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
+    """dist/docx/<id>.docx and dist/pdf/<id>.pdf for every deliverable.
 
-    With a cache, a deliverable whose document tree (and reference document and build date) is
+    The PDFs render on a thread pool, since pandoc runs as a process and typst releases the GIL,
+    while this thread writes the DOCX files (python-docx holds the GIL, so more threads would
+    only take turns) and then does `meanwhile(files)`: the engines and the Python work overlap.
+    With a cache, a file whose document tree (and reference document and build date) is
     unchanged since a previous build is taken from the cache instead of being rendered again.
     """
-    from .engines import pandoc_to_typst, typst_to_pdf
-    from .render.docx import render_docx
-    from .render.typst import pandoc_ast, render_typst, typst_template
-
-    when = build_time(content)
-    reference = _reference_docx(content)
-    reference_bytes = reference.read_bytes() if reference else b""
-
-    def render(kind: str) -> tuple[str, bytes, bytes, bool]:
-        doc = docs[kind]
-        key = cache.key(repr(doc), reference_bytes, when.isoformat()) if cache else ""
-        if cache:
-            docx_bytes, pdf = cache.get(key, ".docx"), cache.get(key, ".pdf")
-            if docx_bytes is not None and pdf is not None:
-                return kind, docx_bytes, pdf, True
-        docx_bytes = render_docx(doc, reference=reference)
-        source = render_typst(doc, pandoc_to_typst(pandoc_ast(doc)))
-        pdf = typst_to_pdf(source, when=when, template=f"{typst_template()} (for {kind})")
-        if cache:
-            cache.put(key, ".docx", docx_bytes)
-            cache.put(key, ".pdf", pdf)
-        return kind, docx_bytes, pdf, False
-
+    renderer = _Renderer(content, cache)
     files: dict[str, bytes] = {}
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        for kind, docx_bytes, pdf, reused in pool.map(render, docs):
-            progress(f"{'reused' if reused else 'rendered'}:{kind}")
-            files[f"dist/docx/{kind}.docx"] = docx_bytes
-            files[f"dist/pdf/{kind}.pdf"] = pdf
+        pdfs = {kind: pool.submit(renderer.pdf, kind, doc) for kind, doc in docs.items()}
+        reused = {}
+        try:
+            for kind, doc in docs.items():
+                files[f"dist/docx/{kind}.docx"], reused[kind] = renderer.docx(doc)
+            if meanwhile is not None:
+                meanwhile(files)
+            for kind, future in pdfs.items():
+                files[f"dist/pdf/{kind}.pdf"], pdf_reused = future.result()
+                progress(f"{'reused' if reused[kind] and pdf_reused else 'rendered'}:{kind}")
+        except BaseException:
+            for future in pdfs.values():
+                future.cancel()
+            raise
     return files
+
+
+class _Renderer:
+    """One program's DOCX and PDF writers behind the per-document cache."""
+
+    def __init__(self, content: Content, cache: BuildCache | None):
+        self.content, self.cache = content, cache
+        self.when = build_time(content)
+        self.reference = _reference_docx(content)
+        self.reference_bytes = self.reference.read_bytes() if self.reference else b""
+
+    def _key(self, doc: Any) -> str:
+        return self.cache.key(repr(doc), self.reference_bytes, self.when.isoformat()) if self.cache else ""
+
+    def _cached(self, key: str, suffix: str, make: Callable[[], bytes]) -> tuple[bytes, bool]:
+        if self.cache:
+            data = self.cache.get(key, suffix)
+            if data is not None:
+                return data, True
+        data = make()
+        if self.cache:
+            self.cache.put(key, suffix, data)
+        return data, False
+
+    def docx(self, doc: Any) -> tuple[bytes, bool]:
+        from .render.docx import render_docx
+
+        return self._cached(self._key(doc), ".docx", lambda: render_docx(doc, reference=self.reference))
+
+    def pdf(self, kind: str, doc: Any) -> tuple[bytes, bool]:
+        from .engines import pandoc_to_typst, typst_to_pdf
+        from .render.typst import pandoc_ast, render_typst, typst_template
+
+        def make() -> bytes:
+            source = render_typst(doc, pandoc_to_typst(pandoc_ast(doc)))
+            return typst_to_pdf(source, when=self.when, template=f"{typst_template()} (for {kind})")
+        return self._cached(self._key(doc), ".pdf", make)
 
 
 def _reference_docx(content: Content) -> Path | None:
@@ -159,6 +228,7 @@ def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = la
     """
     from .cache import BuildCache, code_digest, input_digest
     from .portfolio import load_programs
+    from .sitebuild import SiteWorker
 
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -168,18 +238,19 @@ def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = la
     if state is not None:
         warnings = [Problem(**w) for w in state.get("warnings", [])]
         return BuildReport({}, warnings, time.perf_counter() - started, unchanged=True)
-    programs = load_programs(content_dir)
-    with build_lock(out_dir):  # held while rendering, so a second build fails at once
-        report = _render_and_publish(programs, out_dir, progress, options, cache)
-        cache.record(digest, out_dir, PUBLISHED, [vars(w) for w in report.warnings])
+    with SiteWorker() as site:  # imports mkdocs while the content loads
+        programs = load_programs(content_dir)
+        with build_lock(out_dir):  # held while rendering, so a second build fails at once
+            report = _render_and_publish(programs, out_dir, progress, options, cache, site)
+            cache.record(digest, out_dir, PUBLISHED, [vars(w) for w in report.warnings])
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _render_and_publish(programs: list, out_dir: Path, progress: Callable[[str], None],
-                        options: BuildOptions, cache: BuildCache) -> BuildReport:
+                        options: BuildOptions, cache: BuildCache, site: SiteWorker) -> BuildReport:
     """Render a lone program (id '') or every program of a portfolio, then stage and publish."""
-    from .portfolio import render_portfolio
+    from .portfolio import portfolio_outputs
 
     rendered: list[str] = []
     reused: list[str] = []
@@ -192,33 +263,52 @@ def _render_and_publish(programs: list, out_dir: Path, progress: Callable[[str],
 
     lone = len(programs) == 1 and programs[0].id == ""
     if lone:
-        files = render_outputs(programs[0].content, options, track, cache)
+        outputs = program_outputs(programs[0].content, options, track, cache)
     else:
-        files = render_portfolio(programs, options, track, cache)
+        outputs = portfolio_outputs(programs, options, track, cache)
     latest = max(build_time(p.content) for p in programs)
-    kept = stage_and_publish(files, out_dir, int(latest.replace(tzinfo=timezone.utc).timestamp()),
-                             progress)
+    epoch = int(latest.replace(tzinfo=timezone.utc).timestamp())
+    files, kept = stage_and_publish(outputs, out_dir, epoch, progress, site, cache)
     warnings = [w for p in programs for w in p.warnings]
     return BuildReport({k: len(v) for k, v in files.items()}, warnings, 0.0, sorted(rendered),
                        sorted(reused), kept=kept)
 
 
-def stage_and_publish(files: dict[str, bytes], out_dir: Path, epoch: int,
-                      progress: Callable[[str], None]) -> int:
-    """Write `files` into a staging folder, build the site there with mkdocs --strict, keep the
-    unchanged files' inodes, and swap the result into place. Returns how many files were kept."""
-    from .engines import mkdocs_build
-
+def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Callable[[str], None],
+                      site: SiteWorker, cache: BuildCache | None = None
+                      ) -> tuple[dict[str, bytes], int]:
+    """Stage the site sources and let the site worker build the site while the documents render
+    here; then put the real downloads in place of their placeholders, keep the unchanged files'
+    inodes and swap the result into place. Returns the staged files and how many were kept."""
     with staging_dir(out_dir) as staging:
-        for rel, data in sorted(files.items()):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        pause_point("staged")
-        progress("site")
-        mkdocs_build(staging / "mkdocs.yml", epoch)
+        try:
+            _write(staging, outputs.site)
+            _write(staging, dict.fromkeys(outputs.downloads, b""))  # placeholders for mkdocs
+            site.build(staging / "mkdocs.yml", epoch, cache.root / "site" if cache else None)
+            dist = outputs.documents()
+            _write(staging, dist)
+            pause_point("staged")
+            progress("site")
+            site.wait()
+        except BaseException:
+            site.close()  # before the staging folder goes: the worker may still be writing in it
+            raise
+        downloads = {rel: dist[source] for rel, source in outputs.downloads.items()}
+        _write(staging, {**downloads, **{_built_path(rel): data for rel, data in downloads.items()}})
         pause_point("built")
         progress("publish")
         kept = keep_unchanged(staging, out_dir, PUBLISHED)
         publish(staging, out_dir)
-    return kept
+    return {**outputs.site, **dist, **downloads}, kept
+
+
+def _built_path(source: str) -> str:
+    """Where mkdocs puts a copied file: site_src/downloads/x.pdf -> site/downloads/x.pdf."""
+    return "site/" + source.split("/", 1)[1]
+
+
+def _write(root: Path, files: dict[str, bytes]) -> None:
+    for rel, data in sorted(files.items()):
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)

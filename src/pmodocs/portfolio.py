@@ -21,7 +21,7 @@ from .errors import ContentError, Problem
 if TYPE_CHECKING:
     from .cache import BuildCache
     from .model import Content
-    from .pipeline import BuildOptions
+    from .pipeline import BuildOptions, Outputs
 
 PROGRAM_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """A program folder's name becomes its id in the site and in dist/: lower-case, digits, dashes."""
@@ -120,30 +120,98 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def render_portfolio(programs: list[Program], options: BuildOptions,
-                     progress: Callable[[str], None], cache: BuildCache | None = None
-                     ) -> dict[str, bytes]:
-    """Every output file of the portfolio (dist/, site_src/, mkdocs.yml), keyed by path.
-
-    Programs render one after another: each program's documents already render on a pool as
-    wide as the machine (measured on 2 cores: 17.5 s either way for three programs).
-    """
-    from .pipeline import render_outputs
+def portfolio_outputs(programs: list[Program], options: BuildOptions,
+                      progress: Callable[[str], None], cache: BuildCache | None = None) -> Outputs:
+    """Every output of the portfolio: each program's site sources and documents under its id,
+    the portfolio home, one mkdocs.yml and one copy of the site assets."""
+    from .pipeline import Outputs, program_outputs
     from .render.site import site_assets
 
-    def one(program: Program) -> dict[str, bytes]:
-        def tell(event: str) -> None:  # 'rendered:charter' -> 'rendered:alpha/charter'
+    def tell(program: Program) -> Callable[[str], None]:
+        def relay(event: str) -> None:  # 'rendered:charter' -> 'rendered:alpha/charter'
             kind, _, name = event.partition(":")
             progress(f"{kind}:{program.id}/{name}" if name else event)
-        return prefixed(render_outputs(program.content, options, tell, cache), program.id)
+        return relay
 
-    files: dict[str, bytes] = {}
-    for program in programs:
-        files.update(one(program))
+    parts = [(p.id, program_outputs(p.content, options, tell(p), cache)) for p in programs]
+    site: dict[str, bytes] = {}
+    downloads: dict[str, str] = {}
+    for program_id, outputs in parts:
+        site.update(prefixed(outputs.site, program_id))
+        downloads.update({under(rel, program_id): under(source, program_id)
+                          for rel, source in outputs.downloads.items()})
     for rel, data in site_assets().items():
-        files[f"site_src/{rel}"] = data
-    files.update(home_files(programs))
-    return files
+        site[f"site_src/{rel}"] = data
+    site.update(home_files(programs))
+
+    def documents() -> dict[str, bytes]:
+        rendered = render_in_parallel(programs, [outputs for _, outputs in parts], options,
+                                      progress, cache)
+        files: dict[str, bytes] = {}
+        for (program_id, _), dist in zip(parts, rendered):
+            files.update(prefixed(dist, program_id))
+        return files
+
+    return Outputs(site, downloads, documents)
+
+
+def render_in_parallel(programs: list[Program], outputs: list[Outputs], options: BuildOptions,
+                       progress: Callable[[str], None], cache: BuildCache | None) -> list[dict]:
+    """Each program's dist/ files, in program order: this process renders programs from the front
+    of the list while worker processes take them from the back, one each at a time.
+
+    Processes, not threads: python-docx holds the GIL, so only a second interpreter puts the
+    second core to work on the Word files (the PDF engines already run beside it). A worker
+    loads the program from its folder itself, which is cheaper than sending it the model.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    results: dict[int, dict[str, bytes]] = {}
+    pending = list(range(len(programs)))
+    workers = min(max(1, (os.cpu_count() or 1) - 1), len(programs) - 1)
+    if workers < 1 or (os.cpu_count() or 1) < 2:
+        return [o.documents() for o in outputs]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        running: dict = {}
+        while pending or running:
+            while pending and len(running) < workers:
+                i = pending.pop()
+                running[pool.submit(_render_program, str(programs[i].content.root), options,
+                                    cache)] = i
+            if pending:
+                i = pending.pop(0)
+                results[i] = outputs[i].documents()
+                done = {f for f in running if f.done()}
+            else:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                i = running.pop(future)
+                results[i], events, used = future.result()
+                if cache is not None:
+                    cache.used |= used
+                for event in events:
+                    kind, _, name = event.partition(":")
+                    progress(f"{kind}:{programs[i].id}/{name}" if name else event)
+    return [results[i] for i in range(len(programs))]
+
+
+def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None
+                    ) -> tuple[dict[str, bytes], list[str], set[str]]:
+    """In a worker process: one program's dist/ files, its progress events and the cache
+    objects it used (so the parent's cache keeps them)."""
+    from .pipeline import load_and_check, program_outputs
+
+    content, _ = load_and_check(Path(folder))
+    events: list[str] = []
+    dist = program_outputs(content, options, events.append, cache).documents()
+    return dist, events, cache.used if cache is not None else set()
+
+
+def under(rel: str, program_id: str) -> str:
+    """site_src/X -> site_src/<program>/X, dist/X -> dist/<program>/X."""
+    top, _, rest = rel.partition("/")
+    return f"{top}/{program_id}/{rest}"
 
 
 def prefixed(files: dict[str, bytes], program_id: str) -> dict[str, bytes]:
@@ -157,7 +225,7 @@ def prefixed(files: dict[str, bytes], program_id: str) -> dict[str, bytes]:
         top, _, rest = rel.partition("/")
         if top not in ("site_src", "dist") or not rest:
             raise AssertionError(f"render_outputs produced an unexpected path {rel!r}")
-        out[f"{top}/{program_id}/{rest}"] = data
+        out[under(rel, program_id)] = data
     return out
 
 

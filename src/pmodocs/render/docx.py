@@ -3,6 +3,11 @@
 Word features a signatory relies on: real heading styles (navigation pane), a filled-in table of
 contents, headers/footers with live PAGE/NUMPAGES fields on every page after the title, repeating
 table header rows, landscape sections for wide tables, and document properties.
+
+python-docx opens the reference document, makes sections, headers, footers, the logo and the
+document properties; body paragraphs and tables are built as raw OXML (docxparts), the same
+elements python-docx would write, because its per-call style lookups and per-cell element
+plumbing made it many times slower.
 """
 
 from __future__ import annotations
@@ -16,7 +21,11 @@ from ..document import (
     ApprovalPage, Block, BulletList, Callout, Chart, Document, DocumentMeta, Heading, Paragraph, Table,
     column_weights, landscape_flags,
 )
-from .docxparts import add_custom_properties, normalise_zip
+from .docxparts import (
+    SECTPR, Grid, StyleIds, add_field, add_page_break, add_row, add_run, docx_bytes, field_begin,
+    field_end, field_separate, insert_block, new_paragraph, new_table, open_reference,
+    package_parts,
+)
 from .reference import TABLE_STYLE, reference_docx
 
 MARGIN_IN = 1.0
@@ -29,46 +38,91 @@ Carlito in LibreOffice, fits about 15 in bold), so a word never breaks inside a 
 
 
 def render_docx(doc: Document, *, reference: Path | None = None,
-                body: Callable[[Any, DocumentMeta], None] | None = None) -> bytes:
+                body: Callable[[WordBody, DocumentMeta], None] | None = None) -> bytes:
     """The deliverable as a DOCX file (bytes), styled by `reference` or the built-in reference.
 
-    `body(word, meta)`, when given, writes the body instead of `doc.blocks` (the redline writer
+    `body(out, meta)`, when given, writes the body instead of `doc.blocks` (the redline writer
     uses it, so a redline has the same title page, styles, headers and footers).
     """
-    import docx
-
-    word = docx.Document(io.BytesIO(reference.read_bytes() if reference else reference_docx()))
-    _clear_body(word)
+    word, ids, shared = open_reference(reference.read_bytes() if reference else reference_docx())
+    out = WordBody(word, ids)
     m = doc.meta
     _properties(word, m)
     _page_setup(word.sections[0], m.paper, landscape=False)
-    _title_page(word, m)
-    _contents(word, doc)
+    _title_page(out, m)
+    _contents(out, doc)
     if body is not None:
-        body(word, m)
+        body(out, m)
     else:
-        writer = _BodyWriter(word, m)
+        writer = _BodyWriter(out, m)
         for block, wide in zip(doc.blocks, landscape_flags(doc.blocks)):
             writer.block(block, wide)
     for section in word.sections:
-        _header_footer(section, m)
-    _title_page_footer(word.sections[0], m)
-    out = io.BytesIO()
-    word.save(out)
+        _header_footer(section, m, ids)
+    _title_page_footer(word.sections[0], m, ids)
     when = datetime(m.date.year, m.date.month, m.date.day, tzinfo=timezone.utc)
-    data = add_custom_properties(out.getvalue(), {
+    return docx_bytes(package_parts(word, shared), when, {
         "DocumentNumber": m.number, "Version": m.version, "Status": m.status,
         "ApprovalState": m.approval_state, "Fingerprint": m.fingerprint, "Program": m.program,
     })
-    return normalise_zip(data, when)
 
 
-def _clear_body(word: Any) -> None:
-    """Drop the reference document's sample content but keep its final section settings."""
-    body = word.element.body
-    for child in list(body):
-        if not child.tag.endswith("}sectPr"):
-            body.remove(child)
+class WordBody:
+    """The body being written: styled paragraphs and tables appended as raw OXML, with style
+    names resolved once per reference document."""
+
+    def __init__(self, word: Any, ids: StyleIds):
+        self.word, self.ids, self.element = word, ids, word.element.body
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Any:
+        """A `w:p` (python-docx's `add_paragraph(text, style)`); returns the element."""
+        styled = style is not None
+        p = new_paragraph(self.ids.paragraph(style) if styled else None, styled=styled)
+        if text:
+            add_run(p, text)
+        return insert_block(self.element, p)
+
+    def heading(self, text: str, level: int) -> Any:
+        """A paragraph in Word's own heading style, so it shows in the navigation pane."""
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+    def page_break(self) -> None:
+        add_page_break(self.paragraph())
+
+    def grid(self, count: int, widths: list[float]) -> Grid:
+        """The table grid for `count` columns with the given widths in inches."""
+        return Grid.inches(count, widths, self._even_width(count))
+
+    def even_grid(self, count: int) -> Grid:
+        """python-docx's grid: the text width of the last section shared evenly."""
+        return Grid.even(count, self._even_width(count))
+
+    def _even_width(self, count: int) -> int:
+        """python-docx's even column width (twips) between the margins of the last section, which
+        cells keep when the writer gives them no width of their own."""
+        from docx.section import Section
+        from docx.shared import Emu, Inches
+
+        sect_pr = self.element.find(SECTPR)
+        section = self.word.sections[-1] if sect_pr is None else Section(sect_pr, self.word.part)
+        width = ((section.page_width or Inches(8.5)) - (section.left_margin or Inches(1))
+                 - (section.right_margin or Inches(1)))
+        return Emu(width // count).twips if count > 0 else 0
+
+    def table(self, grid: Grid, *, fixed: bool = False, header_row: bool = True) -> Any:
+        """An empty `w:tbl` in the reference's table style; rows are added with `add_row`."""
+        return insert_block(self.element, new_table(self.ids.table(TABLE_STYLE), grid, fixed=fixed,
+                                                    header_row=header_row))
+
+    def label_value_table(self, rows: list[tuple[str, str]], widths: list[float]) -> Any:
+        """Bold labels beside their values, rows kept together, no shaded header row."""
+        grid = self.grid(2, widths)
+        tbl = self.table(grid, header_row=False)
+        for label, value in rows:
+            cells = add_row(tbl, grid.cells)
+            add_run(cells[0], label, bold=True)
+            add_run(cells[1], value)
+        return tbl
 
 
 def _properties(word: Any, m: DocumentMeta) -> None:
@@ -101,32 +155,17 @@ def _page_setup(section: Any, paper: str, landscape: bool) -> None:
     section.header_distance = section.footer_distance = Inches(0.5)
 
 
-def _title_page(word: Any, m: DocumentMeta) -> None:
-    from docx.enum.text import WD_BREAK
-    from docx.shared import Inches
-
-    word.sections[0].different_first_page_header_footer = True
+def _title_page(out: WordBody, m: DocumentMeta) -> None:
+    out.word.sections[0].different_first_page_header_footer = True
     if m.logo:
-        _logo(word, m)
-    word.add_paragraph(m.program, style="Subtitle")
-    word.add_paragraph(m.department, style="Subtitle")
-    word.add_paragraph(m.title, style="Title")
-    table = word.add_table(rows=0, cols=2)
-    table.style = TABLE_STYLE
-    for label, value in title_rows(m):
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, value
-        cells[0].paragraphs[0].runs[0].bold = True
-    widths = [1.8, text_width(m.paper, landscape=False) - 1.8]
-    for row in table.rows:
-        _row_properties(row, header=False)
-        for cell, width in zip(row.cells, widths):
-            cell.width = Inches(width)
-    _fix_grid(table, widths)
-    _no_header_row(table)
+        _logo(out.word, m)
+    out.paragraph(m.program, "Subtitle")
+    out.paragraph(m.department, "Subtitle")
+    out.paragraph(m.title, "Title")
+    out.label_value_table(title_rows(m), [1.8, text_width(m.paper, landscape=False) - 1.8])
     if m.is_draft:
-        word.add_paragraph(draft_line(m), style="Intense Quote")
-    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        out.paragraph(draft_line(m), "Intense Quote")
+    out.page_break()
 
 
 def title_rows(m: DocumentMeta) -> list[tuple[str, str]]:
@@ -158,31 +197,27 @@ def _logo(word: Any, m: DocumentMeta) -> None:
     doc_pr.set("name", "Logo")
 
 
-def _contents(word: Any, doc: Document) -> None:
+def _contents(out: WordBody, doc: Document) -> None:
     """A TOC field whose cached result already lists the headings, so it reads without updating."""
-    from docx.enum.text import WD_BREAK
-
-    from .docxparts import field_begin, field_end, field_separate
-
-    word.add_paragraph("Contents", style="TOC Heading")
+    out.paragraph("Contents", "TOC Heading")
     headings = [h for h in doc.headings() if h.level <= 2]
-    first = word.add_paragraph(style="TOC 1")
+    first = out.paragraph(style="TOC 1")
     field_begin(first, r'TOC \o "1-2" \h \z \u')
     field_separate(first)
     last = first
     for i, h in enumerate(headings):
-        para = first if i == 0 else word.add_paragraph(style=f"TOC {h.level}")
-        para.add_run(h.text)
+        para = first if i == 0 else out.paragraph(style=f"TOC {h.level}")
+        add_run(para, h.text)
         last = para
     field_end(last)
-    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    out.page_break()
 
 
 class _BodyWriter:
     """Writes blocks in order, opening a landscape section around each wide table."""
 
-    def __init__(self, word: Any, meta: DocumentMeta):
-        self.word, self.meta, self.tables = word, meta, 0
+    def __init__(self, out: WordBody, meta: DocumentMeta):
+        self.out, self.word, self.meta, self.tables = out, out.word, meta, 0
         self.landscape = False
 
     def block(self, block: Block, landscape: bool) -> None:
@@ -190,17 +225,17 @@ class _BodyWriter:
         if isinstance(block, Table):
             self.table(block)
         elif isinstance(block, Heading):
-            self.word.add_heading(block.text, level=min(block.level, 3))
+            self.out.heading(block.text, min(block.level, 3))
         elif isinstance(block, Paragraph):
-            self.word.add_paragraph(block.text)
+            self.out.paragraph(block.text)
         elif isinstance(block, BulletList):
             style = "List Number" if block.numbered else "List Bullet"
             for item in block.items:
-                self.word.add_paragraph(item, style=style)
+                self.out.paragraph(item, style)
         elif isinstance(block, Callout):
-            self.word.add_paragraph(f"{block.title}: {block.text}", style="Intense Quote")
+            self.out.paragraph(f"{block.title}: {block.text}", "Intense Quote")
         elif isinstance(block, Chart):
-            self.word.add_paragraph(f"Figure: {block.caption}. {block.alt}", style="Caption")
+            self.out.paragraph(f"Figure: {block.caption}. {block.alt}", "Caption")
         elif isinstance(block, ApprovalPage):
             self.approval(block)
         else:
@@ -216,52 +251,38 @@ class _BodyWriter:
         _page_setup(section, self.meta.paper, landscape)
         self.landscape = landscape
 
-    def table(self, t: Table) -> None:
-        from docx.shared import Inches
+    def table_grid(self, t: Table) -> Grid:
+        """Column widths from the shared rule, fitted to the current page orientation."""
+        return self.out.grid(len(t.columns), _column_widths(t, text_width(self.meta.paper,
+                                                                          self.landscape)))
 
+    def table(self, t: Table) -> None:
+        """Caption, then a fixed-layout table whose bold header row repeats on every page."""
         self.tables += 1
-        self.word.add_paragraph(f"Table {self.tables}: {t.caption}", style="Caption")
-        table = self.word.add_table(rows=1, cols=len(t.columns))
-        table.style = TABLE_STYLE
-        table.autofit = False
-        widths = _column_widths(t, text_width(self.meta.paper, self.landscape))
-        for cell, text in zip(table.rows[0].cells, t.columns):
-            cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
-        for row in t.rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row):
-                cell.text = text
-        for row_index, row in enumerate(table.rows):
-            _row_properties(row, header=row_index == 0)
-            for cell, width in zip(row.cells, widths):
-                cell.width = Inches(width)
-        _fix_grid(table, widths)
+        self.out.paragraph(f"Table {self.tables}: {t.caption}", "Caption")
+        grid = self.table_grid(t)
+        tbl = self.out.table(grid, fixed=True)
+        for index, texts in enumerate((t.columns, *t.rows)):
+            for p, text in zip(add_row(tbl, grid.cells, header=index == 0), texts):
+                add_run(p, text, bold=index == 0)
 
     def approval(self, page: ApprovalPage) -> None:
-        from docx.shared import Inches
-
-        heading = self.word.add_heading(page.title, level=1)
-        heading.paragraph_format.page_break_before = True
-        self.word.add_paragraph(page.statement)
-        self.word.add_paragraph(f"Content fingerprint: {page.fingerprint}")
+        """The approval page on a new page: statement, fingerprint, one table per signatory."""
+        page_break_before(self.out.heading(page.title, 1))
+        self.out.paragraph(page.statement)
+        self.out.paragraph(f"Content fingerprint: {page.fingerprint}")
         widths = [1.6, text_width(self.meta.paper, self.landscape) - 1.6]
         for entry in page.entries:
-            table = self.word.add_table(rows=0, cols=2)
-            table.style = TABLE_STYLE
-            for label, value in (("Name", entry.name), ("Title", entry.title),
-                                 ("Organisation", entry.organisation), ("Decision", entry.decision),
-                                 ("Date", entry.date or "________________"),
-                                 ("Signature", "_" * 40), ("Comment", entry.comment or "")):
-                cells = table.add_row().cells
-                cells[0].text, cells[1].text = label, value
-                cells[0].paragraphs[0].runs[0].bold = True
-                cells[0].width, cells[1].width = Inches(widths[0]), Inches(widths[1])
-            for row in table.rows:
-                _row_properties(row, header=False)
-            _fix_grid(table, widths)
-            _no_header_row(table)
-            self.word.add_paragraph()
+            self.out.label_value_table([
+                ("Name", entry.name), ("Title", entry.title), ("Organisation", entry.organisation),
+                ("Decision", entry.decision), ("Date", entry.date or "________________"),
+                ("Signature", "_" * 40), ("Comment", entry.comment or "")], widths)
+            self.out.paragraph()
+
+
+def page_break_before(p: Any) -> None:
+    """Start the paragraph on a new page (`paragraph_format.page_break_before = True`)."""
+    p.get_or_add_pPr().pageBreakBefore_val = True
 
 
 def _column_widths(t: Table, total: float) -> list[float]:
@@ -271,78 +292,39 @@ def _column_widths(t: Table, total: float) -> list[float]:
     return [w * scale for w in weights]
 
 
-def _fix_grid(table: Any, widths: list[float]) -> None:
-    """Write the widths into the table grid and table width too: LibreOffice lays a table out
-    from `w:tblGrid` (python-docx leaves it evenly split) and Word from the cell widths."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
-        col.set(qn("w:w"), str(round(width * 1440)))
-    tbl_pr = table._tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(sum(round(w * 1440) for w in widths)))
-
-
-def _no_header_row(table: Any) -> None:
-    """Label/value tables have no header row: switch off the style's shaded first row."""
-    from docx.oxml.ns import qn
-
-    look = table._tbl.tblPr.find(qn("w:tblLook"))
-    if look is not None:
-        look.set(qn("w:firstRow"), "0")
-        look.set(qn("w:val"), "0480")
-
-
-def _row_properties(row: Any, header: bool) -> None:
-    """Rows never split across pages; the header row repeats on every page."""
-    from docx.oxml import OxmlElement
-
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
-
-
-def _header_footer(section: Any, m: DocumentMeta) -> None:
+def _header_footer(section: Any, m: DocumentMeta, ids: StyleIds) -> None:
     """Every section (landscape ones too) gets its own header and footer, never an empty link."""
     section.header.is_linked_to_previous = False
     section.footer.is_linked_to_previous = False
-    header = section.header.paragraphs[0]
+    header = section.header.paragraphs[0]._p
     _empty(header)
     marking = "DRAFT" if m.is_draft else "APPROVED"
-    header.add_run(f"{m.number} · {m.title} · Version {m.version} · {marking}")
-    header.style = "Header"
-    _page_footer(section.footer.paragraphs[0], m)
+    add_run(header, f"{m.number} · {m.title} · Version {m.version} · {marking}")
+    header.style = ids.paragraph("Header")
+    _page_footer(section.footer.paragraphs[0]._p, m, ids)
 
 
-def _empty(paragraph: Any) -> None:
+def _empty(p: Any) -> None:
     """Remove the reference document's runs (python-docx's `.text = ""` leaves an empty one)."""
-    for run in paragraph.runs:
-        paragraph._p.remove(run._r)
+    for run in p.r_lst:
+        p.remove(run)
 
 
-def _title_page_footer(section: Any, m: DocumentMeta) -> None:
+def _title_page_footer(section: Any, m: DocumentMeta, ids: StyleIds) -> None:
     """The title page has no running header, but its footer still says "Page 1 of N"."""
     section.first_page_header.is_linked_to_previous = False
     section.first_page_footer.is_linked_to_previous = False
-    _page_footer(section.first_page_footer.paragraphs[0], m)
+    _page_footer(section.first_page_footer.paragraphs[0]._p, m, ids)
 
 
-def _page_footer(footer: Any, m: DocumentMeta) -> None:
+def _page_footer(footer: Any, m: DocumentMeta, ids: StyleIds) -> None:
     """Program, approval state and "Page X of Y" as live PAGE and NUMPAGES fields."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from .docxparts import add_field
-
     _empty(footer)
-    footer.style = "Footer"
+    footer.style = ids.paragraph("Footer")
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(f"{m.program_acronym} · {m.approval_state} · Page ")
+    add_run(footer, f"{m.program_acronym} · {m.approval_state} · Page ")
     add_field(footer, "PAGE", "1")
-    footer.add_run(" of ")
+    add_run(footer, " of ")
     add_field(footer, "NUMPAGES", "1")

@@ -1,12 +1,26 @@
-"""Raw OXML helpers python-docx lacks: fields, custom properties, a reproducible zip."""
+"""Raw OXML helpers python-docx lacks or makes slow: fields, body paragraphs and tables, a
+reference document parsed once, custom properties and a reproducible zip.
+
+python-docx resolves a style name by scanning every style of the document on each call and walks
+its schema metadata for every element it adds; a deliverable has thousands of table cells, so the
+writers build `w:p` and `w:tbl` elements here with plain lxml instead, element for element and
+attribute for attribute what python-docx's `add_paragraph`, `add_table`, `cell.text`, `cell.width`
+and `run.bold` produce, so the files stay byte-identical to the python-docx ones.
+"""
 
 from __future__ import annotations
 
+import copy
 import io
+import re
+import threading
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
+
+from lxml import etree
 
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -14,48 +28,324 @@ _CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
-def _fld_char(paragraph: Any, kind: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
-    run = paragraph.add_run()
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), kind)
+def w(name: str) -> str:
+    """The Clark name of a WordprocessingML tag or attribute: `w("p")` is `{…/main}p`."""
+    return f"{{{W_NS}}}{name}"
+
+
+P, PPR, PSTYLE, R, RPR, B, T, TAB, BR = (w(n) for n in ("p", "pPr", "pStyle", "r", "rPr", "b", "t",
+                                                        "tab", "br"))
+TBL, TBLPR, TBLGRID, GRIDCOL, TR, TRPR, TC, TCPR, TCW = (w(n) for n in (
+    "tbl", "tblPr", "tblGrid", "gridCol", "tr", "trPr", "tc", "tcPr", "tcW"))
+SECTPR, VAL, TYPE, WIDTH = w("sectPr"), w("val"), w("type"), w("w")
+_CANT_SPLIT, _TBL_HEADER = w("cantSplit"), w("tblHeader")
+_BREAKS = re.compile(r"([\t\r\n])")
+
+
+def new_element(tag: str) -> Any:
+    """A detached WordprocessingML element (python-docx's element class, `w` prefix declared;
+    the declaration is dropped again when the element joins the document)."""
+    from docx.oxml.parser import oxml_parser
+
+    return oxml_parser.makeelement(tag, nsmap={"w": W_NS})
+
+
+SubElement = etree.SubElement
+"""lxml's: appends a child (the hot loops below call it directly, with Clark-name attributes)."""
+
+
+def sub(parent: Any, tag: str, **attributes: str) -> Any:
+    """Append a child element; `attributes` are `w:` attributes, written in the order given."""
+    return SubElement(parent, tag, {w(name): value for name, value in attributes.items()})
+
+
+# --- body paragraphs and runs -------------------------------------------------------------------
+
+def insert_block(body: Any, element: Any) -> Any:
+    """Put a paragraph or table at the end of the body, before its final section properties
+    (where python-docx's `add_paragraph` and `add_table` put them)."""
+    end = body.find(SECTPR)
+    if end is not None:
+        end.addprevious(element)
+    else:
+        body.append(element)
+    return element
+
+
+def new_paragraph(style_id: str | None = None, *, styled: bool = False) -> Any:
+    """A `w:p`. `styled` paragraphs were given a style by name: like python-docx, they get a
+    `w:pPr` even when the name is the default style (id None) and so needs no `w:pStyle`."""
+    p = new_element(P)
+    if styled:
+        ppr = sub(p, PPR)
+        if style_id is not None:
+            sub(ppr, PSTYLE, val=style_id)
+    return p
+
+
+def add_run(parent: Any, text: str = "", *, bold: bool = False) -> Any:
+    """A `w:r` holding `text` as python-docx's `add_run(text)` writes it; bold adds `w:rPr/w:b`."""
+    r = SubElement(parent, R)
+    if bold:
+        SubElement(SubElement(r, RPR), B)
+    if text:
+        append_text(r, text)
+    return r
+
+
+def set_bold(r: Any, value: bool | None) -> None:
+    """`run.bold = value` as python-docx does it on a new run: a `w:rPr` always (empty for None)
+    and `w:b` only for True."""
+    rpr = r.find(RPR)
+    if rpr is None:
+        rpr = sub(r, RPR)
+        r.insert(0, rpr)  # run properties come first
+    if value:
+        sub(rpr, B)
+
+
+def append_text(r: Any, text: str) -> None:
+    """python-docx's run text: tabs become `w:tab`, CR and LF `w:br`, the rest `w:t` elements
+    (with xml:space="preserve" when they start or end with white space)."""
+    for piece in _BREAKS.split(text) if ("\t" in text or "\r" in text or "\n" in text) else (text,):
+        if piece == "\t":
+            SubElement(r, TAB)
+        elif piece in ("\r", "\n"):
+            SubElement(r, BR)
+        elif piece:
+            t = SubElement(r, T)
+            t.text = piece
+            if len(piece.strip()) < len(piece):
+                t.set(XML_SPACE, "preserve")
+
+
+def add_page_break(p: Any) -> None:
+    """A run holding a page break (`run.add_break(WD_BREAK.PAGE)`)."""
+    sub(sub(p, R), BR, type="page")
+
+
+def _fld_char(p: Any, kind: str) -> None:
+    char = sub(sub(p, R), w("fldChar"), fldCharType=kind)
     if kind == "begin":
-        char.set(qn("w:dirty"), "true")
-    run._r.append(char)
+        char.set(w("dirty"), "true")
 
 
-def field_begin(paragraph: Any, instruction: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    _fld_char(paragraph, "begin")
-    run = paragraph.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
+def field_begin(p: Any, instruction: str) -> None:
+    """Open a field in paragraph element `p`; Word recomputes it (dirty) when the file opens."""
+    _fld_char(p, "begin")
+    instr = sub(sub(p, R), w("instrText"))
+    instr.set(XML_SPACE, "preserve")
     instr.text = f" {instruction} "
-    run._r.append(instr)
 
 
-def field_separate(paragraph: Any) -> None:
-    _fld_char(paragraph, "separate")
+def field_separate(p: Any) -> None:
+    _fld_char(p, "separate")
 
 
-def field_end(paragraph: Any) -> None:
-    _fld_char(paragraph, "end")
+def field_end(p: Any) -> None:
+    _fld_char(p, "end")
 
 
-def add_field(paragraph: Any, instruction: str, cached: str) -> None:
+def add_field(p: Any, instruction: str, cached: str) -> None:
     """A complete Word field (PAGE, NUMPAGES, DOCPROPERTY …) with a cached result."""
-    field_begin(paragraph, instruction)
-    field_separate(paragraph)
-    paragraph.add_run(cached)
-    field_end(paragraph)
+    field_begin(p, instruction)
+    field_separate(p)
+    add_run(p, cached)
+    field_end(p)
 
 
-def add_custom_properties(data: bytes, properties: dict[str, str]) -> bytes:
+# --- tables ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Grid:
+    """A table's widths in twips as python-docx and the writers leave them: `columns` for the
+    `w:gridCol`s, `cells` for each cell's `w:tcW`, `total` for `w:tblW` (None: automatic).
+    Columns without a width keep python-docx's even share of the text width, `default`."""
+
+    columns: tuple[int, ...]
+    cells: tuple[int, ...]
+    total: int | None
+    default: int
+
+    @classmethod
+    def even(cls, count: int, default: int) -> Grid:
+        """The grid python-docx's `add_table` makes: every column `default` twips wide."""
+        return cls((default,) * count, (default,) * count, None, default)
+
+    @classmethod
+    def inches(cls, count: int, widths: list[float], default: int) -> Grid:
+        """Explicit widths in inches for the first columns (the rest keep `default`), rounded
+        the way python-docx rounds `Inches(w)` for cells and `_fix_grid` rounded the grid and
+        table widths (round(w * 1440))."""
+        from docx.shared import Inches
+
+        given = widths[:count]
+        rest = (default,) * (count - len(given))
+        return cls(tuple(round(x * 1440) for x in given) + rest,
+                   tuple(Inches(x).twips for x in given) + rest,
+                   sum(round(x * 1440) for x in widths), default)
+
+    def row_cells(self, set_widths: int) -> tuple[int, ...]:
+        """Cell widths of a row where only the first `set_widths` cells were given a width."""
+        return self.cells[:set_widths] + (self.default,) * (len(self.cells) - set_widths)
+
+
+def new_table(style_id: str | None, grid: Grid, *, fixed: bool = False,
+              header_row: bool = True) -> Any:
+    """A `w:tbl` as python-docx's `add_table` makes it, with `table.style`, `table.autofit =
+    False` (`fixed`) and the writers' grid and table widths applied. Label/value tables
+    (`header_row` False) switch off the style's shaded first row in `w:tblLook`."""
+    tbl = new_element(TBL)
+    tbl_pr = sub(tbl, TBLPR)
+    if style_id is not None:
+        sub(tbl_pr, w("tblStyle"), val=style_id)
+    if grid.total is None:
+        sub(tbl_pr, w("tblW"), type="auto", w="0")
+    else:
+        sub(tbl_pr, w("tblW"), type="dxa", w=str(grid.total))
+    if fixed:
+        sub(tbl_pr, w("tblLayout"), type="fixed")
+    sub(tbl_pr, w("tblLook"), firstColumn="1", firstRow="1" if header_row else "0",
+        lastColumn="0", lastRow="0", noHBand="0", noVBand="1", val="04A0" if header_row else "0480")
+    columns = sub(tbl, TBLGRID)
+    for width in grid.columns:
+        sub(columns, GRIDCOL, w=str(width))
+    return tbl
+
+
+def add_row(tbl: Any, cell_widths: tuple[int, ...], *, keep_together: bool = True,
+            header: bool = False) -> list[Any]:
+    """A `w:tr` (then `tbl[-1]`) with one cell per width; returns each cell's empty paragraph.
+    Rows that `keep_together` never split across pages; a `header` row repeats on every page."""
+    tr = SubElement(tbl, TR)
+    if keep_together:
+        tr_pr = SubElement(tr, TRPR)
+        SubElement(tr_pr, _CANT_SPLIT)
+        if header:
+            SubElement(tr_pr, _TBL_HEADER)
+    paragraphs = []
+    for width in cell_widths:
+        tc = SubElement(tr, TC)
+        SubElement(SubElement(tc, TCPR), TCW, {TYPE: "dxa", WIDTH: str(width)})
+        paragraphs.append(SubElement(tc, P))
+    return paragraphs
+
+
+# --- the reference document, parsed once --------------------------------------------------------
+
+class StyleIds:
+    """Style names resolved to style ids once per reference document.
+
+    The same answer as python-docx's `Styles.get_style_id` (its name lookup, None for the
+    type's default style, its ValueError for a style of the wrong type), but python-docx looks
+    for the default style by scanning every style on each call, for each paragraph."""
+
+    def __init__(self, styles: Any):
+        self._styles, self._ids, self._defaults = styles, {}, {}
+
+    def paragraph(self, name: str) -> str | None:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        return self._lookup(name, WD_STYLE_TYPE.PARAGRAPH)
+
+    def table(self, name: str) -> str | None:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        return self._lookup(name, WD_STYLE_TYPE.TABLE)
+
+    def _lookup(self, name: str, kind: Any) -> str | None:
+        key = (name, kind)
+        if key not in self._ids:
+            self._ids[key] = self._resolve(name, kind)
+        return self._ids[key]
+
+    def _resolve(self, name: str, kind: Any) -> str | None:
+        style = self._styles[name]
+        if style.type != kind:
+            raise ValueError("assigned style is type %s, need type %s" % (style.type, kind))
+        if kind not in self._defaults:
+            self._defaults[kind] = self._styles.default(kind)
+        return None if style == self._defaults[kind] else style.style_id
+
+
+class _Reference:
+    """A reference document opened and emptied once; each rendering gets a deep copy.
+
+    The copies share the styles part (350 kB of XML the writers only read, through `ids`), and
+    its serialised bytes, instead of parsing and serialising it for every file."""
+
+    def __init__(self, data: bytes):
+        import docx
+        from docx.parts.styles import StylesPart
+
+        self.word = docx.Document(io.BytesIO(data))
+        body = self.word.element.body
+        for child in list(body):
+            if child.tag != SECTPR:
+                body.remove(child)
+        self.ids = StyleIds(self.word.styles)
+        self.shared = {part: part.blob for part in self.word.part.package.iter_parts()
+                       if isinstance(part, StylesPart)}
+
+    def copy(self) -> Any:
+        """A python-docx Document with its own parts, relationships and XML (but the shared)."""
+        return copy.deepcopy(self.word, {id(part): part for part in self.shared})
+
+
+_references = threading.local()
+"""Reference bytes -> _Reference, per thread: the DOCX files render in a thread pool, and each
+thread copies only lxml trees it parsed itself (lxml trees are not meant to be shared)."""
+
+
+def open_reference(data: bytes) -> tuple[Any, StyleIds, dict[Any, bytes]]:
+    """(a fresh python-docx Document of the reference with an empty body, its style ids, the
+    serialised parts it shares with the cached reference) for `package_parts`."""
+    cache = getattr(_references, "cache", None)
+    if cache is None:
+        cache = _references.cache = {}
+    reference = cache.get(data)
+    if reference is None:
+        if len(cache) >= 4:
+            cache.clear()
+        reference = cache[data] = _Reference(data)
+    return reference.copy(), reference.ids, reference.shared
+
+
+# --- the package ----------------------------------------------------------------------------------
+
+def package_parts(word: Any, shared: dict[Any, bytes] | None = None) -> dict[str, bytes]:
+    """Zip member name -> bytes of every part, as python-docx's `Document.save` writes them
+    (`shared` parts, unchanged since they were parsed, are taken ready-serialised)."""
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    package = word.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    out = {CONTENT_TYPES_URI.membername: _ContentTypesItem.from_parts(parts).blob,
+           PACKAGE_URI.rels_uri.membername: package.rels.xml}
+    shared = shared or {}
+    for part in parts:
+        out[part.partname.membername] = shared[part] if part in shared else part.blob
+        if len(part.rels):
+            out[part.partname.rels_uri.membername] = part.rels.xml
+    return out
+
+
+def docx_bytes(parts: dict[str, bytes], when: datetime,
+               properties: dict[str, str] | None = None) -> bytes:
+    """The DOCX file in one zip pass: custom properties added (if any), fixed order and dates."""
+    if properties:
+        parts = with_custom_properties(parts, properties)
+    return _zip(parts, when)
+
+
+def with_custom_properties(parts: dict[str, bytes], properties: dict[str, str]) -> dict[str, bytes]:
     """Add docProps/custom.xml so Word's DOCPROPERTY fields can quote number and fingerprint."""
     items = "".join(
         f'<property fmtid="{_PROPERTY_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
@@ -63,8 +353,7 @@ def add_custom_properties(data: bytes, properties: dict[str, str]) -> bytes:
         for pid, (name, value) in enumerate(properties.items(), start=2))
     custom = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
               f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{items}</Properties>')
-    src = zipfile.ZipFile(io.BytesIO(data))
-    parts = {name: src.read(name) for name in src.namelist()}
+    parts = dict(parts)
     ct = parts["[Content_Types].xml"].decode("utf-8")
     if "/docProps/custom.xml" not in ct:
         ct = ct.replace("</Types>", f'<Override PartName="/docProps/custom.xml" '
@@ -75,7 +364,7 @@ def add_custom_properties(data: bytes, properties: dict[str, str]) -> bytes:
                             f'Type="{_CUSTOM_REL}" Target="docProps/custom.xml"/></Relationships>')
     parts["[Content_Types].xml"], parts["_rels/.rels"] = ct.encode(), rels.encode()
     parts["docProps/custom.xml"] = custom.encode("utf-8")
-    return _zip(parts, datetime(1980, 1, 1))
+    return parts
 
 
 def normalise_zip(data: bytes, when: datetime) -> bytes:

@@ -16,8 +16,10 @@ from typing import Any
 
 from ..document import ApprovalPage, BulletList, DocumentMeta, Heading, Paragraph, Table, landscape_flags
 from ..redline import BlockChange, EntryChange, Redline, RowChange, Span, Spans, entry_rows, side, words
-from .docx import _BodyWriter, _column_widths, _fix_grid, _no_header_row, _row_properties, text_width
-from .reference import TABLE_STYLE
+from .docx import WordBody, _BodyWriter, page_break_before, text_width
+from .docxparts import (
+    P, PPR, PSTYLE, R, TBL, TC, TR, VAL, add_row, add_run, new_paragraph, set_bold,
+)
 
 SIGNATURE = "_" * 40
 DATE_BLANK = "_" * 16
@@ -30,9 +32,9 @@ def render_redline_docx(red: Redline, *, reference: Path | None = None) -> bytes
 
     marks = Revisions(red.author, f"{red.date.isoformat()}T00:00:00Z")
 
-    def body(word: Any, meta: DocumentMeta) -> None:
-        _title_page_changes(word, red.old.meta, meta, marks)
-        _RedlineWriter(word, meta, marks).write(red.changes)
+    def body(out: WordBody, meta: DocumentMeta) -> None:
+        _title_page_changes(out, red.old.meta, meta, marks)
+        _RedlineWriter(out, meta, marks).write(red.changes)
 
     return render_docx(red.new, reference=reference, body=body)
 
@@ -99,58 +101,61 @@ class Revisions:
                 self.mark_row(tr, kind)
 
 
-def add_spans(paragraph: Any, spans: Spans, marks: Revisions, bold: bool = False) -> None:
-    """One run per span; added and removed spans wrapped as revisions."""
+def add_spans(p: Any, spans: Spans, marks: Revisions, bold: bool = False) -> None:
+    """One run per span in paragraph element `p`; added and removed spans wrapped as revisions."""
     for span in spans:
-        run = paragraph.add_run(span.text)
-        run.bold = bold or None
+        run = add_run(p, span.text)
+        set_bold(run, bold or None)
         if span.op != "same":
-            marks.wrap_run(run._r, span.op)
+            marks.wrap_run(run, span.op)
 
 
-def _title_page_changes(word: Any, old: DocumentMeta, new: DocumentMeta, marks: Revisions) -> None:
+def _title_page_changes(out: WordBody, old: DocumentMeta, new: DocumentMeta,
+                        marks: Revisions) -> None:
     """Mark the title page's control data (state, fingerprint, version…) and DRAFT line changes.
 
     The contents list stays the current one: it is a field Word rebuilds on request.
     """
     from .docx import draft_line, title_rows
 
-    table = word.tables[0]
-    for tr, (_, before), (_, after) in zip(table.rows, title_rows(old), title_rows(new)):
+    table = out.element.find(TBL)
+    for tr, (_, before), (_, after) in zip(table.iterchildren(TR), title_rows(old), title_rows(new)):
         if before != after:
-            para = tr.cells[1].paragraphs[0]
-            for run in list(para._p.r_lst):
-                para._p.remove(run)
+            para = tr.findall(TC)[1].find(P)
+            for run in para.findall(R):
+                para.remove(run)
             add_spans(para, words(before, after), marks)
-    quote = next((p for p in word.paragraphs if p.style.name == "Intense Quote"), None)
+    quote_id = out.ids.paragraph("Intense Quote")
+    quote = next((p for p in out.element.iterchildren(P) if _style_id(p) == quote_id), None)
     if old.is_draft and quote is None:
-        quote = _paragraph_after(table, draft_line(old), "Intense Quote")
-        marks.mark_all([quote._p], "del")
+        quote = _paragraph_after(out, table, draft_line(old), "Intense Quote")
+        marks.mark_all([quote], "del")
     elif quote is not None and not old.is_draft:
-        marks.mark_all([quote._p], "ins")
+        marks.mark_all([quote], "ins")
     elif quote is not None and draft_line(old) != draft_line(new):
-        for run in list(quote._p.r_lst):
-            quote._p.remove(run)
+        for run in quote.findall(R):
+            quote.remove(run)
         add_spans(quote, words(draft_line(old), draft_line(new)), marks)
 
 
-def _paragraph_after(table: Any, text: str, style: str) -> Any:
-    from docx.oxml import OxmlElement
-    from docx.text.paragraph import Paragraph as DocxParagraph
+def _style_id(p: Any) -> str | None:
+    """The paragraph's `w:pStyle` id (None when it has none, i.e. the default style)."""
+    style = p.find(f"{PPR}/{PSTYLE}")
+    return None if style is None else style.get(VAL)
 
-    p = OxmlElement("w:p")
-    table._tbl.addnext(p)
-    para = DocxParagraph(p, table._parent)
-    para.style = style
-    para.add_run(text)
-    return para
+
+def _paragraph_after(out: WordBody, table: Any, text: str, style: str) -> Any:
+    p = new_paragraph(out.ids.paragraph(style), styled=True)
+    add_run(p, text)
+    table.addnext(p)
+    return p
 
 
 class _RedlineWriter(_BodyWriter):
     """The body writer, fed changes instead of blocks; tables are numbered on each side."""
 
-    def __init__(self, word: Any, meta: DocumentMeta, marks: Revisions):
-        super().__init__(word, meta)
+    def __init__(self, out: WordBody, meta: DocumentMeta, marks: Revisions):
+        super().__init__(out, meta)
         self.marks, self.old_tables = marks, 0
 
     def write(self, changes: tuple[BlockChange, ...]) -> None:
@@ -186,18 +191,18 @@ class _RedlineWriter(_BodyWriter):
 
     def text_change(self, c: BlockChange) -> None:
         if isinstance(c.new, Heading):
-            para = self.word.add_heading("", level=min(c.new.level, 3))
+            para = self.out.heading("", min(c.new.level, 3))
         else:
-            para = self.word.add_paragraph()
+            para = self.out.paragraph()
         add_spans(para, c.text, self.marks)
 
     def list_change(self, c: BlockChange) -> None:
         style = "List Number" if c.new.numbered else "List Bullet"  # type: ignore[union-attr]
         for row in c.rows:
-            para = self.word.add_paragraph(style=style)
+            para = self.out.paragraph(style=style)
             add_spans(para, row.cells[0] if row.cells else (), self.marks)
             if row.op in ("ins", "del"):
-                self.marks.mark_paragraph(para._p, row.op)
+                self.marks.mark_paragraph(para, row.op)
 
     def table_change(self, c: BlockChange) -> None:
         """Every table goes through here, so its caption's number is diffed too."""
@@ -213,61 +218,48 @@ class _RedlineWriter(_BodyWriter):
             rows = tuple(RowChange("same", tuple((Span("same", x),) for x in r)) for r in t.rows)
         else:
             rows = c.rows
-        caption = self.word.add_paragraph(style="Caption")
+        caption = self.out.paragraph(style="Caption")
         add_spans(caption, words(before, after), self.marks)
         if c.op in ("ins", "del"):
-            self.marks.mark_paragraph(caption._p, c.op)
+            self.marks.mark_paragraph(caption, c.op)
         self._table_rows(t, rows, c.op)
 
     def _table_rows(self, t: Table, rows: tuple[RowChange, ...], op: str) -> None:
-        from docx.shared import Inches
-
-        table = self.word.add_table(rows=0, cols=len(t.columns))
-        table.style = TABLE_STYLE
-        table.autofit = False
+        """The header row and every row, each cell's spans marked, added/removed rows marked."""
+        grid = self.table_grid(t)
+        tbl = self.out.table(grid, fixed=True)
         mark = op if op in ("ins", "del") else "same"
         header = RowChange(mark, tuple((Span(mark, x),) for x in t.columns))  # type: ignore[arg-type]
-        widths = _column_widths(t, text_width(self.meta.paper, self.landscape))
         for index, row in enumerate((header, *rows)):
-            tr = table.add_row()
-            for cell, spans, width in zip(tr.cells, row.cells, widths):
-                add_spans(cell.paragraphs[0], spans, self.marks, bold=index == 0)
-                cell.width = Inches(width)
-            _row_properties(tr, header=index == 0)
+            cells = add_row(tbl, grid.row_cells(len(row.cells)), header=index == 0)
+            for p, spans in zip(cells, row.cells):
+                add_spans(p, spans, self.marks, bold=index == 0)
             if row.op in ("ins", "del"):
-                self.marks.mark_row(tr._tr, row.op)
-        _fix_grid(table, widths)
+                self.marks.mark_row(tbl[-1], row.op)
 
     def approval_change(self, c: BlockChange) -> None:
         """The approval page with its statement, fingerprint and signatory tables diffed."""
         page: ApprovalPage = c.new  # type: ignore[assignment]
-        heading = self.word.add_heading(page.title, level=1)
-        heading.paragraph_format.page_break_before = True
-        add_spans(self.word.add_paragraph(), c.text, self.marks)
-        add_spans(self.word.add_paragraph(), (Span("same", "Content fingerprint: "), *c.caption),
+        page_break_before(self.out.heading(page.title, 1))
+        add_spans(self.out.paragraph(), c.text, self.marks)
+        add_spans(self.out.paragraph(), (Span("same", "Content fingerprint: "), *c.caption),
                   self.marks)
         for entry in c.entries:
             self._entry(entry)
 
     def _entry(self, entry: EntryChange) -> None:
-        from docx.shared import Inches
-
-        widths = [1.6, text_width(self.meta.paper, self.landscape) - 1.6]
-        table = self.word.add_table(rows=0, cols=2)
-        table.style = TABLE_STYLE
+        """One signatory's label/value table, its lines and the whole table marked as changed."""
+        grid = self.out.grid(2, [1.6, text_width(self.meta.paper, self.landscape) - 1.6])
+        tbl = self.out.table(grid, header_row=False)
         for label, value, op in _entry_lines(entry):
-            tr = table.add_row()
-            add_spans(tr.cells[0].paragraphs[0], label, self.marks, bold=True)
-            add_spans(tr.cells[1].paragraphs[0], value, self.marks)
-            tr.cells[0].width, tr.cells[1].width = Inches(widths[0]), Inches(widths[1])
-            _row_properties(tr, header=False)
+            cells = add_row(tbl, grid.cells)
+            add_spans(cells[0], label, self.marks, bold=True)
+            add_spans(cells[1], value, self.marks)
             if op in ("ins", "del"):
-                self.marks.mark_row(tr._tr, op)
-        _fix_grid(table, widths)
-        _no_header_row(table)
-        spacer = self.word.add_paragraph()
+                self.marks.mark_row(tbl[-1], op)
+        spacer = self.out.paragraph()
         if entry.op in ("ins", "del"):
-            self.marks.mark_paragraph(spacer._p, entry.op)
+            self.marks.mark_paragraph(spacer, entry.op)
 
 
 def _entry_lines(entry: EntryChange) -> list[tuple[Spans, Spans, str]]:

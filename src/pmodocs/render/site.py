@@ -15,10 +15,10 @@ ICS_PATH = "downloads/launch-meeting.ics"
 
 
 def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, Signoff],
-               documents: dict[str, bytes], redlines: dict | None = None) -> dict[str, bytes]:
-    """site_src/ (pages, downloads, assets) and mkdocs.yml, keyed by path under the output folder.
+               redlines: dict | None = None) -> dict[str, bytes]:
+    """site_src/ (pages, the meeting's .ics, assets) and mkdocs.yml, keyed by path under the
+    output folder; the document downloads they link to are listed by `download_sources`.
 
-    `documents` holds the already rendered dist/ files, copied into the site as downloads;
     `redlines` (deliverable -> Redline) adds "Changes since approval" to those pages.
     """
     from ..compose.site import meeting_event, navigation, page_path, site_pages
@@ -26,11 +26,6 @@ def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, 
     from .markdown import render_document, render_page
 
     files: dict[str, bytes] = {}
-    for rel, data in documents.items():
-        if rel.startswith(("dist/docx/", "dist/pdf/")):
-            files[f"site_src/downloads/{rel.rsplit('/', 1)[1]}"] = data
-        elif rel.startswith("dist/redline/"):
-            files[f"site_src/downloads/{rel.rsplit('/', 1)[1][:-5]}-redline.docx"] = data
     for kind, doc in docs.items():
         up = "../" * page_path(kind).count("/")
         downloads = {"Word (DOCX)": f"{up}downloads/{kind}.docx", "PDF": f"{up}downloads/{kind}.pdf"}
@@ -49,6 +44,17 @@ def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, 
         files[f"site_src/{rel}"] = data
     files["mkdocs.yml"] = mkdocs_config(content, navigation(content)).encode("utf-8")
     return files
+
+
+def download_sources(docs: dict[str, Document], redlines: dict | None = None) -> dict[str, str]:
+    """site_src/downloads/<file> -> the dist/ file it is a copy of, for every page's downloads."""
+    out = {}
+    for kind in docs:
+        out[f"site_src/downloads/{kind}.docx"] = f"dist/docx/{kind}.docx"
+        out[f"site_src/downloads/{kind}.pdf"] = f"dist/pdf/{kind}.pdf"
+    for kind in redlines or {}:
+        out[f"site_src/downloads/{kind}-redline.docx"] = f"dist/redline/{kind}.docx"
+    return out
 
 
 def mkdocs_config(content: Content, nav: list[tuple[str, Any]]) -> str:

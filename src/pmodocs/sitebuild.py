@@ -1,0 +1,127 @@
+"""The site build in its own process, so mkdocs runs on one core while documents render on the other.
+
+mkdocs is pure Python and holds the GIL for a second per build; in a thread it would only take
+turns with python-docx. A worker process is started as soon as a build knows it has work to do:
+it imports mkdocs and mkdocs-material while the parent loads and checks the content, then waits
+for the one message that names the staged mkdocs.yml. The site's pages do not depend on the
+rendered documents' bytes (downloads are staged as empty placeholders and filled in afterwards),
+so the site and the documents are built at the same time.
+
+Protocol (one JSON line each way): parent -> worker `{"config": ..., "epoch": ..., "cache": ...}`;
+worker -> parent `{"ok": true}` or `{"error": "RenderError", "message": ...}`. A worker whose
+parent goes away (closed stdin, or SIGKILL on Linux) exits without building.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import EXIT_INTERNAL, PmodocsError, RenderError, ToolMissing
+
+_ERRORS = {"RenderError": RenderError, "ToolMissing": ToolMissing}
+
+
+class InternalSiteError(PmodocsError):
+    """The site worker failed in an unexpected way (a bug, not bad content)."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class SiteWorker:
+    """A started worker process; `build` hands it the staged site, `wait` collects the result."""
+
+    def __init__(self) -> None:
+        package_root = str(Path(__file__).resolve().parent.parent)
+        path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "pmodocs.sitebuild"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path},
+            text=True, encoding="utf-8")
+        self._sent = False
+
+    def build(self, config_file: Path, source_date_epoch: int, cache_dir: Path | None) -> None:
+        """Start building the site of `config_file` (returns at once)."""
+        request = {"config": str(config_file), "epoch": source_date_epoch,
+                   "cache": str(cache_dir) if cache_dir else None}
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(json.dumps(request) + "\n")
+        self._proc.stdin.flush()  # the worker starts on this line; `wait` closes the pipe
+        self._sent = True
+
+    def wait(self) -> None:
+        """Block until the site is built; its failure is raised here as the same error class."""
+        out, err = self._proc.communicate()
+        try:
+            reply = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+        except ValueError:
+            reply = {}
+        if reply.get("ok"):
+            return
+        if reply.get("error") in _ERRORS:
+            raise _ERRORS[reply["error"]](reply.get("message", ""))
+        raise InternalSiteError(f"the site build stopped unexpectedly (exit code "
+                                f"{self._proc.returncode}):\n{(reply.get('message') or err).strip()}")
+
+    def close(self) -> None:
+        """Stop a worker that was never used or is no longer wanted (the build failed)."""
+        if self._proc.poll() is None:
+            self._proc.kill()  # its work is not needed: a failed build publishes nothing
+            self._proc.wait()
+        for stream in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
+            if stream and not stream.closed:
+                try:
+                    stream.close()
+                except BrokenPipeError:
+                    pass
+
+    def __enter__(self) -> SiteWorker:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to kill this worker when the build that started it dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def main() -> int:
+    _die_with_parent()
+    from .engines import mkdocs_build, preload_mkdocs
+
+    try:
+        preload_mkdocs()
+    except PmodocsError:
+        pass  # reported below, when (and if) a build is asked for
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0  # the parent no longer needs a site
+    request = json.loads(line)
+    try:
+        cache = Path(request["cache"]) if request.get("cache") else None
+        mkdocs_build(Path(request["config"]), int(request["epoch"]), cache_dir=cache)
+        reply = {"ok": True}
+    except PmodocsError as exc:
+        reply = {"error": type(exc).__name__, "message": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which exits with code 70
+        import traceback
+
+        reply = {"error": "internal", "message": "".join(traceback.format_exception(exc))}
+    print(json.dumps(reply), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

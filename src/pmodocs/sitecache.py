@@ -1,0 +1,143 @@
+"""A mkdocs plugin that lets a rebuild skip the work an unchanged page would repeat.
+
+Two caches, both under the output folder's build cache, both keyed by content, never by time:
+- compiled theme templates (jinja's own bytecode cache): mkdocs-material's templates are
+  compiled anew by every mkdocs build otherwise, about a quarter of a small site's build;
+- each page's Markdown conversion (HTML, table of contents, title, anchors), keyed by the page's
+  Markdown, its path, every file's path and URL (links are resolved against them) and the
+  Markdown configuration and versions. Theme templates still render every page, so navigation,
+  search index and the pages around an edited one are always current.
+
+A page is remembered only from a build that logged no warning, so a cached page can never hide
+a broken link from `--strict`: its links were checked against the same files when it was stored.
+The plugin is added by pmodocs when it builds (mkdocs.yml does not name it), so the published
+mkdocs.yml still builds with plain mkdocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin
+
+PAGES = "pages"
+TEMPLATES = "templates"
+
+
+class _WarningCount(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class SiteCache(BasePlugin):
+    """Registered on a loaded mkdocs config by `engines.mkdocs_build(cache_dir=...)`."""
+
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder
+        self.base = ""
+        self.files_digest = ""
+        self.pending: dict[str, dict] = {}
+        self.used: set[str] = set()
+        self.warnings = _WarningCount()
+
+    # mkdocs events ---------------------------------------------------------------------------
+    def on_pre_build(self, *, config: Any) -> None:
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        self.base = _config_digest(config)
+
+    def on_files(self, files: Any, *, config: Any) -> Any:
+        digest = hashlib.sha256()
+        for f in sorted(files, key=lambda f: f.src_uri):
+            digest.update(f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion}\n".encode())
+        self.files_digest = digest.hexdigest()
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        key = hashlib.sha256("\0".join(
+            (self.base, self.files_digest, page.file.src_uri, markdown)).encode()).hexdigest()
+        self.used.add(key)
+        stored = self._load(key)
+        render = page.render
+        if stored is not None:
+            page.render = lambda config, files: _restore(page, stored, files)
+        else:
+            def render_and_remember(config: Any, files: Any) -> None:
+                render(config, files)
+                self.pending[key] = _snapshot(page)
+            page.render = render_and_remember
+        return markdown
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        from jinja2 import FileSystemBytecodeCache
+
+        folder = self.folder / TEMPLATES
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
+
+    def on_post_build(self, *, config: Any) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.warnings.count:
+            return  # a build with warnings fails under --strict: remember nothing from it
+        pages = self.folder / PAGES
+        pages.mkdir(parents=True, exist_ok=True)
+        for key, entry in self.pending.items():
+            tmp = pages / f".{key}.{os.getpid()}.tmp"
+            tmp.write_text(json.dumps(entry), encoding="utf-8")
+            os.replace(tmp, pages / f"{key}.json")
+        for path in pages.glob("*.json"):
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
+
+    # helpers ---------------------------------------------------------------------------------
+    def _load(self, key: str) -> dict | None:
+        try:
+            return json.loads((self.folder / PAGES / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+
+def _config_digest(config: Any) -> str:
+    """What a page's HTML depends on besides its Markdown and the files: the Markdown setup."""
+    from importlib.metadata import version
+
+    parts = [repr(config["markdown_extensions"]), repr(sorted((config["mdx_configs"] or {}).items())),
+             repr(config["use_directory_urls"]), repr(config["validation"]),
+             *(f"{name}={version(name)}" for name in ("mkdocs", "markdown", "pymdown-extensions"))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _snapshot(page: Any) -> dict:
+    """What Page.render left on the page, as JSON (files are named by their source path)."""
+    links = {f.src_uri: anchors for f, anchors in (page.links_to_anchors or {}).items()}
+    return {"content": page.content, "toc": [_token(item) for item in page.toc],
+            "title": page._title_from_render, "anchors": sorted(page.present_anchor_ids or ()),
+            "links": links if page.links_to_anchors is not None else None}
+
+
+def _token(item: Any) -> dict:
+    return {"level": item.level, "id": item.id, "name": item.title,
+            "children": [_token(child) for child in item.children]}
+
+
+def _restore(page: Any, stored: dict, files: Any) -> None:
+    """Put a remembered render back on the page, exactly as Page.render would have left it."""
+    from mkdocs.structure.toc import get_toc
+
+    page.content = stored["content"]
+    page.toc = get_toc(stored["toc"])
+    page._title_from_render = stored["title"]
+    page.present_anchor_ids = set(stored["anchors"])
+    if stored["links"] is not None:
+        page.links_to_anchors = {files.get_file_from_path(src): anchors
+                                 for src, anchors in stored["links"].items()}
