@@ -6,10 +6,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from pmodocs.cli import main, verb_names  # noqa: E402
+from pmodocs.cli import run, verb_names  # noqa: E402
 
 if __name__ == "__main__":
     args = sys.argv[1:]
     if not args or args[0] not in verb_names() | {"-h", "--help", "--version"}:
         args = ["build", *args]
-    raise SystemExit(main(args))
+    run(args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
 
 from conftest import edit_yaml
@@ -101,9 +102,17 @@ def test_a_rebuild_after_an_edit_publishes_exactly_what_a_cold_build_does(built_
     report = build(content, out)
     assert report.rendered == ["risk"]
     assert list((out / ".pmodocs-cache/site/pages").glob("*.json"))
-    fresh = tmp_path / "fresh"
-    build(content, fresh)
-    assert published(out) == published(fresh)
+    build(content, tmp_path / "fresh")
+    assert published(out) == published(tmp_path / "fresh")
+    # an approver's new title reaches their memo, which is otherwise reused from the cache
+    edit_yaml(content / "people.yaml",
+              lambda d: d["people"][2].__setitem__("title", "Acting SCAS Program Manager"))
+    build(content, out)
+    build(content, tmp_path / "fresh-again")
+    assert published(out) == published(tmp_path / "fresh-again")
+    memo = docx.Document(str(out / "dist/packets/marisol-ortega/transmittal-memo.docx"))
+    text = "\n".join(c.text for t in memo.tables for row in t.rows for c in row.cells)
+    assert "Acting SCAS Program Manager" in text
 
 
 def test_a_failed_site_build_is_reported_and_publishes_nothing(built_copy, tmp_path, monkeypatch):

@@ -44,11 +44,15 @@ def test_a_clean_build_remembers_each_page_and_a_rebuild_gives_the_same_site(tmp
     config = site(tmp_path / "a", "# Home\n\nSee [section two](other.md#section-two).\n")
     mkdocs_build(config, 0, cache_dir=cache)
     first = (tmp_path / "a/site/index.html").read_bytes()
+    index = (tmp_path / "a/site/search/search_index.json").read_bytes()
     stored = pages(cache)
     assert len(stored) == 2
     assert any("section-two" in entry["anchors"] for entry in stored.values())
+    assert len(list((cache / "search").glob("*.json"))) == 2
     mkdocs_build(config, 0, cache_dir=cache)
     assert (tmp_path / "a/site/index.html").read_bytes() == first
+    assert (tmp_path / "a/site/search/search_index.json").read_bytes() == index
+    assert b"Section two" in index
     assert pages(cache) == stored
     assert list((cache / "templates").iterdir()), "compiled theme templates are kept"
 

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 CACHE_DIR = ".pmodocs-cache"
 STATE = "state.json"
@@ -129,6 +129,15 @@ class BuildCache:
         os.replace(tmp, folder / f"{key}{suffix}")
         self.used.add(f"{key}{suffix}")
 
+    def remember(self, suffix: str, make: Callable[[], bytes], *parts: str | bytes) -> bytes:
+        """The bytes `make()` returns for these inputs, from the cache when made before."""
+        key = self.key(*parts)
+        data = self.get(key, suffix)
+        if data is None:
+            data = make()
+            self.put(key, suffix, data)
+        return data
+
     def _prune(self) -> None:
         """Keep only the objects the last build used, so the cache does not grow without end."""
         folder = self.root / "objects"
@@ -137,3 +146,9 @@ class BuildCache:
         for path in folder.iterdir():
             if path.name not in self.used and not path.name.startswith("."):
                 path.unlink(missing_ok=True)
+
+
+def remembered(cache: BuildCache | None, suffix: str, make: Callable[[], bytes],
+               *parts: str | bytes) -> bytes:
+    """`cache.remember(...)`, or just `make()` when there is no cache (a build without one)."""
+    return cache.remember(suffix, make, *parts) if cache is not None else make()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -343,5 +344,31 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run(argv: list[str] | None = None) -> None:
+    """The `pmodocs` command: `main` in a process of its own, started and ended for speed.
+
+    Python's cyclic garbage collector is off for the life of the process: a command allocates a
+    great deal (model classes, document trees, XML) and keeps nearly all of it until it exits,
+    so the collector would only re-scan live objects (12 % of an edited rebuild, measured);
+    reference counting still frees everything that is not a cycle (peak memory of the example's
+    cold build: 246 MB instead of 234 MB). And the process ends with `os._exit` once its output
+    is flushed, skipping the interpreter's teardown of that heap (up to 0.1 s): every file a
+    command writes is closed and every worker joined before `main` returns.
+    `pmodocs serve` runs for hours, so it keeps the collector and the ordinary exit; `main`
+    itself changes neither, for callers in a longer-lived process.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["serve"]:
+        raise SystemExit(main(args))
+    gc.disable()
+    code = main(args)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

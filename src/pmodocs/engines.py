@@ -104,7 +104,9 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
             if cache_dir is not None:
                 from .sitecache import SiteCache
 
-                config.plugins["pmodocs-site-cache"] = SiteCache(cache_dir)
+                site_cache = SiteCache(cache_dir)
+                config.plugins["pmodocs-site-cache"] = site_cache
+                site_cache.attach(config)
             build(config)
     except (Abort, MkDocsException, SystemExit) as exc:
         details = log.getvalue().strip() or str(exc)

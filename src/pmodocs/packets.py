@@ -13,11 +13,14 @@ import json
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .document import Document
 from .model import Content
 from .signoff import Signoff
+
+if TYPE_CHECKING:
+    from .cache import BuildCache
 
 REVIEW_BUSINESS_DAYS = 10
 """Approvers are asked to decide within ten business days of the packet's date."""
@@ -28,17 +31,24 @@ SUMS = "SHA256SUMS"
 
 
 def packet_files(content: Content, docs: dict[str, Document], signoffs: dict[str, Signoff],
-                 files: dict[str, bytes]) -> dict[str, bytes]:
-    """dist/packets/<person>/… and dist/packets/<person>.zip for every approver with work waiting."""
+                 files: dict[str, bytes], cache: BuildCache | None = None) -> dict[str, bytes]:
+    """dist/packets/<person>/… and dist/packets/<person>.zip for every approver with work waiting.
+
+    With a cache, a memo or zip whose inputs did not change since an earlier build is reused:
+    after an edit, only the packets of that deliverable's approvers are made again.
+    """
+    from .cache import remembered
     from .pipeline import build_time
 
     when = build_time(content)
     out: dict[str, bytes] = {}
     for person, kinds in awaiting(content, signoffs).items():
-        folder = packet(content, person, kinds, docs, signoffs, files, when.date())
+        folder = packet(content, person, kinds, docs, signoffs, files, when.date(), cache)
         for name, data in folder.items():
             out[f"dist/packets/{person}/{name}"] = data
-        out[f"dist/packets/{person}.zip"] = zip_folder(person, folder, when)
+        out[f"dist/packets/{person}.zip"] = remembered(
+            cache, ".zip", lambda: zip_folder(person, folder, when), person, when.isoformat(),
+            *(f"{name}={_sha256(data)}" for name, data in sorted(folder.items())))
     return out
 
 
@@ -66,11 +76,20 @@ def respond_by(sent: date, business_days: int = REVIEW_BUSINESS_DAYS) -> date:
 
 
 def packet(content: Content, person: str, kinds: list[str], docs: dict[str, Document],
-           signoffs: dict[str, Signoff], files: dict[str, bytes], sent: date) -> dict[str, bytes]:
+           signoffs: dict[str, Signoff], files: dict[str, bytes], sent: date,
+           cache: BuildCache | None = None) -> dict[str, bytes]:
     """One person's packet: file name -> bytes, with manifest.json and SHA256SUMS over the rest."""
+    from .cache import remembered
+
     due = respond_by(sent)
     redlines = redlines_for(person, kinds, signoffs, files)
-    folder = {MEMO: transmittal_memo(content, person, kinds, docs, signoffs, sent, due, redlines)}
+    p = content.person(person)
+    memo_inputs = (  # everything transmittal_memo reads, generously: a superset only costs a render
+        person, repr(p), repr(content.organisation(p.organisation)), repr(content.program),
+        repr(kinds), repr([(docs[k].meta, signoffs[k]) for k in kinds]), sent.isoformat(),
+        due.isoformat(), repr(redlines), _sha256(_reference(content)))
+    folder = {MEMO: remembered(cache, ".memo.docx", lambda: transmittal_memo(
+        content, person, kinds, docs, signoffs, sent, due, redlines), *memo_inputs)}
     for kind in kinds:
         folder[f"{kind}.docx"] = files[f"dist/docx/{kind}.docx"]
     for kind in redlines:

@@ -200,8 +200,11 @@ def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None
                     ) -> tuple[dict[str, bytes], list[str], set[str]]:
     """In a worker process: one program's dist/ files, its progress events and the cache
     objects it used (so the parent's cache keeps them)."""
+    import gc
+
     from .pipeline import load_and_check, program_outputs
 
+    gc.disable()  # a worker lives for one program: see cli.run
     content, _ = load_and_check(Path(folder))
     events: list[str] = []
     dist = program_outputs(content, options, events.append, cache).documents()

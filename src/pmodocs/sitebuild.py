@@ -98,6 +98,9 @@ def _die_with_parent() -> None:
 
 
 def main() -> int:
+    import gc
+
+    gc.disable()  # a short process that keeps what it allocates: see cli.run
     _die_with_parent()
     from .engines import mkdocs_build, preload_mkdocs
 

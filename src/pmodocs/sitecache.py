@@ -5,8 +5,11 @@ Two caches, both under the output folder's build cache, both keyed by content, n
   compiled anew by every mkdocs build otherwise, about a quarter of a small site's build;
 - each page's Markdown conversion (HTML, table of contents, title, anchors), keyed by the page's
   Markdown, its path, every file's path and URL (links are resolved against them) and the
-  Markdown configuration and versions. Theme templates still render every page, so navigation,
-  search index and the pages around an edited one are always current.
+  Markdown configuration and versions. Theme templates still render every page, so navigation
+  and the pages around an edited one are always current;
+- each page's entries in mkdocs-material's search index, keyed by what the index reads (the
+  page's HTML, table of contents, URL, title and metadata). The index file itself is written
+  anew by every build, from every page's entries.
 
 A page is remembered only from a build that logged no warning, so a cached page can never hide
 a broken link from `--strict`: its links were checked against the same files when it was stored.
@@ -26,6 +29,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin
 
 PAGES = "pages"
+SEARCH = "search"
 TEMPLATES = "templates"
 
 
@@ -39,21 +43,38 @@ class _WarningCount(logging.Handler):
 
 
 class SiteCache(BasePlugin):
-    """Registered on a loaded mkdocs config by `engines.mkdocs_build(cache_dir=...)`."""
+    """Registered on a loaded mkdocs config (and `attach`ed to its theme) by
+    `engines.mkdocs_build(cache_dir=...)`."""
 
     def __init__(self, folder: Path):
         super().__init__()
         self.folder = folder
         self.base = ""
         self.files_digest = ""
-        self.pending: dict[str, dict] = {}
-        self.used: set[str] = set()
+        self.pending: dict[str, dict[str, Any]] = {PAGES: {}, SEARCH: {}}
+        self.used: dict[str, set[str]] = {PAGES: set(), SEARCH: set()}
         self.warnings = _WarningCount()
+
+    def attach(self, config: Any) -> None:
+        """Give every Jinja environment of the theme the bytecode cache: mkdocs makes several per
+        build (the search plugin's translations make their own before any plugin event could)."""
+        from jinja2 import FileSystemBytecodeCache
+
+        folder = self.folder / TEMPLATES
+        folder.mkdir(parents=True, exist_ok=True)
+        make_env = config.theme.get_env
+
+        def get_env() -> Any:
+            env = make_env()
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            return env
+        config.theme.get_env = get_env
 
     # mkdocs events ---------------------------------------------------------------------------
     def on_pre_build(self, *, config: Any) -> None:
         logging.getLogger("mkdocs").addHandler(self.warnings)
         self.base = _config_digest(config)
+        self._remember_search_entries(config)
 
     def on_files(self, files: Any, *, config: Any) -> Any:
         digest = hashlib.sha256()
@@ -65,46 +86,65 @@ class SiteCache(BasePlugin):
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         key = hashlib.sha256("\0".join(
             (self.base, self.files_digest, page.file.src_uri, markdown)).encode()).hexdigest()
-        self.used.add(key)
-        stored = self._load(key)
+        stored = self._load(PAGES, key)
         render = page.render
         if stored is not None:
             page.render = lambda config, files: _restore(page, stored, files)
         else:
             def render_and_remember(config: Any, files: Any) -> None:
                 render(config, files)
-                self.pending[key] = _snapshot(page)
+                self.pending[PAGES][key] = _snapshot(page)
             page.render = render_and_remember
         return markdown
-
-    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
-        from jinja2 import FileSystemBytecodeCache
-
-        folder = self.folder / TEMPLATES
-        folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-        return env
 
     def on_post_build(self, *, config: Any) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.warnings.count:
             return  # a build with warnings fails under --strict: remember nothing from it
-        pages = self.folder / PAGES
-        pages.mkdir(parents=True, exist_ok=True)
-        for key, entry in self.pending.items():
-            tmp = pages / f".{key}.{os.getpid()}.tmp"
-            tmp.write_text(json.dumps(entry), encoding="utf-8")
-            os.replace(tmp, pages / f"{key}.json")
-        for path in pages.glob("*.json"):
-            if path.stem not in self.used:
-                path.unlink(missing_ok=True)
+        for kind, entries in self.pending.items():
+            folder = self.folder / kind
+            folder.mkdir(parents=True, exist_ok=True)
+            for key, entry in entries.items():
+                tmp = folder / f".{key}.{os.getpid()}.tmp"
+                tmp.write_text(json.dumps(entry), encoding="utf-8")
+                os.replace(tmp, folder / f"{key}.json")
+            for path in folder.glob("*.json"):
+                if path.stem not in self.used[kind]:
+                    path.unlink(missing_ok=True)
 
     # helpers ---------------------------------------------------------------------------------
-    def _load(self, key: str) -> dict | None:
+    def _load(self, kind: str, key: str) -> Any:
+        self.used[kind].add(key)
         try:
-            return json.loads((self.folder / PAGES / f"{key}.json").read_text(encoding="utf-8"))
+            return json.loads((self.folder / kind / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+
+    def _remember_search_entries(self, config: Any) -> None:
+        """Wrap mkdocs-material's search index so a page's entries are computed once per content.
+
+        The index parses every page's HTML again on each build; only the entries of pages whose
+        HTML, table of contents, URL, title or metadata changed need that. Without the plugin
+        (or with a version whose index looks different) nothing is wrapped.
+        """
+        search = next((p for name, p in config.plugins.items() if name.endswith("search")), None)
+        index = getattr(search, "search_index", None)
+        if index is None or not isinstance(getattr(index, "entries", None), list):
+            return
+        add = index.add_entry_from_context
+
+        def add_entry_from_context(page: Any) -> None:
+            key = hashlib.sha256("\0".join((
+                self.base, page.url, str(page.title), repr(page.meta), page.content or "",
+                json.dumps([_token(item) for item in page.toc or []]))).encode()).hexdigest()
+            stored = self._load(SEARCH, key)
+            if stored is not None:
+                index.entries.extend(stored)
+                return
+            start = len(index.entries)
+            add(page)
+            self.pending[SEARCH][key] = index.entries[start:]
+        index.add_entry_from_context = add_entry_from_context
 
 
 def _config_digest(config: Any) -> str:
