@@ -321,3 +321,15 @@ def test_pandoc_reads_every_docx_back(built_example, documents, kind):
     flat = " ".join(text.split())
     for heading in documents[kind].headings():
         assert " ".join(heading.text.split()) in flat
+
+
+def test_the_fast_package_writer_writes_what_python_docx_save_writes(documents):
+    """The DOCX writer follows python-docx's own (private) package writer for speed, and falls
+    back to the public `save` if a later python-docx moves it: both roads, the same parts."""
+    import docx
+
+    from pmodocs.render.docxparts import package_parts, saved_parts
+
+    for kind in ("risk", "mo-plan"):
+        word = docx.Document(io.BytesIO(render_docx(documents[kind])))
+        assert package_parts(word) == saved_parts(word), kind

@@ -319,10 +319,18 @@ def open_reference(data: bytes) -> tuple[Any, StyleIds, dict[Any, bytes]]:
 
 def package_parts(word: Any, shared: dict[Any, bytes] | None = None) -> dict[str, bytes]:
     """Zip member name -> bytes of every part, as python-docx's `Document.save` writes them
-    (`shared` parts, unchanged since they were parsed, are taken ready-serialised)."""
-    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
-    from docx.opc.pkgwriter import _ContentTypesItem
+    (`shared` parts, unchanged since they were parsed, are taken ready-serialised).
 
+    This follows python-docx's own package writer, including a private class of it; should a
+    later python-docx move that, the parts are read back from `Document.save` instead (the
+    same bytes, one zip round trip slower).
+    """
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+
+    try:
+        from docx.opc.pkgwriter import _ContentTypesItem
+    except ImportError:
+        return saved_parts(word)
     package = word.part.package
     parts = package.parts
     for part in parts:
@@ -335,6 +343,14 @@ def package_parts(word: Any, shared: dict[Any, bytes] | None = None) -> dict[str
         if len(part.rels):
             out[part.partname.rels_uri.membername] = part.rels.xml
     return out
+
+
+def saved_parts(word: Any) -> dict[str, bytes]:
+    """Zip member name -> bytes, through python-docx's public `Document.save`."""
+    out = io.BytesIO()
+    word.save(out)
+    with zipfile.ZipFile(out) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
 
 
 def docx_bytes(parts: dict[str, bytes], when: datetime,
