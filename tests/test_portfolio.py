@@ -259,3 +259,21 @@ def test_status_counts_the_todos_of_each_deliverable(tmp_path):
     assert after["charter"] == rows["charter"] - 1
     table = run("-m", "pmodocs.cli", "status", "--content", str(fresh)).stdout
     assert "TODO" in table and str(rows["risk"]) in table
+
+
+def test_programs_rendered_by_worker_processes_give_the_same_files_as_in_one_process(
+        portfolio, tmp_path, monkeypatch):
+    """With two cores a worker process renders some of the programs; with one, this process
+    renders them all. Both must publish the same bytes."""
+    from pmodocs.pipeline import build
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+                if p.is_file() and not any(x.startswith(".") for x in p.relative_to(root).parts)}
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    report = build(portfolio, tmp_path / "workers")
+    assert len(report.rendered) == 30
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    build(portfolio, tmp_path / "serial")
+    assert files(tmp_path / "serial") == files(tmp_path / "workers")

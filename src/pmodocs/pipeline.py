@@ -145,9 +145,11 @@ def document_files(content: Content, docs: dict, progress: Callable[[str], None]
                    meanwhile: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
     """dist/docx/<id>.docx and dist/pdf/<id>.pdf for every deliverable.
 
-    The PDFs render on a thread pool, since pandoc runs as a process and typst releases the GIL,
-    while this thread writes the DOCX files (python-docx holds the GIL, so more threads would
-    only take turns) and then does `meanwhile(files)`: the engines and the Python work overlap.
+    The PDFs render on a thread pool, since pandoc runs as a process and typst leaves the GIL for
+    most of its compile, while this thread writes the DOCX files (python-docx holds the GIL, so
+    more threads would only take turns) and then does `meanwhile(files)`: the engines and the
+    Python work overlap. (PDF worker processes were measured too: on 2 cores their start-up
+    competes with loading the content, and builds got slower.)
     With a cache, a file whose document tree (and reference document and build date) is
     unchanged since a previous build is taken from the cache instead of being rendered again.
     """
