@@ -241,12 +241,27 @@ def test_a4_paper_gives_a4_sections_and_tables_that_fit_it():
     assert sum(narrow) <= text_width("a4", landscape=False) * TWIPS + 2
 
 
-def test_a_chart_keeps_its_caption_and_alt_text_in_word():
+def test_a_chart_is_a_picture_with_its_alt_text_and_a_numbered_caption_in_word():
     import docx
 
     word = docx.Document(io.BytesIO(render_docx(chart_document())))
+    [shape] = word.inline_shapes
+    assert shape._inline.docPr.get("descr") == CHART_ALT
+    assert abs(shape.width.inches - text_width("letter", landscape=False)) < 0.01
+    blob = word.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+    assert blob.startswith(b"\x89PNG")
+    assert int.from_bytes(blob[16:20], "big") == 6.5 * 200, "drawn 200 pixels an inch"
     captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
-    assert any("Hours per block cycle" in c and CHART_ALT in c for c in captions)
+    assert captions[0] == "Figure 1: Hours per block cycle"
+    picture = next(i for i, p in enumerate(word.paragraphs) if p._p.xpath(".//w:drawing"))
+    assert word.paragraphs[picture + 1].text == captions[0]
+
+
+def test_the_example_charts_reach_word_as_pictures(built_example):
+    word = open_docx(built_example, "mo-plan")
+    figures = [s for s in word.inline_shapes if s._inline.docPr.get("name").startswith("Figure")]
+    assert [s._inline.docPr.get("name") for s in figures] == ["Figure 1", "Figure 2"]
+    assert all(len(s._inline.docPr.get("descr")) > 40 for s in figures)
 
 
 def test_the_logo_is_optional_and_equal_content_gives_equal_bytes():
@@ -254,7 +269,8 @@ def test_the_logo_is_optional_and_equal_content_gives_equal_bytes():
 
     logo = (EXAMPLE / "branding/logo.png").read_bytes()
     assert render_docx(chart_document(logo=logo)) == render_docx(chart_document(logo=logo))
-    assert not docx.Document(io.BytesIO(render_docx(chart_document()))).inline_shapes
+    shapes = docx.Document(io.BytesIO(render_docx(chart_document()))).inline_shapes
+    assert [s._inline.docPr.get("name") for s in shapes] == ["Figure 1"]
 
 
 def test_the_example_logo_is_made_by_code_in_the_repository():

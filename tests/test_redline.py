@@ -26,6 +26,7 @@ from pmodocs.load import load_content
 from pmodocs.signoff import fingerprint, record_approval
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 KIND = "communication"
 AUTHOR = "Hannah Lindqvist"  # author of the last revision in communication.yaml
 WHEN = "2026-10-20T00:00:00Z"  # and its date
@@ -360,3 +361,30 @@ def test_pmodocs_diff_refuses_unknown_deliverables_and_fingerprints(args, messag
 def test_pmodocs_diff_without_stale_approval_says_there_is_nothing_to_compare():
     result = run("diff", "risk", "--content", str(EXAMPLE))
     assert result.returncode == 0 and "no approval of other content" in result.stdout
+
+
+def test_a_changed_chart_is_shown_removed_and_added_as_pictures(tmp_path):
+    """A risk moves in the heat map: the old picture is marked removed, the new one added, and
+    accepting or rejecting everything leaves exactly one Figure 1 picture."""
+    import shutil
+
+    from pmodocs.compose import compose_all
+    from pmodocs.redline import all_redlines
+    from pmodocs.render.redline_docx import render_redline_docx
+
+    content_dir = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content_dir)
+    record_approval(content_dir, "risk", "marisol-ortega", "approved", date(2026, 11, 2))
+    edit_yaml(content_dir / "deliverables/risk.yaml",
+              lambda d: d["risks"][0].__setitem__("probability", 1 + d["risks"][0]["probability"] % 5))
+    content = load_content(content_dir)
+    docs, signoffs = compose_all(content)
+    data = render_redline_docx(all_redlines(content, docs, signoffs)["risk"])
+
+    def drawings(b: etree._Element) -> list[str]:
+        return [d.find(f".//{{{WP}}}docPr").get("name") for d in b.iter(q("drawing"))]
+    marks = {kind: [el for el in body(data).iter(q(kind)) if el.find(f".//{q('drawing')}") is not None]
+             for kind in ("ins", "del")}
+    assert len(marks["ins"]) == 1 and len(marks["del"]) == 1
+    assert drawings(resolve(data, accept=True)) == ["Logo", "Figure 1"]
+    assert drawings(resolve(data, accept=False)) == ["Logo", "Figure 1"]

@@ -46,6 +46,18 @@ def typst_to_pdf(source: str, *, when: datetime, template: str) -> bytes:
                           f"{_typst_message(exc)}") from None
 
 
+def typst_to_png(source: str, *, ppi: float, what: str) -> bytes:
+    """Compile one-page typst source to a PNG picture, in-process (the charts Word shows)."""
+    try:
+        import typst
+    except ImportError:
+        raise ToolMissing("typst is not installed: `pip install typst` (or `make build`)") from None
+    try:
+        return _typst_compiler(typst).compile(input=source.encode("utf-8"), format="png", ppi=ppi)
+    except Exception as exc:  # typst raises its own TypstError subclasses
+        raise RenderError(f"typst could not draw {what}: {_typst_message(exc)}") from None
+
+
 _compilers = threading.local()
 
 

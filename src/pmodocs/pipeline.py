@@ -198,7 +198,17 @@ class _Renderer:
     def docx(self, doc: Any) -> tuple[bytes, bool]:
         from .render.docx import render_docx
 
-        return self._cached(self._key(doc), ".docx", lambda: render_docx(doc, reference=self.reference))
+        return self._cached(self._key(doc), ".docx", lambda: render_docx(
+            doc, reference=self.reference, draw=self.chart_picture))
+
+    def chart_picture(self, chart: Any, width: float) -> bytes:
+        """A chart's PNG for Word, reused while its SVG (and width) stay the same: an edit that
+        leaves a chart as it was does not draw it again."""
+        from .cache import remembered
+        from .render.docx import chart_png
+
+        return remembered(self.cache, ".png", lambda: chart_png(chart, width), chart.svg,
+                          f"{width:.3f}")
 
     def pdf(self, kind: str, doc: Any) -> tuple[bytes, bool]:
         from .engines import pandoc_to_typst, typst_to_pdf

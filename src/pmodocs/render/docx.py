@@ -38,11 +38,13 @@ Carlito in LibreOffice, fits about 15 in bold), so a word never breaks inside a 
 
 
 def render_docx(doc: Document, *, reference: Path | None = None,
-                body: Callable[[WordBody, DocumentMeta], None] | None = None) -> bytes:
+                body: Callable[[WordBody, DocumentMeta], None] | None = None,
+                draw: Callable[[Chart, float], bytes] | None = None) -> bytes:
     """The deliverable as a DOCX file (bytes), styled by `reference` or the built-in reference.
 
     `body(out, meta)`, when given, writes the body instead of `doc.blocks` (the redline writer
-    uses it, so a redline has the same title page, styles, headers and footers).
+    uses it, so a redline has the same title page, styles, headers and footers). `draw(chart,
+    width)` gives a chart's picture (default `chart_png`; the build passes a cached one).
     """
     word, ids, shared = open_reference(reference.read_bytes() if reference else reference_docx())
     out = WordBody(word, ids)
@@ -54,7 +56,7 @@ def render_docx(doc: Document, *, reference: Path | None = None,
     if body is not None:
         body(out, m)
     else:
-        writer = _BodyWriter(out, m)
+        writer = _BodyWriter(out, m, draw)
         for block, wide in zip(doc.blocks, landscape_flags(doc.blocks)):
             writer.block(block, wide)
     for section in word.sections:
@@ -197,6 +199,20 @@ def _logo(word: Any, m: DocumentMeta) -> None:
     doc_pr.set("name", "Logo")
 
 
+CHART_PPI = 200
+"""Resolution of chart pictures in Word: sharp in print, about 40 kB a chart."""
+
+
+def chart_png(c: Chart, width_in: float) -> bytes:
+    """The chart's SVG drawn as a PNG `width_in` inches wide, by typst (the PDF engine)."""
+    from ..engines import typst_to_png
+    from .typst import typst_str
+
+    source = ("#set page(width: auto, height: auto, margin: 0pt, fill: white)\n"
+              f'#image(bytes({typst_str(c.svg)}), format: "svg", width: {width_in:.3f}in)')
+    return typst_to_png(source, ppi=CHART_PPI, what=f"the chart {c.caption!r}")
+
+
 def _contents(out: WordBody, doc: Document) -> None:
     """A TOC field whose cached result already lists the headings, so it reads without updating."""
     out.paragraph("Contents", "TOC Heading")
@@ -216,8 +232,10 @@ def _contents(out: WordBody, doc: Document) -> None:
 class _BodyWriter:
     """Writes blocks in order, opening a landscape section around each wide table."""
 
-    def __init__(self, out: WordBody, meta: DocumentMeta):
-        self.out, self.word, self.meta, self.tables = out, out.word, meta, 0
+    def __init__(self, out: WordBody, meta: DocumentMeta,
+                 draw: Callable[[Chart, float], bytes] | None = None):
+        self.out, self.word, self.meta, self.tables, self.figures = out, out.word, meta, 0, 0
+        self.draw = draw or chart_png
         self.landscape = False
 
     def block(self, block: Block, landscape: bool) -> None:
@@ -235,7 +253,7 @@ class _BodyWriter:
         elif isinstance(block, Callout):
             self.out.paragraph(f"{block.title}: {block.text}", "Intense Quote")
         elif isinstance(block, Chart):
-            self.out.paragraph(f"Figure: {block.caption}. {block.alt}", "Caption")
+            self.chart(block)
         elif isinstance(block, ApprovalPage):
             self.approval(block)
         else:
@@ -250,6 +268,22 @@ class _BodyWriter:
         section.different_first_page_header_footer = False
         _page_setup(section, self.meta.paper, landscape)
         self.landscape = landscape
+
+    def chart(self, c: Chart, number: int | None = None) -> None:
+        """The chart as a picture across the text width, drawn from the same SVG as the site and
+        the PDF; its alt text goes to Word's Alt Text pane, and a numbered caption follows
+        (the next figure number unless `number` is given)."""
+        from docx.shared import Inches
+
+        if number is None:
+            self.figures += 1
+            number = self.figures
+        width = text_width(self.meta.paper, self.landscape)
+        run = self.word.add_paragraph().add_run()
+        shape = run.add_picture(io.BytesIO(self.draw(c, width)), width=Inches(width))
+        shape._inline.docPr.set("descr", c.alt)
+        shape._inline.docPr.set("name", f"Figure {number}")
+        self.out.paragraph(f"Figure {number}: {c.caption}", "Caption")
 
     def table_grid(self, t: Table) -> Grid:
         """Column widths from the shared rule, fitted to the current page orientation."""

@@ -14,7 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..document import ApprovalPage, BulletList, DocumentMeta, Heading, Paragraph, Table, landscape_flags
+from ..document import (
+    ApprovalPage, BulletList, Chart, DocumentMeta, Heading, Paragraph, Table, landscape_flags,
+)
 from ..redline import BlockChange, EntryChange, Redline, RowChange, Span, Spans, entry_rows, side, words
 from .docx import WordBody, _BodyWriter, page_break_before, text_width
 from .docxparts import (
@@ -152,11 +154,13 @@ def _paragraph_after(out: WordBody, table: Any, text: str, style: str) -> Any:
 
 
 class _RedlineWriter(_BodyWriter):
-    """The body writer, fed changes instead of blocks; tables are numbered on each side."""
+    """The body writer, fed changes instead of blocks; tables and figures are numbered on each
+    side (a removed figure keeps its old number, so accepting or rejecting every change leaves
+    the figures numbered 1, 2, 3…)."""
 
     def __init__(self, out: WordBody, meta: DocumentMeta, marks: Revisions):
         super().__init__(out, meta)
-        self.marks, self.old_tables = marks, 0
+        self.marks, self.old_tables, self.old_figures = marks, 0, 0
 
     def write(self, changes: tuple[BlockChange, ...]) -> None:
         flags = landscape_flags(tuple(c.block for c in changes))
@@ -167,6 +171,8 @@ class _RedlineWriter(_BodyWriter):
     def change(self, c: BlockChange) -> None:
         if isinstance(c.block, Table):
             self.table_change(c)
+        elif isinstance(c.block, Chart):
+            self.chart_change(c)
         elif c.op == "same":
             self.block(c.block, self.landscape)
         elif c.op in ("ins", "del"):
@@ -183,6 +189,15 @@ class _RedlineWriter(_BodyWriter):
     def _new_elements(self, start: int) -> list[Any]:
         """Body children written since `start` (the final section properties excluded)."""
         return list(self.word.element.body)[start:-1]
+
+    def chart_change(self, c: BlockChange) -> None:
+        """A chart is kept, added or removed whole (a changed one is removed, then added)."""
+        start = len(self.word.element.body) - 1
+        self.old_figures += c.op != "ins"
+        self.figures += c.op != "del"
+        self.chart(c.block, self.old_figures if c.op == "del" else self.figures)
+        if c.op in ("ins", "del"):
+            self.marks.mark_all(self._new_elements(start), c.op)
 
     def whole(self, c: BlockChange) -> None:
         start = len(self.word.element.body) - 1
