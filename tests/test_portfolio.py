@@ -277,3 +277,22 @@ def test_programs_rendered_by_worker_processes_give_the_same_files_as_in_one_pro
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     build(portfolio, tmp_path / "serial")
     assert files(tmp_path / "serial") == files(tmp_path / "workers")
+
+
+def test_approve_verify_and_diff_name_a_portfolio_deliverable_with_its_program(tmp_path):
+    folder = make_portfolio(tmp_path / "programs")
+    alpha_before = (folder / "alpha/approvals.yaml").read_bytes()
+    result = run("-m", "pmodocs.cli", "approve", "beta/charter", "--by", "patricia-whitfield",
+                 "--content", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "beta/charter" in result.stdout and str(folder / "beta/approvals.yaml") in result.stdout
+    assert "patricia-whitfield" in (folder / "beta/approvals.yaml").read_text(encoding="utf-8")
+    assert (folder / "alpha/approvals.yaml").read_bytes() == alpha_before
+    assert run("-m", "pmodocs.cli", "verify", "beta/charter", "--content", str(folder)).returncode == 0
+    diff = run("-m", "pmodocs.cli", "diff", "alpha/communication", "--content", str(folder))
+    assert diff.returncode == 0 and "Tuesday" in diff.stdout, diff.stderr
+    for bare in ("charter", "delta/charter"):
+        refused = run("-m", "pmodocs.cli", "approve", bare, "--by", "patricia-whitfield",
+                      "--content", str(folder))
+        assert refused.returncode == 2
+        assert "PROGRAM/DELIVERABLE" in refused.stderr and "alpha, beta, gamma" in refused.stderr

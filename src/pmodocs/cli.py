@@ -200,7 +200,8 @@ def _signoff_verbs(verbs: argparse._SubParsersAction) -> None:
 
     a = verb("approve", "record a required approver's decision on a deliverable's current content "
              "in approvals.yaml")
-    a.add_argument("deliverable", metavar="DELIVERABLE", help="deliverable id, e.g. charter")
+    a.add_argument("deliverable", metavar="DELIVERABLE", help="deliverable id, e.g. charter "
+                   "(in a portfolio PROGRAM/DELIVERABLE, e.g. alpha/charter)")
     a.add_argument("--by", required=True, metavar="PERSON", help="person id from people.yaml")
     a.add_argument("--decision", choices=["approved", "rejected"], default="approved")
     a.add_argument("--date", metavar="YYYY-MM-DD", help="date of the decision (default: "
@@ -210,12 +211,14 @@ def _signoff_verbs(verbs: argparse._SubParsersAction) -> None:
     s = verb("status", "show every deliverable's approval state and who still has to sign")
     s.add_argument("--json", action="store_true", help="print JSON for scripts")
     v = verb("verify", "check a packet (folder or zip), a signed PDF or a deliverable's approvals")
-    v.add_argument("path", metavar="PATH", help="packet folder or .zip, .pdf file, or deliverable id")
+    v.add_argument("path", metavar="PATH", help="packet folder or .zip, .pdf file, or deliverable "
+                   "id (in a portfolio PROGRAM/DELIVERABLE)")
     v.add_argument("--trust", type=Path, metavar="CERT", help="PEM or DER certificate a PDF's "
                    "signature must chain to")
     d = verb("diff", "print what changed in a deliverable since it was approved (+ added, "
              "- removed, ~ changed)")
-    d.add_argument("deliverable", metavar="DELIVERABLE", help="deliverable id, e.g. communication")
+    d.add_argument("deliverable", metavar="DELIVERABLE", help="deliverable id, e.g. communication "
+                   "(in a portfolio PROGRAM/DELIVERABLE)")
     d.add_argument("--from", dest="from_fp", metavar="FINGERPRINT", help="compare with this kept "
                    "snapshot (at least 6 characters; default: the last approval that no longer "
                    "counts)")
@@ -241,14 +244,34 @@ def _build_options(args: argparse.Namespace):
     return BuildOptions(sign_with=args.sign_with, passphrase=passphrase)
 
 
+def program_folder(content: Path, deliverable: str) -> tuple[Path, str]:
+    """(program folder, deliverable id) of a deliverable named on the command line.
+
+    In a portfolio a deliverable is named with its program, `alpha/charter`, as the site and
+    dist/ name it; in a lone program folder, by its id alone.
+    """
+    from .portfolio import is_portfolio, program_ids
+
+    if not is_portfolio(content):
+        return content, deliverable
+    programs = program_ids(content)
+    program, _, kind = deliverable.partition("/")
+    if not kind or program not in programs:
+        raise UsageError(f"{content} is a portfolio: name the deliverable with its program, as "
+                         f"PROGRAM/DELIVERABLE (e.g. {programs[0]}/charter; programs: "
+                         f"{', '.join(programs)})")
+    return content / program, kind
+
+
 def _approve(args: argparse.Namespace) -> int:
     from .signoff import approval_date, record_approval
 
-    record = record_approval(args.content, args.deliverable, args.by, args.decision,
-                             approval_date(args.date), args.comment)
-    print(f"recorded: {record.approver} {record.decision} {record.deliverable} on "
+    folder, kind = program_folder(args.content, args.deliverable)
+    record = record_approval(folder, kind, args.by, args.decision, approval_date(args.date),
+                             args.comment)
+    print(f"recorded: {record.approver} {record.decision} {args.deliverable} on "
           f"{record.date.isoformat()} for content {record.fingerprint[:12]} "
-          f"({args.content / 'approvals.yaml'})")
+          f"({folder / 'approvals.yaml'})")
     return EXIT_OK
 
 
@@ -289,14 +312,15 @@ def _diff(args: argparse.Namespace) -> int:
     from .redline import redline, resolve_from
     from .render.redline_text import render_redline_text
 
-    content, _ = load_and_check(args.content)
-    fp = resolve_from(content, args.deliverable, args.from_fp)
+    folder, kind = program_folder(args.content, args.deliverable)
+    content, _ = load_and_check(folder)
+    fp = resolve_from(content, kind, args.from_fp)
     docs, signoffs = compose_all(content)
-    if fp is None or fp == signoffs[args.deliverable].fingerprint:
+    if fp is None or fp == signoffs[kind].fingerprint:
         print(f"{args.deliverable}: no approval of other content to compare with; state: "
-              f"{signoffs[args.deliverable].state}")
+              f"{signoffs[kind].state}")
         return EXIT_OK
-    text = render_redline_text(redline(content, args.deliverable, docs[args.deliverable], fp))
+    text = render_redline_text(redline(content, kind, docs[kind], fp))
     from rich.console import Console
     from rich.text import Text
 
@@ -331,14 +355,15 @@ def _verify(args: argparse.Namespace) -> int:
         from .pipeline import load_and_check
         from .signoff import signoff, stale_approvals
 
-        content, _ = load_and_check(args.content)
-        if args.path not in content.deliverables:
+        folder, kind = program_folder(args.content, args.path)
+        content, _ = load_and_check(folder)
+        if kind not in content.deliverables:
             raise UsageError(f"{args.path} is not a packet folder, .zip, .pdf or deliverable id "
                              f"(deliverables: {', '.join(content.deliverables)})")
-        problems = stale_approvals(content, args.path)
+        problems = stale_approvals(content, kind)
         if problems:
             raise VerifyFailed(problems)
-        so = signoff(content, args.path)
+        so = signoff(content, kind)
         print(f"{args.path}: every recorded decision is for the current content "
               f"{so.fingerprint[:12]}; state: {so.state}")
     return EXIT_OK

@@ -51,6 +51,11 @@ def _subfolders(root: Path) -> list[Path]:
                   key=lambda p: p.name)
 
 
+def program_ids(root: Path) -> list[str]:
+    """The ids of the portfolio's program folders, in name order."""
+    return [sub.name for sub in _subfolders(root) if (sub / "program.yaml").is_file()]
+
+
 def load_programs(content_dir: Path) -> list[Program]:
     """Every program under `content_dir`: a portfolio's programs, or the lone program (id '').
 
