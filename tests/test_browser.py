@@ -201,3 +201,33 @@ def test_a_hostile_risk_title_is_shown_as_text_in_the_page_and_in_search(tab, ho
     results = search(tab, "risk register")
     assert HOSTILE in " ".join(results.all_inner_texts())
     assert tab.problems == [], "no dialog may open and nothing may fail"
+
+
+@pytest.fixture(scope="module")
+def portfolio_site(tmp_path_factory):
+    """Two programs, SCAS and BPH, built as one portfolio site."""
+    import shutil
+
+    from pmodocs.pipeline import build
+
+    root = tmp_path_factory.mktemp("portfolio-site")
+    for folder, acronym in (("alpha", "SCAS"), ("beta", "BPH")):
+        shutil.copytree(EXAMPLE, root / "programs" / folder)
+        edit_yaml(root / "programs" / folder / "program.yaml",
+                  lambda d, a=acronym: d["program"].__setitem__("acronym", a))
+    build(root / "programs", root / "out")
+    with serve(root / "out/site") as base:
+        yield base
+
+
+def test_portfolio_search_results_name_their_program(tab, portfolio_site):
+    """Both programs have a people directory: each result carries its program's tag."""
+    tab.goto(f"{portfolio_site}/index.html")
+    results = search(tab, "People directory")
+    tags = {}
+    for item in results.all():
+        path = urlparse(item.locator("a").first.get_attribute("href") or "").path
+        if path.endswith("/people/index.html"):
+            tags[path.split("/")[-3]] = item.locator(".md-tag").all_inner_texts()
+    assert tags == {"alpha": ["SCAS"], "beta": ["BPH"]}, tags
+    assert tab.problems == []

@@ -110,6 +110,17 @@ def meter(m: Meter) -> str:
             "</span></div></div>")
 
 
+def with_tag(page: str, tag: str) -> str:
+    """The page with `tag` in its front matter's tags: mkdocs-material shows a page's tags under
+    each of its search results, so in a portfolio every result names its program.
+    (Material's search script writes tags as text, so the tag is not HTML-escaped.)"""
+    import json
+
+    if not page.startswith("---\n"):
+        raise ValueError("a generated page starts with front matter")
+    return f"---\ntags:\n  - {json.dumps(tag, ensure_ascii=False)}\n" + page[4:]
+
+
 def _yaml_str(text: str) -> str:
     """A front-matter title: mkdocs-material puts page titles into <title> and the header
     unescaped, so the title is HTML-escaped here (the browser shows the text as typed)."""
