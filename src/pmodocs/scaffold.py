@@ -47,6 +47,8 @@ HELP = {
     "project_need": "does this project need this responsibility? true or false",
     "covers_year_end": "does knowledge transfer span year-end processing? (6-12 months is advised)",
     "quorum": "members needed for a decision",
+    "block_cycle": "the block cycle whose hours fund the change; leave out for an emergency fix "
+                   "paid from the unallocated reserve",
     "time_limit_days": "business days before the issue escalates to the next level",
     "fingerprint": "content fingerprint the approver saw (written by `pmodocs approve`)",
     "logo": "optional PNG logo, a path inside the content folder",
@@ -222,6 +224,12 @@ def _seed_deliverable(kind: str, data: dict[str, Any], as_of: date) -> None:
         template = data["change_types"][0]
         data["change_types"] = [dict(template, id=cid, name=name) for cid, name in REQUIRED_CHANGE_TYPES.items()]
         data["block_cycles"][0]["id"] = SEED_IDS["block cycle"]
+        # optional, but most changes are funded by a cycle: show the field, in the model's order
+        from .model.moplan import ChangeRequest
+
+        request = {**data["change_requests"][0], "block_cycle": SEED_IDS["block cycle"]}
+        data["change_requests"][0] = {name: request[name] for name in ChangeRequest.model_fields
+                                      if name in request}
     elif kind == "configuration":
         data["baselines"][0]["id"] = SEED_IDS["baseline"]
 

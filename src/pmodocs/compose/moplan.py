@@ -11,6 +11,10 @@ from .charts import budget_chart, change_request_chart
 from .common import fmt_date, hours, money, table, yes_no
 
 
+OUTSIDE_BLOCK_CYCLES = "unallocated reserve"
+"""What the change request log says of a change funded outside every block cycle."""
+
+
 def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
     name = content.party_name
     funding = content.deliverables["charter"].funding
@@ -37,7 +41,8 @@ def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
         Heading(2, "Change request log"),
         table("Change request log", ("Id", "Title", "Type", "Block cycle", "State", "Est. hours",
                                      "Est. dollars", "Actual hours", "Actual dollars"),
-              [(r.id, r.title, types[r.type], r.block_cycle, r.state, hours(r.estimated_hours),
+              [(r.id, r.title, types[r.type], r.block_cycle or OUTSIDE_BLOCK_CYCLES, r.state,
+                hours(r.estimated_hours),
                 money(r.estimated_dollars), hours(r.actual_hours), money(r.actual_dollars))
                for r in doc.change_requests], wide=True, kind="change-requests"),
         change_request_chart(doc),

@@ -54,7 +54,9 @@ class ChangeRequest(Record):
     id: Id
     title: Text
     type: Id
-    block_cycle: Id
+    block_cycle: Id | None = None
+    """The block cycle whose hours fund the change; none for a change paid from hours authorised
+    but not assigned to a cycle (an emergency fix from the unallocated reserve)."""
     requested_by: Id
     state: Literal["submitted", "in analysis", "approved", "in progress", "deployed", "rejected", "deferred"]
     estimated_hours: Hours
