@@ -112,6 +112,9 @@ class SiteCache(BasePlugin):
                 if path.stem not in self.used[kind]:
                     path.unlink(missing_ok=True)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)  # and remember nothing
+
     # helpers ---------------------------------------------------------------------------------
     def _load(self, kind: str, key: str) -> Any:
         self.used[kind].add(key)
