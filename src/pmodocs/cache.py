@@ -129,14 +129,18 @@ class BuildCache:
         os.replace(tmp, folder / f"{key}{suffix}")
         self.used.add(f"{key}{suffix}")
 
+    def made(self, key: str, suffix: str, make: Callable[[], bytes]) -> tuple[bytes, bool]:
+        """(the object under `key`, True) if made before, else (`make()`, False), now stored."""
+        data = self.get(key, suffix)
+        if data is not None:
+            return data, True
+        data = make()
+        self.put(key, suffix, data)
+        return data, False
+
     def remember(self, suffix: str, make: Callable[[], bytes], *parts: str | bytes) -> bytes:
         """The bytes `make()` returns for these inputs, from the cache when made before."""
-        key = self.key(*parts)
-        data = self.get(key, suffix)
-        if data is None:
-            data = make()
-            self.put(key, suffix, data)
-        return data
+        return self.made(self.key(*parts), suffix, make)[0]
 
     def _prune(self) -> None:
         """Keep only the objects the last build used, so the cache does not grow without end."""

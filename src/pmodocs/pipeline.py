@@ -181,19 +181,19 @@ class _Renderer:
         self.when = build_time(content)
         self.reference = _reference_docx(content)
         self.reference_bytes = self.reference.read_bytes() if self.reference else b""
+        self.keys: dict[int, str] = {}
 
     def _key(self, doc: Any) -> str:
-        return self.cache.key(repr(doc), self.reference_bytes, self.when.isoformat()) if self.cache else ""
+        """The document's cache key, computed once: `repr` walks the whole document tree."""
+        if not self.cache:
+            return ""
+        if id(doc) not in self.keys:
+            self.keys[id(doc)] = self.cache.key(repr(doc), self.reference_bytes,
+                                                self.when.isoformat())
+        return self.keys[id(doc)]
 
     def _cached(self, key: str, suffix: str, make: Callable[[], bytes]) -> tuple[bytes, bool]:
-        if self.cache:
-            data = self.cache.get(key, suffix)
-            if data is not None:
-                return data, True
-        data = make()
-        if self.cache:
-            self.cache.put(key, suffix, data)
-        return data, False
+        return self.cache.made(key, suffix, make) if self.cache else (make(), False)
 
     def docx(self, doc: Any) -> tuple[bytes, bool]:
         from .render.docx import render_docx
