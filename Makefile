@@ -1,9 +1,13 @@
 # `make build`: set up .venv and build the example program; `make test`: set up and run the tests.
+# Installs are pinned by constraints.txt; `make upgrade` re-resolves and rewrites it.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip --disable-pip-version-check
+# two test workers: the machines this project runs on have two cores
+JOBS ?= 2
 
-.PHONY: build check test reference bench clean
+.PHONY: build check test test-fast reference bench upgrade clean
 
 build: $(VENV)/.installed
 	$(PY) build.py
@@ -12,16 +16,33 @@ check: $(VENV)/.installed
 	$(PY) build.py check
 
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS)
+
+# the edit-test loop: everything but the tests marked slow (browser, LibreOffice, portfolios, fuzzing)
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -n $(JOBS) -m "not slow"
 
 reference: $(VENV)/.installed
 	$(PY) -m pmodocs.render.reference templates/reference.docx
 
-$(VENV)/.installed: pyproject.toml
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(PIP) install --quiet -c constraints.txt --upgrade pip
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@
+
+# Re-resolve every dependency to today's releases in a scratch venv, and pin the result.
+upgrade:
+	rm -rf .venv-upgrade
+	$(PYTHON) -m venv .venv-upgrade
+	.venv-upgrade/bin/pip install --quiet --upgrade pip
+	.venv-upgrade/bin/pip install --quiet -e '.[test]'
+	.venv-upgrade/bin/pip freeze --all --exclude-editable > constraints.txt
+	rm -rf .venv-upgrade
+	@echo "constraints.txt rewritten; run 'make test' (it reinstalls .venv from the new pins)"
 
 clean:
 	rm -rf site site_src dist mkdocs.yml .pmodocs.lock

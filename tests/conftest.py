@@ -18,20 +18,70 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite tests/golden/ from the current writers (review the diff)")
 
 
+SLOW_FILES = {"test_browser.py", "test_hostile_browser.py", "test_portfolio.py", "test_fuzz.py",
+              "test_scale.py", "test_bad_inputs.py", "test_atomic.py"}
+"""Files whose tests build many programs, drive a browser or LibreOffice, or fuzz: `make
+test-fast` (`-m "not slow"`) leaves them out; a single test elsewhere says @pytest.mark.slow."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+def tools_required() -> bool:
+    """PMODOCS_REQUIRE_TOOLS set to anything but empty or 0 (CI sets 1): no skip, no fallback."""
+    return os.environ.get("PMODOCS_REQUIRE_TOOLS", "").strip() not in ("", "0")
+
+
+def skip_or_fail(message: str) -> None:
+    """Skip a test that cannot run here, or fail it when tools are required (CI)."""
+    if tools_required():
+        pytest.fail(message + " (PMODOCS_REQUIRE_TOOLS is set, so this is a failure)")
+    pytest.skip(message)
+
+
 def require_tool(name: str, why: str) -> str:
-    """The tool's path; skip when it is missing, or fail when PMODOCS_REQUIRE_TOOLS=1 (CI)."""
+    """The tool's path; skip when it is missing, or fail when PMODOCS_REQUIRE_TOOLS is set (CI)."""
     path = shutil.which(name)
     if path:
         return path
-    message = f"{name} is not installed ({why}); install it with apt-get"
-    if os.environ.get("PMODOCS_REQUIRE_TOOLS") == "1":
-        pytest.fail(message + " — PMODOCS_REQUIRE_TOOLS=1 makes this a failure")
-    pytest.skip(message)
+    skip_or_fail(f"{name} is not installed ({why}); install it with apt-get")
+    raise AssertionError("unreachable")
+
+
+def own_children(command_part: str) -> list[int]:
+    """Live child processes of this test process whose command line contains `command_part`
+    (only ours: another build on the machine is none of this test's business)."""
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        state, ppid = fields[0], int(fields[1])
+        if ppid == me and state != "Z" and command_part in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF in content order, by poppler's pdftotext (pages end with a form feed)."""
+    import subprocess
+
+    tool = require_tool("pdftotext", "reads the text of PDFs; Debian package poppler-utils")
+    return subprocess.run([tool, "-raw", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
 
 
 @pytest.fixture

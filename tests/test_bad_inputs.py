@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml
+from conftest import EXAMPLE, edit_yaml, pdf_text
 
 CASES_DIR = Path(__file__).parent / "bad_inputs"
 SECRET = "TOP-SECRET-OUTSIDE-THE-CONTENT-FOLDER"
@@ -356,12 +356,3 @@ def docx_text(path: Path) -> str:
     return "\n".join("".join(t.text or "" for t in p.iter(f"{ns}t")) for p in root.iter(f"{ns}p"))
 
 
-def pdf_text(path: Path) -> str:
-    """Text of a PDF, by pdftotext where installed, else by pypdf."""
-    tool = shutil.which("pdftotext")
-    if tool:
-        return subprocess.run([tool, "-raw", str(path), "-"], capture_output=True, text=True,
-                              check=True).stdout
-    from pypdf import PdfReader
-
-    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml, require_tool
+from conftest import EXAMPLE, edit_yaml, pdf_text, require_tool
 from pmodocs.compose import compose_all
 from pmodocs.errors import ContentError
 from pmodocs.load import load_content
@@ -21,16 +21,6 @@ KINDS = list(DELIVERABLE_KINDS)
 def documents():
     docs, _ = compose_all(load_content(EXAMPLE))
     return docs
-
-
-def pdf_text(path: Path) -> str:
-    """Text of a PDF, by pdftotext where installed (CI), else by pypdf."""
-    if subprocess.run(["which", "pdftotext"], capture_output=True).returncode == 0:
-        return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True,
-                              text=True, check=True).stdout
-    from pypdf import PdfReader
-
-    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
 
 
 def squash(text: str) -> str:

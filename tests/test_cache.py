@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import edit_yaml
+from conftest import edit_yaml, own_children
 from pmodocs.pipeline import build
 
 
@@ -118,8 +118,6 @@ def test_a_rebuild_after_an_edit_publishes_exactly_what_a_cold_build_does(built_
 def test_a_failed_site_build_is_reported_and_publishes_nothing(built_copy, tmp_path, monkeypatch):
     """mkdocs runs in a worker process: its --strict failure reaches the user as a render error,
     and the worker does not outlive the build."""
-    import subprocess
-
     from pmodocs.errors import RenderError
     from pmodocs.paths import templates_dir
 
@@ -135,5 +133,4 @@ def test_a_failed_site_build_is_reported_and_publishes_nothing(built_copy, tmp_p
         build(content, out)
     assert "mkdocs build --strict failed" in str(caught.value) and "missing.md" in str(caught.value)
     assert mtimes(out) == before
-    workers = subprocess.run(["pgrep", "-f", "pmodocs.sitebuild"], capture_output=True, text=True)
-    assert workers.stdout.strip() == ""
+    assert own_children("pmodocs.sitebuild") == []

@@ -15,7 +15,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 def test_check_accepts_the_example_program_and_writes_nothing(tmp_path):
-    result = run("check", "--content", str(EXAMPLE), "--out", str(tmp_path))
+    result = run("check", "--content", str(EXAMPLE), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "is valid: 10 deliverables" in result.stdout
     assert list(tmp_path.iterdir()) == []
@@ -103,3 +103,58 @@ def test_build_py_reaches_every_verb_of_the_command_line():
                              "--content", str(EXAMPLE)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert '"id": "charter"' in result.stdout
+
+
+def test_only_the_verbs_that_write_outputs_offer_an_output_folder():
+    for verb in ("build", "export"):
+        assert "--out" in run(verb, "--help").stdout, verb
+    for verb in ("check", "status", "approve", "verify", "diff", "serve"):
+        help_text = run(verb, "--help").stdout
+        assert help_text.startswith("usage:") and "--out" not in help_text, verb
+    assert run("check", "--content", str(EXAMPLE), "--out", "x").returncode == 2
+
+
+def test_every_verb_the_parser_offers_has_a_handler_and_the_reverse():
+    import re
+
+    from pmodocs.cli import verb_names
+
+    help_text = run("--help").stdout
+    listed = help_text[help_text.index("  VERB\n"):]
+    offered = set(re.findall(r"^    ([a-z]+) ", listed, flags=re.M))
+    assert offered == verb_names()
+
+
+def test_paths_that_do_not_exist_are_usage_errors_not_mismatches(tmp_path):
+    missing = tmp_path / "missing"
+    for args in (("verify", str(missing) + ".pdf"), ("verify", str(missing) + ".zip"),
+                 ("verify", str(ROOT / "pyproject.toml") + ".pdf", "--trust", str(missing)),
+                 ("build", "--out", str(tmp_path), "--passphrase-file", str(missing))):
+        result = run(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr and result.stderr.strip(), args
+
+
+def test_a_trust_file_that_does_not_exist_is_a_usage_error(tmp_path):
+    pdf = tmp_path / "some.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    result = run("verify", str(pdf), "--trust", str(tmp_path / "root.pem"))
+    assert result.returncode == 2 and "root.pem" in result.stderr
+
+
+def test_status_never_cuts_an_id_on_an_80_column_terminal_or_a_pipe():
+    import os
+
+    from pmodocs.load import load_content
+    from pmodocs.signoff import all_signoffs
+
+    result = subprocess.run([sys.executable, "-m", "pmodocs.cli", "status", "--content",
+                             str(EXAMPLE)], capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    words = set(result.stdout.split())
+    content = load_content(EXAMPLE)
+    assert set(content.deliverables) <= words  # communication, configuration, launch-agenda...
+    waiting = {p for so in all_signoffs(content).values() for p in so.waiting_for}
+    assert waiting and waiting <= words, waiting - words
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

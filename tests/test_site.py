@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLE, edit_yaml
+from conftest import EXAMPLE, edit_yaml, skip_or_fail
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -326,8 +326,8 @@ def zensical_command() -> str:
     here = Path(sys.executable).with_name("zensical")
     found = str(here) if here.is_file() else shutil.which("zensical")
     if not found:
-        pytest.skip("zensical is not installed (pip install zensical; PyPI has it) — the "
-                    "Zensical compatibility build is not checked")
+        skip_or_fail("zensical is not installed (pip install zensical; PyPI has it): the "
+                     "Zensical compatibility build is not checked")
     return found
 
 

@@ -7,6 +7,7 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PmodocsError, UsageError
@@ -24,15 +25,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pmodocs {__version__}")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
-    def verb(name: str, help_text: str) -> argparse.ArgumentParser:
+    def verb(name: str, help_text: str, out: bool = False) -> argparse.ArgumentParser:
         p = verbs.add_parser(name, help=help_text, description=help_text, epilog=EPILOG)
         p.add_argument("--content", type=Path, default=Path("content"),
                        help="content folder (default: content/)")
-        p.add_argument("--out", type=Path, default=Path("."),
-                       help="output folder for site_src/, site/, dist/ and mkdocs.yml (default: .)")
+        if out:  # only the verbs that write outputs take an output folder
+            p.add_argument("--out", type=Path, default=Path("."), help="output folder for "
+                           "site_src/, site/, dist/ and mkdocs.yml (default: .)")
         return p
 
-    b = verb("build", "validate the content and publish the site, every DOCX and every PDF")
+    b = verb("build", "validate the content and publish the site, every DOCX and every PDF", out=True)
     b.add_argument("--quiet", action="store_true", help="print only errors and a one-line summary")
     b.add_argument("--sign-with", type=Path, metavar="CERT.p12", help="sign the PDF of every "
                    "approved deliverable with this PKCS#12 certificate (PAdES)")
@@ -43,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
              "content errors in the page")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     x = verb("export", "write the registers (risks, change requests, RACI, inventory, decision "
-             "makers) as an Excel workbook, one sheet each")
+             "makers) as an Excel workbook, one sheet each", out=True)
     x.add_argument("--format", choices=["xlsx"], default="xlsx", help="file format (xlsx)")
     x.add_argument("--output", type=Path, help="file to write (default: OUT/registers.xlsx)")
     n = verbs.add_parser("new", help="scaffold a complete content tree for a new program",
@@ -59,9 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def verb_names() -> set[str]:
     """Every verb the command line knows (build.py uses it to tell a verb from build options)."""
-    parser = _parser()
-    action = next(a for a in parser._subparsers._group_actions if a.dest == "verb")  # type: ignore[union-attr]
-    return set(action.choices)
+    return set(HANDLERS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,9 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        code = {"build": _build, "check": _check, "new": _new,
-                "export": _export, "approve": _approve, "status": _status,
-                "verify": _verify, "serve": _serve, "diff": _diff}[args.verb](args)
+        code = HANDLERS[args.verb](args)
         sys.stdout.flush()  # a closed pipe shows up here, inside our handlers
         return code
     except PmodocsError as exc:
@@ -229,6 +227,9 @@ def _build_options(args: argparse.Namespace):
     from .pipeline import BuildOptions
 
     if args.sign_with is None:
+        if args.passphrase_file:
+            raise UsageError("--passphrase-file goes with --sign-with CERT.p12 (it is the "
+                             "certificate's passphrase)")
         return BuildOptions()
     from .signing import load_signer
 
@@ -288,20 +289,31 @@ def _status(args: argparse.Namespace) -> int:
                 for p in programs for row in status_rows(p.content)]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     title = "Portfolio" if portfolio else programs[0].content.program.acronym
-    table = Table(title=f"{title} deliverables: approval state")
-    for column in (("Program",) if portfolio else ()) + (
-            "Deliverable", "Title", "State", "TODO", "Fingerprint", "Still to sign"):
-        table.add_column(column)
-    for p in programs:
-        for row in status_rows(p.content):
-            waiting = [p.content.person(a["person"]).name for a in row["approvers"]
-                       if not (a["current"] and a["decision"])]
-            table.add_row(*((p.id,) if portfolio else ()), row["id"], row["title"], row["state"],
-                          str(row["todo"]), row["fingerprint"][:12], ", ".join(waiting) or "—")
+    rows = [(p, row) for p in programs for row in status_rows(p.content)]
+    table = Table(title=f"{title} deliverables: approval state", box=box.SIMPLE_HEAD,
+                  pad_edge=False)
+    # ids are what approve and diff take: never cut, however narrow the terminal; text folds
+    if portfolio:
+        table.add_column("Program", no_wrap=True, min_width=max(len(p.id) for p in programs))
+    table.add_column("Deliverable", no_wrap=True, min_width=max(len(r["id"]) for _, r in rows))
+    table.add_column("Title", overflow="fold",
+                     min_width=min(8, max(len(w) for _, r in rows for w in r["title"].split())))
+    table.add_column("State", min_width=max(len(w) for _, r in rows for w in r["state"].split()))
+    table.add_column("TODO")
+    table.add_column("Fingerprint", no_wrap=True, min_width=12)
+    waiting = {(p.id, row["id"]): [a["person"] for a in row["approvers"]
+                                   if not (a["current"] and a["decision"])] for p, row in rows}
+    table.add_column("Still to sign", no_wrap=True,
+                     min_width=max((len(w) for ids in waiting.values() for w in ids), default=1))
+    for p, row in rows:  # person ids, one a line: what `approve --by` takes
+        table.add_row(*((p.id,) if portfolio else ()), row["id"], row["title"], row["state"],
+                      str(row["todo"]), row["fingerprint"][:12],
+                      "\n".join(waiting[p.id, row["id"]]) or "—")
     Console().print(table)
     return EXIT_OK
 
@@ -338,7 +350,10 @@ def _verify(args: argparse.Namespace) -> int:
     if path.is_dir() or path.suffix.lower() == ".zip":
         from .packets import verify_packet
 
-        problems = verify_packet(path) if path.exists() else [f"{path}: no such packet"]
+        if not path.exists():
+            raise UsageError(f"{path}: no such packet folder or .zip (give the path of a packet "
+                             "from dist/packets/)")
+        problems = verify_packet(path)
         if problems:
             raise VerifyFailed(problems)
         print(f"{path}: every file matches SHA256SUMS and manifest.json")
@@ -346,7 +361,10 @@ def _verify(args: argparse.Namespace) -> int:
         from .signing import verify_pdf
 
         if not path.is_file():
-            raise VerifyFailed([f"{path}: no such file"])
+            raise UsageError(f"{path}: no such PDF file")
+        if args.trust is not None and not args.trust.is_file():
+            raise UsageError(f"--trust {args.trust}: no such certificate file (expected a PEM or "
+                             "DER certificate)")
         for r in verify_pdf(path, args.trust):
             trust = "trusted" if r.trusted else "not checked against a trust root (--trust CERT)"
             print(f"{path}: signature by {r.signer} at {r.signed_at} is intact and covers the "
@@ -367,6 +385,13 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"{args.path}: every recorded decision is for the current content "
               f"{so.fingerprint[:12]}; state: {so.state}")
     return EXIT_OK
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": _build, "check": _check, "new": _new, "export": _export, "approve": _approve,
+    "status": _status, "verify": _verify, "serve": _serve, "diff": _diff,
+}
+"""Each verb's handler; the parser's verbs and these are the same set (a test says so)."""
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -18,10 +18,9 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .errors import BuildBusy
 
@@ -30,17 +29,15 @@ PUBLISHED = ("site_src", "site", "dist", "mkdocs.yml")
 
 STAGING_PREFIX = ".pmodocs-build-"
 JOURNAL = "publish-journal.json"
-PAUSE_ENV = "PMODOCS_TEST_PAUSE_AT"
+STAGE_OBSERVERS: list[Callable[[str], None]] = []
+"""Called with the name of each publishing stage as it is reached (none in a normal run; the
+tests of atomic publishing add one that stops the build there, so it can be killed)."""
 
 
 def pause_point(stage: str) -> None:
-    """Test hook: sleep at `stage` when PMODOCS_TEST_PAUSE_AT names it, so a test can kill us there.
-
-    Does nothing unless the variable is set; the tests of atomic publishing use it.
-    """
-    if os.environ.get(PAUSE_ENV) == stage:
-        print(f"pmodocs: paused at {stage}", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("PMODOCS_TEST_PAUSE_SECONDS", "120")))
+    """Tell each stage observer that `stage` is reached."""
+    for observe in STAGE_OBSERVERS:
+        observe(stage)
 
 
 def keep_unchanged(staging: Path, out_dir: Path, published: tuple[str, ...]) -> int:
