@@ -54,7 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--program", required=True, help="the program's name")
     n.add_argument("--acronym", help="short upper-case acronym (default: the name's initials)")
     _signoff_verbs(verbs)
+    _authoring_verbs(verbs)
     return parser
+
+
+def _authoring_verbs(verbs: argparse._SubParsersAction) -> None:
+    """schema and import: editing content in an editor that knows the schema, or in Excel."""
+    sc = verbs.add_parser("schema", help="write the JSON Schema (draft-07) of every content file, "
+                          "for editors", description="write one JSON Schema (draft-07) per content "
+                          "file kind, generated from the model, so an editor such as VS Code "
+                          "checks and completes content as it is typed", epilog=EPILOG)
+    sc.add_argument("--out", type=Path, default=Path("schemas"),
+                    help="folder to write the schemas into (default: schemas/)")
 
 
 def verb_names() -> set[str]:
@@ -76,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = {"build": _build, "check": _check, "new": _new,
                 "export": _export, "approve": _approve, "status": _status,
-                "verify": _verify, "serve": _serve, "diff": _diff}[args.verb](args)
+                "verify": _verify, "serve": _serve, "diff": _diff,
+                "schema": _schema}[args.verb](args)
         sys.stdout.flush()  # a closed pipe shows up here, inside our handlers
         return code
     except PmodocsError as exc:
@@ -149,6 +161,14 @@ def _export(args: argparse.Namespace) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(render_xlsx(docs, build_time(p.content)))
         print(f"wrote {target}")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .authoring.schema import write_schemas
+
+    written = write_schemas(args.out)
+    print(f"wrote {len(written)} JSON Schemas (draft-07) into {args.out}")
     return EXIT_OK
 
 
