@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build check test reference bench clean
+.PHONY: build check test reference schemas bench clean
 
 build: $(VENV)/.installed
 	$(PY) build.py
@@ -13,6 +13,9 @@ check: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+
+schemas: $(VENV)/.installed
+	$(PY) -m pmodocs.cli schema --out schemas
 
 reference: $(VENV)/.installed
 	$(PY) -m pmodocs.render.reference templates/reference.docx
