@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, edit_yaml
-from pmodocs.compose import compose_all
 from pmodocs.load import load_content
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -257,3 +256,43 @@ def test_changes_that_break_a_cross_document_rule_write_nothing(content_copy, tm
     result = cli("import", str(path), "--content", str(content_copy))
     assert result.returncode == 1 and "also on row" in result.stderr
     assert (content_copy / "deliverables/risk.yaml").read_bytes() == before
+
+
+def test_a_block_cycle_added_in_the_workbook_can_fund_a_change_in_it(content_copy, tmp_path):
+    path = export(content_copy, tmp_path / "registers.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Block cycles"].append(["bc-50", "Block cycle 5.0", "5.0.0", date(2028, 1, 3),
+                               date(2028, 3, 31), 100, 15000, "planned"])
+    crs = wb["Change requests"]
+    first = crs.cell(2, 1).value
+    crs.cell(2, headers(crs)["block_cycle"]).value = "bc-50"
+    wb.save(path)
+    result = import_workbook(path, content_copy)
+    assert f"Change requests: ~ {first}: block_cycle: " in "\n".join(result.lines)
+    assert "Block cycles: + bc-50 (new, row 6)" in result.lines
+    wb = openpyxl.load_workbook(path)
+    wb["Block cycles"].cell(2, 1).value = "bc-00"  # renamed away: changes that used it now fail
+    wb.save(path)
+    with pytest.raises(ContentError) as exc:
+        import_workbook(path, content_copy)
+    assert any(p.file.startswith("registers.xlsx: Change requests!") and p.field == "block_cycle"
+               and "is not a block cycle" in p.message for p in exc.value.problems)
+
+
+def test_a_portfolio_folder_is_refused_for_import(tmp_path):
+    (tmp_path / "programs" / "alpha").mkdir(parents=True)
+    (tmp_path / "programs" / "alpha" / "program.yaml").write_text("program: {}\n")
+    result = cli("import", str(tmp_path / "x.xlsx"), "--content", str(tmp_path / "programs"))
+    assert result.returncode == 2 and "is a portfolio" in result.stderr
+    assert "--content" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["plain words", "yes", "null", "0o12", "1.10", "2026-11-02",
+                                   "a: b", "x #y", " padded", "line\nbreak", "'quoted'", "@at",
+                                   "ünïcode", 3, 2.5, 1e20, True, date(2027, 1, 4)])
+def test_every_value_written_into_yaml_reads_back_as_itself(value):
+    from pmodocs.authoring.yamledit import scalar
+    from pmodocs.yamlsafe import parse_yaml
+
+    data, _, problems = parse_yaml(f"v: {scalar(value)}\n", "t")
+    assert problems == [] and data["v"] == value and type(data["v"]) is type(value)

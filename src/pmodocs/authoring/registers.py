@@ -30,6 +30,10 @@ REGISTERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
 )
 """(sheet, content file, path to the list in the file, the field that identifies a row)."""
 
+DEFINES = {"Block cycles": "block cycle"}
+"""Sheets whose ids other sheets refer to: a block cycle added in the workbook can fund a
+change request in the same workbook."""
+
 LISTS_SHEET = "Lists"
 """The hidden sheet holding every dropdown's choices (a list longer than 255 characters cannot
 be written into the validation itself)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, Problem, UsageError
-from .registers import LISTS_SHEET, Column, Sheet, register_book
+from .registers import DEFINES, LISTS_SHEET, Column, Sheet, register_book
 
 REFERENCE_KINDS = {"person", "organisation", "role", "body", "role or body", "deliverable",
                    "help desk", "change type", "block cycle", "baseline"}
@@ -41,20 +41,34 @@ def import_workbook(xlsx: Path, content_dir: Path) -> ImportResult:
     """The changes an edited workbook makes, checked, as new file texts (nothing written)."""
     from ..pipeline import load_and_check
 
+    from ..portfolio import is_portfolio
+
+    if is_portfolio(content_dir):
+        raise UsageError(f"{content_dir} is a portfolio: import into one program's folder "
+                         f"(--content {content_dir}/PROGRAM), the program the workbook was "
+                         "exported from")
     content, _ = load_and_check(content_dir)
     book = register_book(content)
     wb = _open(xlsx)
-    names = dict(book.lists)
     problems: list[Problem] = []
-    changes = []
+    read: list[tuple[Sheet, dict[str, tuple[int, dict[str, Any]]]]] = []
     for sheet in book.sheets:
         if sheet.name not in wb.sheetnames:
             continue
-        rows, found = _read_sheet(xlsx.name, wb, sheet, names)
+        rows, found = _read_sheet(xlsx.name, wb, sheet)
         problems += found
         if rows is not None:
-            problems += _validate_rows(xlsx.name, wb[sheet.name], sheet, rows, content)
-            changes.append(_diff(sheet, rows))
+            read.append((sheet, rows))
+    names = dict(book.lists)
+    for sheet, rows in read:  # ids a sheet defines are those in the workbook (added, removed)
+        if sheet.name in DEFINES:
+            names[DEFINES[sheet.name]] = tuple(sorted(rows))
+    changes = []
+    for sheet, rows in read:
+        ws = wb[sheet.name]
+        problems += _check_references(xlsx.name, ws, sheet, rows, names)
+        problems += _validate_rows(xlsx.name, ws, sheet, rows, content)
+        changes.append(_diff(sheet, rows))
     for extra in wb.sheetnames:
         if extra not in {s.name for s in book.sheets} | {LISTS_SHEET}:
             problems.append(Problem(f"{xlsx.name}: {extra}", 0, "", "is not a register pmodocs "
@@ -86,8 +100,7 @@ def _open(xlsx: Path) -> Any:
                          f"{type(exc).__name__}: {exc}") from None
 
 
-def _read_sheet(book_name: str, wb: Any, sheet: Sheet, names: dict[str, tuple[str, ...]]
-                ) -> tuple[dict[str, tuple[int, dict[str, Any]]] | None, list[Problem]]:
+def _read_sheet(book_name: str, wb: Any, sheet: Sheet) -> tuple[dict[str, tuple[int, dict[str, Any]]] | None, list[Problem]]:
     """{row id: (row number, {column header: value})} of one sheet, or None and the problems."""
     ws = wb[sheet.name]
     problems: list[Problem] = []
@@ -124,9 +137,6 @@ def _read_sheet(book_name: str, wb: Any, sheet: Sheet, names: dict[str, tuple[st
             value, message = read_cell(cell, column, wb.epoch)
             if message:
                 problem(cell.coordinate, column.header, message)
-            elif value is not None and column.choices in REFERENCE_KINDS and value not in names[column.choices]:
-                problem(cell.coordinate, column.header, f"{value!r} is not a {column.choices} "
-                        f"(expected one of: {', '.join(names[column.choices])})")
             values[column.header] = value
         key = values.get(sheet.key)
         key_cell = next(c for i, c in cells.items() if columns[i].header == sheet.key)
@@ -180,7 +190,10 @@ def _read_date(value: Any, epoch: datetime | None) -> tuple[Any, str | None]:
     from openpyxl.utils.datetime import from_excel
 
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = from_excel(value, epoch) if epoch else from_excel(value)  # a serial date number
+        try:  # a serial date number: the cell lost its date format
+            value = from_excel(value, epoch) if epoch else from_excel(value)
+        except (ValueError, OverflowError, TypeError):
+            return None, f"expected a date such as 2026-11-02, got the number {value!r}"
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
             return None, f"expected a date alone, got the date and time {value.isoformat(sep=' ')}"
@@ -196,6 +209,25 @@ def _read_date(value: Any, epoch: datetime | None) -> tuple[Any, str | None]:
 def _expected(kind: str) -> str:
     return {"int": "a whole number", "number": "a number", "money": "an amount (a number)",
             "bool": "TRUE or FALSE", "date": "a date"}[kind]
+
+
+def _check_references(book_name: str, ws: Any, sheet: Sheet,
+                      rows: dict[str, tuple[int, dict[str, Any]]],
+                      names: dict[str, tuple[str, ...]]) -> list[Problem]:
+    """A reference (owner, block cycle, …) must name something that exists."""
+    letters = {ws.cell(1, i).value: ws.cell(1, i).column_letter for i in range(1, ws.max_column + 1)}
+    problems = []
+    for r, values in rows.values():
+        for column in sheet.columns:
+            value = values.get(column.header)
+            if value is None or column.choices not in REFERENCE_KINDS:
+                continue
+            if value not in names[column.choices]:
+                problems.append(Problem(
+                    f"{book_name}: {sheet.name}!{letters[column.header]}{r}", 0, column.header,
+                    f"{value!r} is not a {column.choices} (expected one of: "
+                    f"{', '.join(names[column.choices])})"))
+    return problems
 
 
 def _validate_rows(book_name: str, ws: Any, sheet: Sheet,
@@ -236,7 +268,7 @@ def _validate_rows(book_name: str, ws: Any, sheet: Sheet,
                     header = str(loc[0])
                 where = f"{letters[header]}{r}" if header in letters else f"row {r}"
                 problems.append(Problem(f"{book_name}: {sheet.name}!{where}", 0, header,
-                                        _message(sheet.item, err, loc)))
+                                        _message(sheet.item, dict(err), loc)))
     return problems
 
 

@@ -23,15 +23,20 @@ def scalar(value: Any) -> str:
     """One value as a single-line YAML scalar that reads back as exactly `value`."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float, date)):
-        return value.isoformat() if isinstance(value, date) else repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return text if "e" not in text else format(value, "f")
     text = str(value)
     if _PLAIN_OK.match(text) and ": " not in text and " #" not in text and text == text.strip():
-        try:
-            if yaml.safe_load(text) == text:
-                return text
-        except yaml.YAMLError:
-            pass
+        from ..yamlsafe import parse_yaml
+
+        data, _, problems = parse_yaml(f"v: {text}\n", "value")
+        if not problems and data == {"v": text}:  # read back by pmodocs' own YAML 1.2 reader
+            return text
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
@@ -42,32 +47,32 @@ class TextEdits:
     text: str
     spans: list[tuple[int, int, str]] = field(default_factory=list)
 
-    def node_at(self, path: tuple[str, ...]) -> tuple[yaml.Node, yaml.Node]:
+    def node_at(self, path: tuple[str, ...]) -> tuple[Any, Any]:
         """(key node, value node) of the value at `path` (mapping keys from the top)."""
         node = key = yaml.compose(self.text, Loader=yaml.SafeLoader)
         for part in path:
             key, node = mapping_entry(node, part)
         return key, node
 
-    def replace(self, node: yaml.Node, value: Any) -> None:
+    def replace(self, node: Any, value: Any) -> None:
         self.spans.append((node.start_mark.index, node.end_mark.index, scalar(value)))
 
-    def remove_key(self, item: yaml.MappingNode, key: str) -> None:
+    def remove_key(self, item: Any, key: str) -> None:
         for k, v in item.value:
             if k.value == key:
                 start = self._line_start(k.start_mark.index)
                 self.spans.append((start, self._line_end(_last(v).end_mark.index), ""))
 
-    def add_key(self, item: yaml.MappingNode, key: str, value: Any) -> None:
+    def add_key(self, item: Any, key: str, value: Any) -> None:
         at = self._line_end(_last(item).end_mark.index)
         indent = " " * item.start_mark.column
         self.spans.append((at, at, f"{indent}{key}: {scalar(value)}\n"))
 
-    def remove_item(self, item: yaml.Node) -> None:
+    def remove_item(self, item: Any) -> None:
         start = self._line_start(item.start_mark.index)
         self.spans.append((start, self._line_end(_last(item).end_mark.index), ""))
 
-    def append_items(self, seq: yaml.SequenceNode, key_column: int, items: list[dict[str, Any]]) -> None:
+    def append_items(self, seq: Any, key_column: int, items: list[dict[str, Any]]) -> None:
         if not items:
             return
         if seq.flow_style or not seq.value:  # `risks: []`: becomes a block list
@@ -106,7 +111,7 @@ def _item_text(indent: str, item: dict[str, Any]) -> str:
     return "".join(f"{indent}{'- ' if i == 0 else '  '}{line}\n" for i, line in enumerate(lines))
 
 
-def _last(node: yaml.Node) -> yaml.Node:
+def _last(node: Any) -> Any:
     """The last scalar inside `node`: where its text ends (a block node's own end mark may
     reach past trailing comments into the next item)."""
     while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value and not node.flow_style:
@@ -115,14 +120,14 @@ def _last(node: yaml.Node) -> yaml.Node:
     return node
 
 
-def mapping_entry(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node]:
+def mapping_entry(node: Any, key: str) -> tuple[Any, Any]:
     for k, v in node.value:
         if k.value == key:
             return k, v
     raise KeyError(key)
 
 
-def entry_value(node: yaml.Node, key: str) -> yaml.Node | None:
+def entry_value(node: Any, key: str) -> Any:
     """The value node of `key` in a mapping node, or None."""
     try:
         return mapping_entry(node, key)[1]
