@@ -296,3 +296,13 @@ def test_every_value_written_into_yaml_reads_back_as_itself(value):
 
     data, _, problems = parse_yaml(f"v: {scalar(value)}\n", "t")
     assert problems == [] and data["v"] == value and type(data["v"]) is type(value)
+
+
+def test_a_workbook_of_another_program_is_refused(content_copy, tmp_path):
+    path = export(content_copy, tmp_path / "registers.xlsx")
+    assert openpyxl.load_workbook(path).properties.identifier == "SCAS"
+    edit_yaml(content_copy / "program.yaml", lambda d: d["program"].__setitem__("acronym", "OTHER"))
+    before = (content_copy / "deliverables/risk.yaml").read_bytes()
+    result = cli("import", str(path), "--content", str(content_copy))
+    assert result.returncode == 2 and "registers of program SCAS, not of OTHER" in result.stderr
+    assert (content_copy / "deliverables/risk.yaml").read_bytes() == before

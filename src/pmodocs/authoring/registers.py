@@ -68,6 +68,7 @@ class Sheet:
 
 @dataclass(frozen=True)
 class RegisterBook:
+    program: str  # the program's acronym: a workbook goes back to the program it came from
     sheets: tuple[Sheet, ...]
     lists: tuple[tuple[str, tuple[str, ...]], ...]  # (list name, choices), in column order
 
@@ -98,7 +99,7 @@ def register_book(content: Content) -> RegisterBook:
             columns.append(column)
         rows = tuple(tuple(_cell(item, c) for c in columns) for item in items)
         sheets.append(Sheet(name, rel, path, key, item_cls, tuple(columns), rows))
-    return RegisterBook(tuple(sheets), tuple(lists.items()))
+    return RegisterBook(content.program.acronym, tuple(sheets), tuple(lists.items()))
 
 
 def _with(column: Column, **changes: Any) -> Column:

@@ -50,6 +50,11 @@ def import_workbook(xlsx: Path, content_dir: Path) -> ImportResult:
     content, _ = load_and_check(content_dir)
     book = register_book(content)
     wb = _open(xlsx)
+    came_from = wb.properties.identifier
+    if came_from and came_from != book.program:
+        raise UsageError(f"{xlsx} holds the registers of program {came_from}, not of "
+                         f"{book.program} in {content_dir}; import it into {came_from}'s content "
+                         "folder (a wrong workbook would delete every row it does not have)")
     problems: list[Problem] = []
     read: list[tuple[Sheet, dict[str, tuple[int, dict[str, Any]]]]] = []
     for sheet in book.sheets:

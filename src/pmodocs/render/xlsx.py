@@ -60,6 +60,8 @@ def render_xlsx(book: RegisterBook, when: datetime) -> bytes:
         _dropdowns(ws, sheet.columns, lists, len(sheet.rows) + 1 + EDIT_ROWS)
     _lists_sheet(wb, book)
     wb.properties.creator = "pmodocs"
+    wb.properties.title = f"{book.program} registers"
+    wb.properties.identifier = book.program  # import refuses a workbook of another program
     wb.properties.created = wb.properties.modified = when
     out = io.BytesIO()
     wb.save(out)
