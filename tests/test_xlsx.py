@@ -306,3 +306,45 @@ def test_a_workbook_of_another_program_is_refused(content_copy, tmp_path):
     result = cli("import", str(path), "--content", str(content_copy))
     assert result.returncode == 2 and "registers of program SCAS, not of OTHER" in result.stderr
     assert (content_copy / "deliverables/risk.yaml").read_bytes() == before
+
+
+def test_a_row_added_to_an_empty_register_becomes_a_block_list(content_copy, tmp_path):
+    edit_yaml(content_copy / "deliverables/launch-agenda.yaml", lambda d: d.__setitem__("actions", []))
+    assert "actions: []" in (content_copy / "deliverables/launch-agenda.yaml").read_text()
+    path = export(content_copy, tmp_path / "registers.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Actions"].append(["Send the minutes", "aisha-rahman", date(2026, 11, 9), "not started"])
+    wb.save(path)
+    result = cli("import", str(path), "--content", str(content_copy))
+    assert result.returncode == 0, result.stderr
+    text = (content_copy / "deliverables/launch-agenda.yaml").read_text()
+    assert "actions:\n  - action: Send the minutes\n    owner: aisha-rahman\n    due: 2026-11-09\n" in text
+    actions = load_content(content_copy).deliverables["launch-agenda"].actions
+    assert [(a.action, a.due, a.state) for a in actions] == [
+        ("Send the minutes", date(2026, 11, 9), "not started")]
+
+
+def test_columns_follow_the_model_whatever_its_field_types():
+    """Enums get dropdowns like Literals; nested lists get no column (import keeps them)."""
+    import enum
+
+    from pydantic import Field
+
+    from pmodocs.authoring.registers import columns_of
+    from pmodocs.model.base import Id, Record
+
+    class Colour(enum.Enum):
+        RED = "red"
+        BLUE = "blue"
+
+    class Row(Record):
+        id: Id
+        colour: Colour
+        due: date | None = None
+        cost: float = Field(description="what it costs")
+        notes: list[str] = []
+
+    columns = {c.field: c for c in columns_of(Row, [])}
+    assert list(columns) == ["id", "colour", "due", "cost"]
+    assert columns["colour"].choices == "=red|blue" and columns["due"].kind == "date"
+    assert not columns["due"].required and columns["cost"].description == "what it costs"

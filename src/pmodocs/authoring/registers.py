@@ -7,6 +7,7 @@ list or record) has no column; import leaves it as it is in the YAML.
 
 from __future__ import annotations
 
+import enum
 import re
 import types
 import typing
@@ -82,8 +83,13 @@ def register_book(content: Content) -> RegisterBook:
     sheets = []
     for name, rel, path, key in REGISTERS:
         doc = content.deliverables[rel.removeprefix("deliverables/").removesuffix(".yaml")]
-        items = list(_follow(doc, path))
-        item_cls = item_class(type(doc), path)
+        try:
+            items = list(_follow(doc, path))
+            item_cls = item_class(type(doc), path)
+        except (AttributeError, KeyError):  # the model no longer has this register
+            continue
+        if key not in item_cls.model_fields:
+            continue
         refs = {p: k for p, k in REFERENCES.get(rel, [])}
         columns = []
         for column in columns_of(item_cls, items):
@@ -157,6 +163,9 @@ def _scalar_column(name: str, ann: Any, metadata: list, required: bool, desc: st
     if typing.get_origin(base) is Literal:
         return Column(name, "text", required, "=" + "|".join(map(str, typing.get_args(base))),
                       description=desc)
+    if isinstance(base, type) and issubclass(base, enum.Enum):
+        return Column(name, "text", required, "=" + "|".join(str(m.value) for m in base),
+                      description=desc)
     if base is bool:
         return Column(name, "bool", required, description=desc)
     if base is int:
@@ -186,5 +195,5 @@ def _unwrap(ann: Any) -> tuple[Any, bool]:
 def _cell(item: BaseModel, column: Column) -> Any:
     value = getattr(item, column.field)
     if column.key is not None:
-        return value.get(column.key)
-    return value
+        value = value.get(column.key)
+    return value.value if isinstance(value, enum.Enum) else value

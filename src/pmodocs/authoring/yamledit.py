@@ -78,7 +78,10 @@ class TextEdits:
         if seq.flow_style or not seq.value:  # `risks: []`: becomes a block list
             indent = " " * (key_column + 2)
             text = "".join(_item_text(indent, item) for item in items)
-            self.spans.append((seq.start_mark.index, seq.end_mark.index, "\n" + text.rstrip("\n")))
+            start = seq.start_mark.index
+            while start > 0 and self.text[start - 1] == " ":  # no space left after `key:`
+                start -= 1
+            self.spans.append((start, seq.end_mark.index, "\n" + text.rstrip("\n")))
             return
         first = seq.value[0]
         indent = " " * (first.start_mark.column - 2)
