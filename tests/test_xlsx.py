@@ -348,3 +348,14 @@ def test_columns_follow_the_model_whatever_its_field_types():
     assert list(columns) == ["id", "colour", "due", "cost"]
     assert columns["colour"].choices == "=red|blue" and columns["due"].kind == "date"
     assert not columns["due"].required and columns["cost"].description == "what it costs"
+
+
+def test_a_header_explains_its_field(tmp_path):
+    wb = openpyxl.load_workbook(export(EXAMPLE, tmp_path / "registers.xlsx"))
+    risks = wb["Risks"]
+    probability = risks.cell(1, headers(risks)["probability"])
+    from pmodocs.authoring.registers import register_book
+
+    sheet = next(s for s in register_book(load_content(EXAMPLE)).sheets if s.name == "Risks")
+    expected = next(c.description for c in sheet.columns if c.field == "probability")
+    assert expected and probability.comment is not None and probability.comment.text == expected

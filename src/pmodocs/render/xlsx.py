@@ -41,6 +41,7 @@ def unsafe_text(text: str) -> str:
 def render_xlsx(book: RegisterBook, when: datetime) -> bytes:
     """The workbook's bytes: equal registers and date give equal bytes."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Font
 
     wb = Workbook()
@@ -49,8 +50,10 @@ def render_xlsx(book: RegisterBook, when: datetime) -> bytes:
     for sheet in book.sheets:
         ws = wb.create_sheet(sheet.name)
         ws.append([c.header for c in sheet.columns])
-        for cell in ws[1]:
+        for cell, column in zip(ws[1], sheet.columns):
             cell.font = Font(bold=True)
+            if column.description:  # what the field means, where the person types it
+                cell.comment = Comment(column.description, "pmodocs", width=300, height=80)
         for r, row in enumerate(sheet.rows, start=2):
             for c, (column, value) in enumerate(zip(sheet.columns, row), start=1):
                 _write(ws.cell(r, c), column, value)
