@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip --disable-pip-version-check
 # two test workers: the machines this project runs on have two cores
 JOBS ?= 2
 
-.PHONY: build check test test-fast reference bench upgrade clean
+.PHONY: build check test test-fast reference schemas bench upgrade clean
 
 build: $(VENV)/.installed
 	$(PY) build.py
@@ -21,6 +21,9 @@ test: $(VENV)/.installed
 # the edit-test loop: everything but the tests marked slow (browser, LibreOffice, portfolios, fuzzing)
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -n $(JOBS) -m "not slow"
+
+schemas: $(VENV)/.installed
+	$(PY) -m pmodocs.cli schema --out schemas
 
 reference: $(VENV)/.installed
 	$(PY) -m pmodocs.render.reference templates/reference.docx

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, edit_yaml
-from pmodocs.compose import compose_all
 from pmodocs.load import load_content
-from pmodocs.render.xlsx import render_xlsx, safe_cell
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -75,52 +73,4 @@ def test_a_fresh_scaffold_builds(scaffolded, tmp_path):
     assert "warning(s)" in result.stderr
 
 
-def test_export_writes_one_sheet_per_register_with_a_frozen_header(tmp_path):
-    import openpyxl
-
-    result = cli("export", "--format", "xlsx", "--content", str(EXAMPLE), "--output",
-                 str(tmp_path / "registers.xlsx"))
-    assert result.returncode == 0, result.stderr
-    book = openpyxl.load_workbook(tmp_path / "registers.xlsx")
-    assert book.sheetnames == ["Risks", "Change requests", "RACI", "Inventory", "Decision makers"]
-    risks = book["Risks"]
-    assert risks.freeze_panes == "A2"
-    assert [c.value for c in risks[1]][:2] == ["Id", "Risk"]
-    assert risks.max_row == 15  # header + the fourteen M&O risks
-    assert isinstance(risks.cell(2, 6).value, (int, float))  # score is a number
-    crs = book["Change requests"]
-    assert any(isinstance(c.value, (int, float)) and c.number_format.startswith('"$"') for c in crs[2])
-
-
-def test_formula_like_text_is_neutralised_in_the_workbook(content_copy, tmp_path):
-    import io
-
-    import openpyxl
-
-    edit_yaml(content_copy / "deliverables/risk.yaml",
-              lambda d: d["risks"][0].__setitem__("title", '=HYPERLINK("http://x","y")'))
-    docs, _ = compose_all(load_content(content_copy))
-    from datetime import datetime
-
-    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(docs, datetime(2026, 11, 2))))
-    titles = [row[1].value for row in book["Risks"].iter_rows(min_row=2)]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in titles
-    assert all(not (isinstance(t, str) and t.startswith("=")) for t in titles)
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("=1+1", "'=1+1"), ("+SUM(A1)", "'+SUM(A1)"), ("@cmd", "'@cmd"), ("-2+3", "'-2+3"),
-    ("1,200", 1200.0), ("$3,600", 3600.0), ("plain", "plain"),
-])
-def test_safe_cell_types_numbers_and_defuses_formulas(text, expected):
-    assert safe_cell(text) == expected
-
-
-def test_the_workbook_is_deterministic_even_across_clock_seconds():
-    import time
-    from datetime import datetime
-
-    docs, _ = compose_all(load_content(EXAMPLE))
-    first = render_xlsx(docs, datetime(2026, 11, 2))
-    time.sleep(1.1)  # openpyxl stamps the clock on save; the output must not show it
-    assert render_xlsx(docs, datetime(2026, 11, 2)) == first
+# The register workbook (export and import) is tested in test_xlsx.py.

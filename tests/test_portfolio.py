@@ -229,7 +229,7 @@ def test_export_writes_one_workbook_per_program(portfolio, tmp_path):
     assert result.returncode == 0, result.stderr
     for pid in PROGRAMS:
         book = openpyxl.load_workbook(tmp_path / pid / "registers.xlsx")
-        assert book.sheetnames[0] and book[book.sheetnames[0]].freeze_panes == "A2"
+        assert book.sheetnames[0] and book[book.sheetnames[0]].freeze_panes == "B2"  # header row and id column
     refused = run("-m", "pmodocs.cli", "export", "--content", str(portfolio),
                   "--output", str(tmp_path / "one.xlsx"))
     assert refused.returncode == 2 and "one workbook per program" in refused.stderr

@@ -56,7 +56,27 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--program", required=True, help="the program's name")
     n.add_argument("--acronym", help="short upper-case acronym (default: the name's initials)")
     _signoff_verbs(verbs)
+    _authoring_verbs(verbs)
     return parser
+
+
+def _authoring_verbs(verbs: argparse._SubParsersAction) -> None:
+    """schema and import: editing content in an editor that knows the schema, or in Excel."""
+    sc = verbs.add_parser("schema", help="write the JSON Schema (draft-07) of every content file, "
+                          "for editors", description="write one JSON Schema (draft-07) per content "
+                          "file kind, generated from the model, so an editor such as VS Code "
+                          "checks and completes content as it is typed", epilog=EPILOG)
+    sc.add_argument("--out", type=Path, default=Path("schemas"),
+                    help="folder to write the schemas into (default: schemas/)")
+    im = verbs.add_parser("import", help="read an edited register workbook (from `pmodocs export`) "
+                          "back into the content", description="read an edited register workbook "
+                          "back: rows added, changed and removed by id, every value checked as "
+                          "content is; the YAML files are edited in place, comments kept",
+                          epilog=EPILOG)
+    im.add_argument("workbook", type=Path, metavar="FILE.xlsx", help="the edited workbook")
+    im.add_argument("--content", type=Path, default=Path("content"),
+                    help="content folder (default: content/); in a portfolio, the program's folder")
+    im.add_argument("--dry-run", action="store_true", help="print the changes; write nothing")
 
 
 def verb_names() -> set[str]:
@@ -132,7 +152,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .compose import compose_all
+    from .authoring.registers import register_book
     from .pipeline import build_time
     from .portfolio import load_programs
     from .render.xlsx import render_xlsx
@@ -142,11 +162,35 @@ def _export(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.content} is a portfolio: export writes one workbook per program "
                          "as OUT/<program>/registers.xlsx, so pass --out DIR instead of --output")
     for p in programs:  # a portfolio: one workbook per program, as in dist/<program>/
-        docs, _ = compose_all(p.content)
         target = args.output or args.out / p.id / "registers.xlsx"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(render_xlsx(docs, build_time(p.content)))
+        target.write_bytes(render_xlsx(register_book(p.content), build_time(p.content)))
         print(f"wrote {target}")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .authoring.schema import write_schemas
+
+    written = write_schemas(args.out)
+    print(f"wrote {len(written)} JSON Schemas (draft-07) into {args.out}")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .authoring.workbook import import_workbook, write_files
+
+    result = import_workbook(args.workbook, args.content)
+    for line in result.lines:
+        print(line)
+    if not result.lines:
+        print(f"{args.workbook}: no changes; the content was left as it was")
+    elif args.dry_run:
+        print(f"dry run: {len(result.lines)} change(s) in {', '.join(sorted(result.files))}; "
+              "nothing was written")
+    else:
+        write_files(args.content, result.files)
+        print(f"wrote {', '.join(str(args.content / f) for f in sorted(result.files))}")
     return EXIT_OK
 
 
@@ -389,7 +433,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": _build, "check": _check, "new": _new, "export": _export, "approve": _approve,
-    "status": _status, "verify": _verify, "serve": _serve, "diff": _diff,
+    "status": _status, "verify": _verify, "serve": _serve, "diff": _diff, "schema": _schema,
+    "import": _import,
 }
 """Each verb's handler; the parser's verbs and these are the same set (a test says so)."""
 

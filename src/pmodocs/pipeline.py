@@ -125,15 +125,17 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
     from .cache import remembered
     from .packets import packet_files
     from .render.redline_docx import redline_files
-    from .render.xlsx import register_tables, render_xlsx
+    from .authoring.registers import register_book
+    from .render.xlsx import render_xlsx
     from .signing import signed_pdfs
 
     def meanwhile(files: dict[str, bytes]) -> None:  # python work, while the PDFs render
         files.update(redline_files(content, redlines))
         files.update(packet_files(content, docs, signoffs, files, cache))
-        when = build_time(content)  # the workbook reads the register tables only
-        files["dist/registers.xlsx"] = remembered(cache, ".xlsx", lambda: render_xlsx(docs, when),
-                                                  repr(register_tables(docs)), when.isoformat())
+        when = build_time(content)  # the workbook reads the registers' model values only
+        book = register_book(content)
+        files["dist/registers.xlsx"] = remembered(cache, ".xlsx", lambda: render_xlsx(book, when),
+                                                  repr(book), when.isoformat())
 
     files = document_files(content, docs, progress, cache, meanwhile)
     files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))

@@ -84,6 +84,9 @@ def scaffold(target: Path, program: str, acronym: str, as_of: date) -> list[Path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    from .authoring.schema import SCHEMA_DIR, write_schemas
+
+    write_schemas(target / SCHEMA_DIR)  # the `$schema` line of every file points here
     return written
 
 
@@ -97,8 +100,15 @@ def scaffold_files(program: str, acronym: str, as_of: date) -> dict[str, str]:
         data = gen.record(cls, ())
         data = _seed(rel, data, program, acronym, as_of)
         header = f"# {rel}: {(cls.__doc__ or cls.__name__).strip().splitlines()[0]}\n" if cls.__doc__ else ""
-        out[rel] = _intro(rel) + header + _emit(data, cls, gen, 0, ())
+        out[rel] = _schema_line(rel) + _intro(rel) + header + _emit(data, cls, gen, 0, ())
     return out
+
+
+def _schema_line(rel: str) -> str:
+    """The first line, which tells a YAML editor (VS Code's YAML extension) the file's schema."""
+    from .authoring.schema import SCHEMA_DIR, schema_comment
+
+    return schema_comment(rel, SCHEMA_DIR)
 
 
 def _intro(rel: str) -> str:

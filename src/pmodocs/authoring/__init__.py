@@ -1,0 +1,1 @@
+"""Authoring where program offices work: JSON Schemas for editors, Excel round trips."""
