@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PmodocsError, UsageError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PmodocsError, UsageError, terminal_safe
 
 EPILOG = """exit codes: 0 success; 1 content errors; 2 usage error; 3 a required tool (pandoc,
 typst, mkdocs) is missing; 4 a template or engine failed; 5 another build holds the output
@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an unexpected error is a bug: say so, without a traceback
         if os.environ.get("PMODOCS_DEBUG"):
             raise
-        print(f"pmodocs: internal error: {type(exc).__name__}: {exc}. This is a bug in pmodocs; "
+        print(f"pmodocs: internal error: {type(exc).__name__}: {terminal_safe(str(exc))}. "
+              "This is a bug in pmodocs; "
               "rerun with PMODOCS_DEBUG=1 to see the traceback.", file=sys.stderr)
         return EXIT_INTERNAL
 
@@ -289,10 +290,14 @@ def _status(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
+    def cell(value: str) -> str:  # content is text, never rich markup ([link=...], [/bold])
+        return escape(terminal_safe(value))
+
     title = "Portfolio" if portfolio else programs[0].content.program.acronym
-    table = Table(title=f"{title} deliverables: approval state")
+    table = Table(title=cell(f"{title} deliverables: approval state"))
     for column in (("Program",) if portfolio else ()) + (
             "Deliverable", "Title", "State", "TODO", "Fingerprint", "Still to sign"):
         table.add_column(column)
@@ -300,9 +305,10 @@ def _status(args: argparse.Namespace) -> int:
         for row in status_rows(p.content):
             waiting = [p.content.person(a["person"]).name for a in row["approvers"]
                        if not (a["current"] and a["decision"])]
-            table.add_row(*((p.id,) if portfolio else ()), row["id"], row["title"], row["state"],
-                          str(row["todo"]), row["fingerprint"][:12], ", ".join(waiting) or "—")
-    Console().print(table)
+            table.add_row(*(cell(v) for v in ((p.id,) if portfolio else ()) + (
+                row["id"], row["title"], row["state"], str(row["todo"]), row["fingerprint"][:12],
+                ", ".join(waiting) or "—")))
+    Console(highlight=False).print(table)
     return EXIT_OK
 
 
