@@ -77,6 +77,10 @@ def _properties(content: Content) -> list[Problem]:
                                     f"characters long; Word allows at most {MAX_PROPERTY} "
                                     "(shorten it)"))
                 break
+    src = content.sources["people.yaml"]
+    problems += [_at(src, ("people", i, "name"), f"is {len(person.name)} characters long; Word's "
+                     f"author property allows at most {MAX_PROPERTY} (shorten it)")
+                 for i, person in enumerate(content.people) if len(person.name) > MAX_PROPERTY]
     return problems
 
 
@@ -110,15 +114,81 @@ def _logo(content: Content) -> list[Problem]:
                 "expected a PNG or JPEG file that opens in an image viewer")]
 
 
+_CHECKED: dict[str, str | None] = {}
+
+
 def image_problem(data: bytes) -> str | None:
     """None if both image readers of the build accept `data`: python-docx (Word) reads its
-    header, typst (PDF) decodes all of it."""
+    header, typst (PDF) decodes all of it. A PNG is checked by its structure (every chunk's CRC,
+    the pixel data inflates to the size its header says), other images by typst itself."""
+    import hashlib
+
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _CHECKED:
+        _CHECKED[key] = _image_problem(data)
+    return _CHECKED[key]
+
+
+def png_problem(data: bytes) -> str | None:
+    """What is wrong with the structure of a PNG file, or None."""
+    import struct
+    import zlib
+
+    pos, idat, header = 8, [], None
+    while pos < len(data):
+        if pos + 12 > len(data):
+            return "it ends in the middle of a chunk"
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if len(body) != length or pos + 12 + length > len(data):
+            return "it ends in the middle of a chunk"
+        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+        if zlib.crc32(kind + body) != crc:
+            return f"the checksum of its {kind.decode('latin-1')!r} chunk is wrong"
+        if header is None and kind != b"IHDR":
+            return "it does not start with an IHDR chunk"
+        if kind == b"IHDR":
+            if length != 13:
+                return "its IHDR chunk has the wrong size"
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat.append(body)
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    else:
+        return "it has no IEND chunk (the file is cut short)"
+    if header is None or not idat:
+        return "it has no image data"
+    width, height, depth, colour, _, _, interlace = header
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(colour)
+    if not channels or depth not in (1, 2, 4, 8, 16) or not 0 < width * height <= 50_000_000:
+        return "its header describes no image a reader accepts"
+    try:
+        inflater = zlib.decompressobj()
+        size = len(inflater.decompress(b"".join(idat), 200_000_000))
+    except zlib.error:
+        return "its pixel data does not decompress"
+    if interlace == 0:
+        expected = height * (1 + (width * channels * depth + 7) // 8)
+        if size != expected:
+            return f"its pixel data is {size} bytes, not the {expected} its header says"
+    return None
+
+
+def _image_problem(data: bytes) -> str | None:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        reason = png_problem(data)
+        if reason:
+            return reason
     try:
         from docx.image.image import Image
 
         Image.from_blob(data)
     except Exception as exc:  # python-docx raises its own and struct errors for junk
         return f"Word cannot read it: {type(exc).__name__}"
+    if data.startswith(b"\x89PNG"):
+        return None
     try:
         import typst
 
