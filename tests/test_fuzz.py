@@ -217,7 +217,14 @@ def test_any_text_in_any_field_kind_is_accepted_or_refused_at_its_place(tree, ki
 DRAWABLE = ([chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xC0, 0x180)]
             + [chr(c) for c in range(0x391, 0x3AA)] + [chr(c) for c in range(0x3B1, 0x3CA)]
             + [chr(c) for c in range(0x410, 0x450)] + ["\n", "\r", "\r\n", "\t", "\u2028"])
-DRAWABLE_TEXT = (st.lists(st.sampled_from(DRAWABLE), min_size=1, max_size=40).map("".join)
+MARKUP = st.sampled_from([
+    "\r= not a heading", "\r- not a list", "\r1. not numbered", "    <b>not code</b>", "*a* _b_",
+    "#read(\"/etc/passwd\")", "{{ 7*7 }}", "[c](javascript:d)", "\\", "&amp; &lt;", "`e`",
+    "</td><td>", "]]>", "$x$ @ref <lbl>", "\r\nBEGIN:VALARM;X,Y", "| a | b |", "!!! note",
+])
+DRAWABLE_TEXT = (st.tuples(st.lists(st.sampled_from(DRAWABLE), max_size=20).map("".join), MARKUP,
+                           st.lists(st.sampled_from(DRAWABLE), max_size=20).map("".join))
+                 .map("".join)
                  .filter(lambda t: t.strip() and not t.lstrip().upper().startswith("TODO")))
 BUILT_FIELDS = [("deliverables/risk.yaml", ("risks", 0, "title")),
                 ("deliverables/risk.yaml", ("risks", 1, "response")),
