@@ -463,3 +463,32 @@ def test_the_input_digest_reads_no_file_the_build_does_not_read(tmp_path, monkey
     assert big not in opened and content / "people.yaml" in opened
     os.utime(big, ns=(1, 1))
     assert cache.input_digest(content, "code") != first, "the big file's change went unseen"
+
+
+def test_no_line_break_of_any_kind_makes_typst_markup():
+    """Each kind of line break in text reaches typst as a line break inside the paragraph, and
+    what follows it (`= `, `- `, `+ `, `1. `) stays text: no heading, no list, no numbered list."""
+    import json
+
+    import typst
+
+    from pmodocs.document import Paragraph
+    from pmodocs.engines import pandoc_to_typst
+    from pmodocs.render.typst import PANDOC_API, _block
+
+    text = ("Start\r= heading one\r\n- bullet\x85+ plus\u20281. numbered\u2029  12. also\n"
+            "== heading two")
+    body = pandoc_to_typst(json.dumps({"pandoc-api-version": PANDOC_API, "meta": {},
+                                       "blocks": _block(Paragraph(text))}))
+    assert "\r" not in body and "\u2028" not in body and "\x85" not in body, body
+    source = body + "\n#context [ENUMS #query(enum).len() LISTS #query(list).len() HEADINGS " \
+                    "#query(heading).len()]\n"
+    pdf = typst.compile(source.encode("utf-8"), format="pdf")
+    import io
+
+    from pypdf import PdfReader
+
+    shown = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "ENUMS 0 LISTS 0 HEADINGS 0" in shown, shown
+    for line in ("= heading one", "- bullet", "+ plus", "1. numbered", "12. also", "== heading two"):
+        assert line in shown, (line, shown)
