@@ -492,3 +492,18 @@ def test_no_line_break_of_any_kind_makes_typst_markup():
     assert "ENUMS 0 LISTS 0 HEADINGS 0" in shown, shown
     for line in ("= heading one", "- bullet", "+ plus", "1. numbered", "12. also", "== heading two"):
         assert line in shown, (line, shown)
+
+
+def test_a_linked_program_folder_in_a_portfolio_is_refused(tmp_path):
+    from pmodocs.errors import ContentError
+    from pmodocs.portfolio import load_programs
+
+    folder = tmp_path / "programs"
+    shutil.copytree(EXAMPLE, folder / "alpha")
+    shutil.copytree(EXAMPLE, tmp_path / "elsewhere")
+    (folder / "beta").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ContentError) as caught:
+        load_programs(folder)
+    [problem] = caught.value.problems
+    assert problem.file.endswith("programs/beta") and problem.line == 1
+    assert "is a symbolic link" in problem.message
