@@ -507,3 +507,14 @@ def test_a_linked_program_folder_in_a_portfolio_is_refused(tmp_path):
     [problem] = caught.value.problems
     assert problem.file.endswith("programs/beta") and problem.line == 1
     assert "is a symbolic link" in problem.message
+
+
+@pytest.mark.parametrize("epoch", ["1", "99999999999"])
+def test_a_source_date_epoch_zip_cannot_store_is_a_usage_error(epoch, monkeypatch):
+    from pmodocs.errors import UsageError
+    from pmodocs.load import load_content
+    from pmodocs.pipeline import build_time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
+        build_time(load_content(EXAMPLE))
