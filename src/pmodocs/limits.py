@@ -307,6 +307,25 @@ def _json_problem(path: Path, display: str, kind: str) -> list[Problem]:
                         "version control)")]
     if not isinstance(data, dict):
         return [Problem(display, 1, "", f"is not a {kind} snapshot (expected a JSON object)")]
+    return _snapshot_text(data, display, ())
+
+
+def _snapshot_text(node: Any, display: str, path: tuple) -> list[Problem]:
+    """A snapshot's text obeys the one rule for text, as if it had come through the loader."""
+    from .yamlsafe import YamlProblem, clean_text, format_path
+
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _snapshot_text(v, display, path + (str(k),))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _snapshot_text(v, display, path + (i,))]
+    if isinstance(node, str):
+        try:
+            if clean_text(node, 1, format_path(path)) != node:
+                return [Problem(display, 1, format_path(path), "has a carriage return or line "
+                                "separator, which content never has (restore it from version "
+                                "control)")]
+        except YamlProblem as exc:
+            return [Problem(display, 1, exc.field, exc.message)]
     return []
 
 
