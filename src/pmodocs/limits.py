@@ -92,9 +92,11 @@ def _page_names(content: Content) -> list[Problem]:
 
 
 def _branding_target(content: Content, key: str) -> Path | None:
+    from .checks import _branding_file_problem
+
     rel = getattr(content.program.branding, key)
-    if rel is None:
-        return None
+    if rel is None or _branding_file_problem(content.root.resolve(), rel, key):
+        return None  # checks._branding reports what is wrong with the path or the first bytes
     try:
         path = (content.root / rel).resolve()
         return path if path.is_relative_to(content.root.resolve()) and path.is_file() else None
