@@ -115,6 +115,27 @@ def _apply_step(content: Path, target: Path, step: dict[str, Any]) -> None:  # n
         link = content / step["symlink"]
         link.unlink(missing_ok=True)
         os.symlink(step["to"], link)
+    elif "create_hex" in step:  # a binary file: a PNG header on junk, a zip that is not Word
+        (content / step["create_hex"]).parent.mkdir(parents=True, exist_ok=True)
+        (content / step["create_hex"]).write_bytes(bytes.fromhex(step["hex"]))
+    elif "create_zip" in step:
+        with zipfile.ZipFile(content / step["create_zip"], "w") as archive:
+            for name, text in step["members"].items():
+                archive.writestr(name, text)
+    elif "create_plain_docx" in step:  # a real Word file without the project's styles
+        import docx
+
+        docx.Document().save(str(content / step["create_plain_docx"]))
+    elif "write_snapshot" in step:  # the example's kept snapshot, whatever its fingerprint
+        [snap] = (content / "snapshots" / step["write_snapshot"]).glob("*.json")
+        if "symlink_to" in step:
+            snap.unlink()
+            os.symlink(step["symlink_to"], snap)
+        elif "edit" in step:
+            snap.write_text(snap.read_text(encoding="utf-8").replace(step["edit"], step["to"], 1),
+                            encoding="utf-8")
+        else:
+            snap.write_text(step["text"] * step.get("times", 1), encoding="utf-8")
     elif "create" in step:
         (content / step["create"]).parent.mkdir(parents=True, exist_ok=True)
         (content / step["create"]).write_text(step["text"], encoding="utf-8")
@@ -245,12 +266,16 @@ def test_a_mistake_is_refused_with_its_place_and_nothing_changes(name, error_run
     if expect.get("marker_absent"):
         assert not (run.folder / "pwned").exists(), "a YAML tag ran code"
     assert SECRET not in output, "the content of a file outside the content folder was printed"
+    assert "\x1b" not in output and "\x9b" not in output, "an escape sequence reached the terminal"
 
 
 def _assert_located(line: str, case: dict[str, Any], run: Run) -> None:
     """The message starts `content/FILE:LINE: FIELD:` and LINE is where the mistake is."""
     expect = case["expect"]
     display = "content/" + expect.get("file", case["file"])
+    if "*" in display:  # a snapshot, named by its fingerprint
+        [found] = (run.folder / "content").glob(display.removeprefix("content/"))
+        display = "content/" + found.relative_to(run.folder / "content").as_posix()
     if expect.get("line") == "none":  # a missing file has no line to point at
         assert line.startswith(f"{display}: "), line
         return
@@ -279,15 +304,49 @@ def test_hostile_text_appears_literally_in_every_output(name, hostile_run):
     case = CASES[name]
     text = case["expect"]["text"]
     kind = Path(case["file"]).stem
-    page = site_page(hostile_run.out, kind)
+    page = (hostile_run.out / "site" / case["expect"]["page"] if "page" in case["expect"]
+            else site_page(hostile_run.out, kind))
     assert squash(text) in squash(html_text(page)), f"not literal in {page}"
     source = page.read_text(encoding="utf-8")
     if "<" in text:
         assert text not in source, "markup from the content reached the HTML unescaped"
     assert not re.search(r"""href=["']?\s*javascript:""", source, re.I)
+    assert "<pre" not in source, "content became a code block"
+    if case["expect"].get("documents") is False:  # program-wide text: no deliverable of its own
+        return
     assert nospace(text) in nospace(docx_text(hostile_run.out / "dist/docx" / f"{kind}.docx"))
     pdf = pdf_text(hostile_run.out / "dist/pdf" / f"{kind}.pdf")
     assert nospace(text) in nospace(pdf), "not literal in the PDF"
+
+
+def test_no_carriage_return_made_a_heading_list_or_calendar_property(hostile_run):
+    """Bare CRs reached typst as line breaks (`= x` a heading, `- x` a list) and the .ics as
+    property lines of their own: now each is a line break inside the text, escaped per target."""
+    ics = (hostile_run.out / "site/downloads/launch-meeting.ics").read_bytes().decode("utf-8")
+    assert "\r" not in ics.replace("\r\n", ""), "a bare CR in the calendar"
+    lines = ics.split("\r\n")
+    assert all(len(line.encode("utf-8")) <= 75 for line in lines), "a line is not folded"
+    unfolded = ics.replace("\r\n ", "").split("\r\n")
+    assert not [ln for ln in unfolded if ln.startswith(("X-INJECTED", "BEGIN:VALARM"))], unfolded
+    [summary] = [ln for ln in unfolded if ln.startswith("SUMMARY:")]
+    assert summary == "SUMMARY:Launch\\; meeting\\, \\\\ \\nBEGIN:VALARM \\nX-INJECTED:1", summary
+    page = site_page(hostile_run.out, "risk").read_text(encoding="utf-8")
+    assert "Watch it <br>= Not a heading" in page
+    pdf = pdf_text(hostile_run.out / "dist/pdf/risk.pdf")
+    assert "= Not a heading" in pdf and "1. not numbered" in pdf and "- not a list" in pdf, pdf
+
+
+def test_status_prints_titles_as_text_not_markup(hostile_run):
+    """`status` read titles as rich markup: `[link=...]` became a live hyperlink, `[/bold]` crashed."""
+    env = {k: v for k, v in os.environ.items() if k != "PMODOCS_DEBUG"} | {"COLUMNS": "400",
+                                                                           "FORCE_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-m", "pmodocs.cli", "status", "--content", "content"],
+                            cwd=hostile_run.folder, capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)  # colours may stay; nothing else
+    assert "[link=http://evil.example]click[/link] [/bold] [bold red]plan" in plain, plain
+    assert "\x1b]8;" not in result.stdout, "a terminal hyperlink was printed"
 
 
 def test_hostile_text_ran_nothing_in_any_output(hostile_run):
@@ -356,3 +415,95 @@ def docx_text(path: Path) -> str:
     return "\n".join("".join(t.text or "" for t in p.iter(f"{ns}t")) for p in root.iter(f"{ns}p"))
 
 
+# --- the no-op shortcut's digest ----------------------------------------------------------------
+
+def test_a_file_that_became_a_link_to_identical_bytes_is_not_nothing_changed(published, tmp_path):
+    """The no-op shortcut must see links: the same bytes through a link is a change, and the
+    fresh build refuses the link (it used to say "nothing changed")."""
+    prepare(tmp_path, published[0], [])
+    again = cli_build(tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert tree_digest(tmp_path / "out") == published[1], "an unchanged build rewrote outputs"
+    people = tmp_path / "content/people.yaml"
+    outside = tmp_path / "people-elsewhere.yaml"
+    outside.write_bytes(people.read_bytes())
+    people.unlink()
+    people.symlink_to(outside)
+    result = cli_build(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "content/people.yaml:1: is a link that leads outside the content folder" in result.stderr
+    assert tree_digest(tmp_path / "out") == published[1]
+
+
+def test_the_input_digest_reads_no_file_the_build_does_not_read(tmp_path, monkeypatch):
+    """A 1.5 GB file beside the content costs no memory: the digest reads files in chunks and
+    never one larger than any the loader reads (its size and time stand in for it)."""
+    from pmodocs import cache
+
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    big = content / "recording.mp4"
+    with big.open("wb") as handle:  # sparse: no disk space used
+        handle.truncate(1536 * 1024 * 1024)
+    opened: list[Path] = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: (opened.append(self), real_open(self, *a, **k))[1])
+    first = cache.input_digest(content, "code")
+    assert big not in opened and content / "people.yaml" in opened
+    os.utime(big, ns=(1, 1))
+    assert cache.input_digest(content, "code") != first, "the big file's change went unseen"
+
+
+def test_no_line_break_of_any_kind_makes_typst_markup():
+    """Each kind of line break in text reaches typst as a line break inside the paragraph, and
+    what follows it (`= `, `- `, `+ `, `1. `) stays text: no heading, no list, no numbered list."""
+    import json
+
+    import typst
+
+    from pmodocs.document import Paragraph
+    from pmodocs.engines import pandoc_to_typst
+    from pmodocs.render.typst import PANDOC_API, _block
+
+    text = ("Start\r= heading one\r\n- bullet\x85+ plus\u20281. numbered\u2029  12. also\n"
+            "== heading two")
+    body = pandoc_to_typst(json.dumps({"pandoc-api-version": PANDOC_API, "meta": {},
+                                       "blocks": _block(Paragraph(text))}))
+    assert "\r" not in body and "\u2028" not in body and "\x85" not in body, body
+    source = body + "\n#context [ENUMS #query(enum).len() LISTS #query(list).len() HEADINGS " \
+                    "#query(heading).len()]\n"
+    pdf = typst.compile(source.encode("utf-8"), format="pdf")
+    import io
+
+    from pypdf import PdfReader
+
+    shown = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "ENUMS 0 LISTS 0 HEADINGS 0" in shown, shown
+    for line in ("= heading one", "- bullet", "+ plus", "1. numbered", "12. also", "== heading two"):
+        assert line in shown, (line, shown)
+
+
+def test_a_linked_program_folder_in_a_portfolio_is_refused(tmp_path):
+    from pmodocs.errors import ContentError
+    from pmodocs.portfolio import load_programs
+
+    folder = tmp_path / "programs"
+    shutil.copytree(EXAMPLE, folder / "alpha")
+    shutil.copytree(EXAMPLE, tmp_path / "elsewhere")
+    (folder / "beta").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ContentError) as caught:
+        load_programs(folder)
+    [problem] = caught.value.problems
+    assert problem.file.endswith("programs/beta") and problem.line == 1
+    assert "is a symbolic link" in problem.message
+
+
+@pytest.mark.parametrize("epoch", ["1", "99999999999"])
+def test_a_source_date_epoch_zip_cannot_store_is_a_usage_error(epoch, monkeypatch):
+    from pmodocs.errors import UsageError
+    from pmodocs.load import load_content
+    from pmodocs.pipeline import build_time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
+        build_time(load_content(EXAMPLE))

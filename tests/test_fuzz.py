@@ -156,3 +156,118 @@ def test_a_mutated_file_is_accepted_or_refused_with_located_problems(tree, rel, 
             assert problem.line > 0 or not Path(problem.file).exists(), f"no line: {problem}"
     finally:
         path.write_text(original, encoding="utf-8")
+
+
+# --- any text in any field kind (issue 19) ---------------------------------------------------
+# One rule for text (yamlsafe.clean_text): whatever Unicode a person types into a field, `check`
+# accepts it or refuses it with its place; text it accepts builds, and reads back literally in the
+# site, the DOCX, the PDF and the workbook.
+
+FIELD_KINDS = {
+    "title": ("deliverables/risk.yaml", ("control", "title")),
+    "table text": ("deliverables/risk.yaml", ("risks", 0, "title")),
+    "paragraph": ("deliverables/charter.yaml", ("vision",)),
+    "name": ("people.yaml", ("people", 0, "name")),
+    "e-mail": ("people.yaml", ("people", 0, "email")),
+    "id": ("deliverables/risk.yaml", ("risks", 0, "id")),
+    "path": ("program.yaml", ("program", "branding", "logo")),
+    "date as text": ("program.yaml", ("program", "as_of")),
+}
+HOSTILE_BITS = st.sampled_from([
+    "\r", "\r\n", "\x85", "\u2028", "\u2029", "\x1b[2J", "\x9b", "\u202e", "\u2066", "\x00",
+    "\x7f", "\ufeff", "\U0001F680", "[/bold]", "[link=http://x]", "    ", "= ", "- ", "1. ",
+    "<b>", "&amp;", "#read(", "{{ x }}", "\\", ";", ",", "\t",
+])
+ANY_TEXT = st.lists(st.one_of(st.text(max_size=12), HOSTILE_BITS), min_size=1, max_size=4).map("".join)
+
+
+def _set(path: Path, where: tuple, value: str) -> None:
+    from conftest import edit_yaml
+
+    def change(data: Any) -> None:
+        for part in where[:-1]:
+            data = data[part]
+        data[where[-1]] = value
+    edit_yaml(path, change)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(kind=st.sampled_from(sorted(FIELD_KINDS)), text=ANY_TEXT)
+def test_any_text_in_any_field_kind_is_accepted_or_refused_at_its_place(tree, kind, text):
+    rel, where = FIELD_KINDS[kind]
+    path, original = tree / rel, (EXAMPLE / rel).read_text(encoding="utf-8")
+    _set(path, where, text)
+    try:
+        try:
+            problems = [p for p in run_checks(load_content(tree)) if p.severity == "error"]
+        except ContentError as error:
+            problems = error.problems
+        for problem in problems:
+            assert problem.file and problem.line > 0, problem
+            assert "\x1b" not in str(problem) and "\u202e" not in str(problem), problem
+        if any(ch in text for ch in "\x1b\x9b\u202e\u2066\x00\x7f"):
+            assert any(p.file.endswith(rel) for p in problems), f"{text!r} was accepted in {kind}"
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+# What the bundled PDF fonts draw (their coverage is another issue): Latin, Greek, Cyrillic, and
+# every markup character of every target; line breaks of every kind and tabs.
+DRAWABLE = ([chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xC0, 0x180)]
+            + [chr(c) for c in range(0x391, 0x3AA)] + [chr(c) for c in range(0x3B1, 0x3CA)]
+            + [chr(c) for c in range(0x410, 0x450)] + ["\n", "\r", "\r\n", "\t", "\u2028"])
+MARKUP = st.sampled_from([
+    "\r= not a heading", "\r- not a list", "\r1. not numbered", "    <b>not code</b>", "*a* _b_",
+    "#read(\"/etc/passwd\")", "{{ 7*7 }}", "[c](javascript:d)", "\\", "&amp; &lt;", "`e`",
+    "</td><td>", "]]>", "$x$ @ref <lbl>", "\r\nBEGIN:VALARM;X,Y", "| a | b |", "!!! note",
+])
+DRAWABLE_TEXT = (st.tuples(st.lists(st.sampled_from(DRAWABLE), max_size=20).map("".join), MARKUP,
+                           st.lists(st.sampled_from(DRAWABLE), max_size=20).map("".join))
+                 .map("".join)
+                 .filter(lambda t: t.strip() and not t.lstrip().upper().startswith("TODO")))
+BUILT_FIELDS = [("deliverables/risk.yaml", ("risks", 0, "title")),
+                ("deliverables/risk.yaml", ("risks", 1, "response")),
+                ("deliverables/risk.yaml", ("risks", 2, "trigger"))]
+
+
+def _bare(text: str) -> str:
+    """Without whitespace or hyphens: PDF, DOCX and HTML break lines (and hyphenate) anywhere."""
+    return "".join(text.split()).replace("-", "").replace("\u00ad", "")
+
+
+@settings(max_examples=2, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(texts=st.lists(DRAWABLE_TEXT, min_size=3, max_size=3))
+def test_accepted_text_builds_and_reads_back_literally_everywhere(texts, built_example,
+                                                                  tmp_path_factory):
+    """One build per example (reusing the example's build cache), three texts in it."""
+    from openpyxl import load_workbook
+
+    from test_bad_inputs import cli_build, docx_text, html_text, pdf_text, site_page
+
+    folder = tmp_path_factory.mktemp("anytext")
+    shutil.copytree(EXAMPLE, folder / "content")
+    shutil.copytree(built_example, folder / "out", symlinks=True)
+    for text, (rel, where) in zip(texts, BUILT_FIELDS):
+        _set(folder / "content" / rel, where, text)
+    try:
+        run_checks(load_content(folder / "content"))
+    except ContentError as error:  # refused: every problem located
+        assert all(p.line > 0 for p in error.problems), error.problems
+        return
+    result = cli_build(folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = folder / "out"
+    page = _bare(html_text(site_page(out, "risk")))
+    word = _bare(docx_text(out / "dist/docx/risk.docx"))
+    pdf = _bare(pdf_text(out / "dist/pdf/risk.pdf"))
+    book = load_workbook(out / "dist/registers.xlsx")
+    cells = _bare(" ".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows()
+                           for c in row if c.value is not None))
+    for text in texts:
+        want = _bare(text)
+        assert want in page, ("site", text)
+        assert want in word, ("docx", text)
+        assert want in pdf, ("pdf", text)
+        assert want in cells, ("workbook", text)

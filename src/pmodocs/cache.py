@@ -51,11 +51,40 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+MAX_READ_BYTES = 10 * 1024 * 1024
+"""No file the loader reads may be larger (YAML files 5 MB, branding files 10 MB, snapshots 5 MB):
+a larger file is refused by its size alone, so its size and time stand in for its bytes."""
+
+
 def input_digest(content_dir: Path, code: str) -> str:
-    """Everything a build reads: the content tree, the code digest and SOURCE_DATE_EPOCH."""
+    """Everything a build reads: the content tree, the code digest and SOURCE_DATE_EPOCH.
+
+    Links are not followed: a link is hashed as a link (the loader refuses them), so a file that
+    became a link to identical bytes elsewhere changes the digest. Files are read in chunks, and
+    never one larger than any the build would read."""
     digest = hashlib.sha256(code.encode())
     digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
-    _hash_tree(digest, content_dir.resolve(), "content")
+    root = content_dir.resolve()
+    if not root.is_dir():
+        digest.update(b"content:absent\n")
+        return digest.hexdigest()
+    for folder, dirs, files in os.walk(root):  # never follows a linked folder
+        dirs.sort()
+        here = Path(folder)
+        for name in sorted(files + [d for d in dirs if (here / d).is_symlink()]):
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            st = path.lstat()
+            if path.is_symlink():
+                digest.update(f"content/{rel} link:{os.readlink(path)}\n".encode())
+            elif not path.is_file():
+                digest.update(f"content/{rel} special\n".encode())
+            elif st.st_size > MAX_READ_BYTES:
+                digest.update(f"content/{rel} size:{st.st_size} mtime:{st.st_mtime_ns}\n".encode())
+            else:
+                digest.update(f"content/{rel}\n".encode())
+                with path.open("rb") as handle:
+                    digest.update(hashlib.file_digest(handle, "sha256").digest())
     return digest.hexdigest()
 
 

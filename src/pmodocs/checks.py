@@ -114,6 +114,9 @@ def run_checks(content: Content) -> list[Problem]:
     problems += _global_ids(content)
     for check in (_controls, _funding, _raci, _change_types, _agenda, _approvals, _dates, _branding):
         problems += check(content)
+    from .limits import engine_limits  # what only an engine would notice (limits.py)
+
+    problems += engine_limits(content, sound=not any(p.severity == "error" for p in problems))
     return problems
 
 
@@ -358,6 +361,13 @@ def _branding_file_problem(root: Path, rel: str, key: str) -> str | None:
         target = (root / rel).resolve()
     except (OSError, ValueError, RuntimeError):  # NUL in the path, a name too long, a link loop
         return f"{rel!r} is not a usable file path (expected a path such as branding/logo.png)"
+    try:
+        return _branding_target_problem(root, rel, key, target)
+    except OSError:  # a name too long for the file system, a permission problem
+        return f"{rel!r} is not a usable file path (expected a path such as branding/logo.png)"
+
+
+def _branding_target_problem(root: Path, rel: str, key: str, target: Path) -> str | None:
     if not target.is_relative_to(root):
         return (f"{rel!r} leads outside the content folder (expected a path inside it, such as "
                 "branding/logo.png)")

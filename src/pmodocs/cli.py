@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PmodocsError, UsageError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PmodocsError, UsageError, terminal_safe
 
 EPILOG = """exit codes: 0 success; 1 content errors; 2 usage error; 3 a required tool (pandoc,
 typst, mkdocs) is missing; 4 a template or engine failed; 5 another build holds the output
@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an unexpected error is a bug: say so, without a traceback
         if os.environ.get("PMODOCS_DEBUG"):
             raise
-        print(f"pmodocs: internal error: {type(exc).__name__}: {exc}. This is a bug in pmodocs; "
+        print(f"pmodocs: internal error: {type(exc).__name__}: {terminal_safe(str(exc))}. "
+              "This is a bug in pmodocs; "
               "rerun with PMODOCS_DEBUG=1 to see the traceback.", file=sys.stderr)
         return EXIT_INTERNAL
 
@@ -335,11 +336,15 @@ def _status(args: argparse.Namespace) -> int:
         return EXIT_OK
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+
+    def cell(value: str) -> str:  # content is text, never rich markup ([link=...], [/bold])
+        return escape(terminal_safe(value))
 
     title = "Portfolio" if portfolio else programs[0].content.program.acronym
     rows = [(p, row) for p in programs for row in status_rows(p.content)]
-    table = Table(title=f"{title} deliverables: approval state", box=box.SIMPLE_HEAD,
+    table = Table(title=cell(f"{title} deliverables: approval state"), box=box.SIMPLE_HEAD,
                   pad_edge=False)
     # ids are what approve and diff take: never cut, however narrow the terminal; text folds
     if portfolio:
@@ -355,10 +360,10 @@ def _status(args: argparse.Namespace) -> int:
     table.add_column("Still to sign", no_wrap=True,
                      min_width=max((len(w) for ids in waiting.values() for w in ids), default=1))
     for p, row in rows:  # person ids, one a line: what `approve --by` takes
-        table.add_row(*((p.id,) if portfolio else ()), row["id"], row["title"], row["state"],
-                      str(row["todo"]), row["fingerprint"][:12],
-                      "\n".join(waiting[p.id, row["id"]]) or "—")
-    Console().print(table)
+        table.add_row(*(cell(v) for v in ((p.id,) if portfolio else ()) + (
+            row["id"], row["title"], row["state"], str(row["todo"]), row["fingerprint"][:12])),
+            "\n".join(cell(w) for w in waiting[p.id, row["id"]]) or "—")
+    Console(highlight=False).print(table)
     return EXIT_OK
 
 

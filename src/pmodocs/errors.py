@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 EXIT_OK = 0
@@ -15,6 +16,18 @@ EXIT_VERIFY = 7
 EXIT_INTERNAL = 70
 
 
+_UNSAFE_ON_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+                                 "\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every character a terminal would act on (escape sequences, carriage returns,
+    bidirectional overrides) shown as a visible escape such as \\x1b: file names and unknown
+    keys are echoed from the content, and must not clear a screen or make a hyperlink."""
+    return _UNSAFE_ON_TERMINAL.sub(lambda m: (f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                              else f"\\u{ord(m.group()):04x}"), text)
+
+
 class PmodocsError(Exception):
     """An expected failure: the CLI prints it without a traceback and exits with `exit_code`."""
 
@@ -22,7 +35,7 @@ class PmodocsError(Exception):
 
     def lines(self) -> list[str]:
         """What the CLI prints, one line each."""
-        return [f"pmodocs: {line}" for line in str(self).splitlines()]
+        return [f"pmodocs: {terminal_safe(line)}" for line in str(self).splitlines()]
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +51,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        return terminal_safe(f"{where}:{field} {self.message}")
 
 
 class ContentError(PmodocsError):

@@ -38,9 +38,13 @@ def load_content(root: Path) -> Content:
     expected = {name: cls for name, cls in PROGRAM_FILES.items()}
     expected.update({f"deliverables/{kind}.yaml": cls for kind, cls in DELIVERABLE_KINDS.items()})
     problems += _unexpected_files(root, expected)
+    links = symlinks(root)
+    problems += [_link_problem(root, rel) for rel in links]
     for rel, cls in expected.items():
         path = root / rel
         display = _display(root, rel)
+        if rel in links:
+            continue
         if not path.is_file():
             problems.append(Problem(display, 0, "", "is missing (every program has this file; see "
                                     "'Content files' in the README)"))
@@ -69,6 +73,31 @@ def load_content(root: Path) -> Content:
         approvals=tuple(models["approvals.yaml"].approvals),
         sources=sources,
     )
+
+
+def symlinks(root: Path) -> list[str]:
+    """Every symbolic link in the content folder (files and folders, links not followed), as
+    paths relative to it. Links are refused everywhere in the content: one that leads outside
+    would publish a file from elsewhere, and one that stays inside hides what a reviewer reads."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        for name in sorted(dirs + files):
+            path = Path(folder) / name
+            if path.is_symlink():
+                found.append(path.relative_to(root).as_posix())
+        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
+    return found
+
+
+def _link_problem(root: Path, rel: str) -> Problem:
+    try:
+        outside = not _inside(root, root / rel)
+    except (OSError, RuntimeError):  # a link loop
+        outside = True
+    what = "is a link that leads outside the content folder" if outside else "is a symbolic link"
+    return Problem(_display(root, rel), 1, "", f"{what}; links are refused in the content folder "
+                   "(expected a real file inside it: copy the file in instead)")
 
 
 def _inside(root: Path, path: Path) -> bool:

@@ -61,6 +61,12 @@ def build_time(content: Content) -> datetime:
     """SOURCE_DATE_EPOCH when set, else the program's as-of date: never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
+        if not 315532800 <= int(epoch) <= 4294967295:  # 1980-01-01 .. 2106-02-07: zip and gzip
+            from .errors import UsageError
+
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch} is outside what zip and gzip "
+                             "timestamps can store (expected 315532800 to 4294967295, i.e. "
+                             "1980-01-01 to 2106-02-07)")
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
     d = content.program.as_of
     return datetime(d.year, d.month, d.day)

@@ -77,7 +77,7 @@ def load_portfolio(root: Path) -> list[Program]:
     problems = folder_problems(root)
     programs: list[Program] = []
     for sub in _subfolders(root):
-        if not (sub / "program.yaml").is_file() or not _valid_id(sub.name):
+        if sub.is_symlink() or not (sub / "program.yaml").is_file() or not _valid_id(sub.name):
             continue
         try:
             content, warnings = load_and_check(sub)
@@ -100,7 +100,10 @@ def folder_problems(root: Path) -> list[Problem]:
     problems = []
     for sub in _subfolders(root):
         where = _display(sub)
-        if not (sub / "program.yaml").is_file():
+        if sub.is_symlink():  # links are refused everywhere in the content (load.symlinks)
+            problems.append(Problem(where, 1, "", "is a symbolic link; links are refused in the "
+                                    "content folder (expected a real program folder)"))
+        elif not (sub / "program.yaml").is_file():
             problems.append(Problem(where, 0, "", "is not a program folder (it has no "
                                     "program.yaml); a portfolio folder holds only program folders"))
         elif sub.name in RESERVED:

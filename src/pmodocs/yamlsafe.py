@@ -9,6 +9,7 @@ comments: `pmodocs approve`.)
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -86,6 +87,8 @@ def parse_yaml(text: str, display: str) -> tuple[Any, dict[Path_, int], list[Pro
         line = mark.line + 1 if mark else 1
         col = f", column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in what:  # libyaml's own limit (1000 levels) met while scanning
+            return None, {}, [Problem(display, line, "", _TOO_DEEP)]
         return None, {}, [Problem(display, line, "", f"YAML syntax error{col}: {what}"
                                   f"{_tab_hint(text, mark)}")]
     except yaml.YAMLError as exc:
@@ -154,7 +157,47 @@ def _scalar_key(node: Any, parent: str) -> str:
     line = node.start_mark.line + 1
     if not isinstance(node, ScalarNode) or node.tag not in _PLAIN_TAGS:
         raise YamlProblem(line, parent, "has a key that is not plain text")
-    return str(node.value)
+    return clean_text(str(node.value), line, parent, what="a key")
+
+
+# --- the one rule for text -------------------------------------------------------------------
+# Every text value and every key of every content file passes `clean_text` once, here, whatever
+# field it ends up in (titles, e-mails, ids, paths): the model, the checks and every renderer
+# see only text that obeys it.
+_LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
+"""CRLF, a bare CR, NEL and the Unicode line/paragraph separators all become a plain newline."""
+_REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                      "\ud800-\udfff\ufffe\uffff]")
+"""C0 and C1 control characters (but tab and newline), bidirectional overrides and isolates
+(they reorder what a reader sees: 'Trojan source'), lone surrogates and non-characters."""
+_NAMES = {"\x1b": "ESC, a terminal escape", "\x00": "NUL", "\x07": "BEL", "\x0b": "vertical tab",
+          "\x0c": "form feed", "\x7f": "DEL"}
+
+
+def clean_text(value: str, line: int, field: str, what: str = "text") -> str:
+    """`value` with its line breaks made plain newlines; refused (located) if it holds a
+    character that no output can show safely. The one gate for all text of the content."""
+    if not value.isascii() or "\r" in value or _REFUSED.search(value):
+        value = _LINE_BREAKS.sub("\n", value)
+        bad = _REFUSED.search(value)
+        if bad:
+            ch = bad.group()
+            code = ord(ch)
+            if 0xD800 <= code <= 0xDFFF:
+                kind = "invalid Unicode character escape (a lone surrogate)"
+            elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+                kind = "bidirectional override character"
+            elif code in (0xFFFE, 0xFFFF):
+                kind = "non-character"
+            else:
+                kind = "control character"
+            name = f" ({_NAMES[ch]})" if ch in _NAMES else ""
+            col = bad.start() + 1
+            prefix = "" if what == "text" else f"{what} "
+            raise YamlProblem(line, field, f"{prefix}contains the {kind} U+{code:04X}{name} at "
+                              f"character {col}; remove it (only tab and line breaks are "
+                              "allowed among control characters)")
+    return value
 
 
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
@@ -172,7 +215,7 @@ def _scalar(node: Any, line: int, field: str) -> Any:
     so `no`, `on` and `yes` stay words (YAML 1.1 would make them booleans)."""
     value = str(node.value)
     if node.style or node.tag == "tag:yaml.org,2002:str" and not _looks_implicit(value):
-        return value
+        return clean_text(value, line, field)
     if _NULL.match(value):
         return None
     if _BOOL.match(value):
@@ -186,10 +229,14 @@ def _scalar(node: Any, line: int, field: str) -> Any:
     if _SPECIAL_FLOAT.match(value):
         raise YamlProblem(line, field, f"{value!r} is not a finite number")
     if _FLOAT.match(value):
-        return float(value)
+        number = float(value)
+        if not math.isfinite(number):  # 1e999 is too big for a float: it would be infinity
+            raise YamlProblem(line, field, f"{value!r} is not a finite number (too large to "
+                              "store; expected a number of a sensible size)")
+        return number
     if _DATE.match(value) or _DATETIME.match(value):
         return _timestamp(node, value, line, field)
-    return value
+    return clean_text(value, line, field)
 
 
 def _looks_implicit(value: str) -> bool:

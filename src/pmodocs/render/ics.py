@@ -6,6 +6,7 @@ meeting happens where it happens), lines end in CRLF and are folded at 75 octets
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -27,20 +28,29 @@ def render_ics(event: CalendarEvent, product: str) -> str:
         f"DESCRIPTION:{ics_text(event.description)}",
     ]
     if event.organizer_email:
-        lines.append(f'ORGANIZER;CN="{_param(event.organizer_name)}":mailto:{event.organizer_email}')
+        mail = _param(event.organizer_email)  # a URI: no control characters or quotes
+        lines.append(f'ORGANIZER;CN="{_param(event.organizer_name)}":mailto:{mail}')
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
+_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def ics_text(value: str) -> str:
-    """RFC 5545 TEXT escaping: backslash, semicolon, comma and newlines."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    """RFC 5545 TEXT escaping: backslash, semicolon, comma, and every kind of line break (a bare
+    CR included) as \\n, so content can never start a property line of its own; any other
+    control character (which TEXT may not hold, and the loader refuses) is left out."""
+    value = _BREAKS.sub("\n", value)
+    escaped = (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+               .replace("\n", "\\n"))
+    return _CONTROLS.sub("", escaped)
 
 
 def _param(value: str) -> str:
     """A quoted parameter value may not contain double quotes or control characters."""
-    return "".join(ch for ch in value if ch != '"' and ch >= " ")
+    return "".join(ch for ch in value if ch != '"' and ch >= " " and ch != "\x7f")
 
 
 def fold(line: str) -> str:

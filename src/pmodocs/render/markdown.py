@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 # Exactly Python-Markdown's escapable characters: escaping any other would print a backslash.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+_LEADING_BLANKS = re.compile(r"^[ \t]+|(?<=\n)[ \t]+")
 STATE_CLASS = {
     "draft": "draft", "in review": "review", "approved": "approved", "rejected": "rejected",
     "changed since approval": "changed",
@@ -38,6 +39,10 @@ def md_text(text: str) -> str:
     """Escape text for a Markdown paragraph, list item or heading."""
     escaped = html.escape(text, quote=False)
     escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
+    # Leading blanks as character references: four spaces or a tab would make a code block
+    # (showing the escapes above as text), fewer would still shift a list item's nesting.
+    escaped = _LEADING_BLANKS.sub(lambda m: m.group().replace(" ", "&#32;").replace("\t", "&#9;"),
+                                  escaped)
     return escaped.replace("\n", "<br>")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from ..document import Document
@@ -70,12 +71,30 @@ def render_mkdocs_yml(site_name: str, description: str, copyright: str,
 
     env = Environment(loader=FileSystemLoader(str(templates_dir() / "site")), autoescape=False,
                       undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters["tojson"] = yaml_quoted
     # mkdocs and mkdocs-material insert nav titles, the description and the copyright into
     # their HTML unescaped (they allow markup there), so content is HTML-escaped first.
     return env.get_template("mkdocs.yml.j2").render(
         site_name=site_name, site_description=html.escape(description),
         copyright=html.escape(copyright), nav=_escape_nav(nav),
         language=language.split("-")[0])
+
+
+_YAML_UNSAFE = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe"
+                          "\uff00-\ufffd\U00010000-\U0010ffff]")
+
+
+def yaml_quoted(value: object) -> str:
+    """A YAML double-quoted scalar that reads back as exactly `value`: JSON's escapes, but
+    characters outside the Basic Multilingual Plane (emoji) stay as they are, because PyYAML
+    (mkdocs' reader) turns a JSON surrogate pair into two lone surrogates; YAML line breaks
+    (U+0085, U+2028, U+2029) and other non-printables are escaped, and <, >, &, ' as Jinja does."""
+    import json
+
+    text = json.dumps(str(value), ensure_ascii=False)
+    text = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027"))
 
 
 def _escape_nav(nav: list[tuple[str, Any]]) -> list[tuple[str, Any]]:

@@ -8,6 +8,7 @@ from templates/typst/deliverable.typ.j2, where every value is passed as a typst 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +87,25 @@ def _raw(text: str) -> dict[str, Any]:
     return {"t": "RawBlock", "c": ["typst", text]}
 
 
+_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""Every character some reader takes as a line break: each becomes a pandoc LineBreak, never a
+raw break in a Str (typst would start a new line there, and `= x` or `- x` after it would be
+a heading or a list)."""
+
+
+_ENUM = re.compile(r"^(\s*\d+)\.")
+"""`1. ` at the start of a line is a typst numbered list, and pandoc's writer does not escape it."""
+
+
 def _inlines(text: str) -> list[Any]:
     out: list[Any] = []
-    for i, line in enumerate(text.split("\n")):
+    for i, line in enumerate(_BREAKS.split(text)):
         if i:
             out.append({"t": "LineBreak"})
+        number = _ENUM.match(line)
+        if number:  # the dot as escaped typst, so the number stays text
+            out += [{"t": "Str", "c": number.group(1)}, {"t": "RawInline", "c": ["typst", "\\."]}]
+            line = line[number.end():]
         if line:
             out.append({"t": "Str", "c": line})
     return out
