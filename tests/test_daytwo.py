@@ -124,3 +124,27 @@ def test_the_workbook_is_deterministic_even_across_clock_seconds():
     first = render_xlsx(docs, datetime(2026, 11, 2))
     time.sleep(1.1)  # openpyxl stamps the clock on save; the output must not show it
     assert render_xlsx(docs, datetime(2026, 11, 2)) == first
+
+
+def test_a_fresh_scaffold_dashboard_shows_no_progress(scaffolded, tmp_path):
+    result = cli("build", "--content", str(scaffolded), "--out", str(tmp_path), "--quiet")
+    assert result.returncode == 0, result.stderr
+    home = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert "0 of 1 met" in home and "0 of 1 items done" in home
+    assert "1 of 1" not in home
+
+
+def test_scaffold_comments_come_from_the_model_and_show_optional_fields(scaffolded):
+    from pmodocs.model.charter import HelpDesk
+
+    charter = (scaffolded / "deliverables/charter.yaml").read_text(encoding="utf-8")
+    assert HelpDesk.model_fields["hours"].description.rstrip(".") in charter
+    assert "block-cycle hours" not in charter
+    # optional fields are present, commented out, with their description
+    assert "# sources (optional): Funding by source" in charter
+    assert "# go_lives (optional):" in charter
+    program = (scaffolded / "program.yaml").read_text(encoding="utf-8")
+    assert "# department (optional):" in program and "# vocabularies (optional):" in program
+    plan = (scaffolded / "deliverables/mo-plan.yaml").read_text(encoding="utf-8")
+    assert 'state: "done"' not in plan and 'state: "complete"' not in plan
+    assert 'state: "not started"' in plan and "met: false" in plan

@@ -63,6 +63,9 @@ _KIND_HINT = {
     "change type": "a change type id (mo-plan change_types)",
     "block cycle": "a block cycle id (mo-plan block_cycles)",
     "baseline": "a baseline id (configuration baselines)",
+    "organisation or role": "an organisation id or a role id",
+    "party": "a person, role, organisation or governance body id",
+    "milestone": "a milestone id (mo-plan milestones)",
 }
 
 # The ids every scaffold starts with, so every reference resolves on day one.
@@ -70,7 +73,21 @@ SEED_IDS = {
     "person": "pmo-lead", "organisation": "project-office", "role": "pmo-lead-role",
     "body": "ccb", "role or body": "ccb", "deliverable": "charter", "help desk": "service-desk",
     "change type": "mac", "block cycle": "bc-1", "baseline": "bl-1",
+    "organisation or role": "project-office", "party": "pmo-lead", "milestone": "milestones-1",
 }
+
+NEUTRAL = ("not started", "planned", "not in place", "to decide", "to review", "open", "draft",
+           "submitted", "being updated")
+"""States a fresh scaffold uses, so an unedited program shows no progress on its dashboard."""
+
+VOCABULARY_FIELDS = {
+    ("organisations", "*", "kind"): "organisation_kinds",
+    ("agreements", "*", "kind"): "agreement_kinds",
+    ("risks", "*", "category"): "risk_categories",
+    ("funding", "sources", "*", "vehicle"): "funding_vehicles",
+    ("funding", "additional_requests", "*", "vehicle"): "funding_vehicles",
+}
+"""Fields whose values come from the program's vocabulary; the scaffold uses the preset's first."""
 
 
 def scaffold(target: Path, program: str, acronym: str, as_of: date) -> list[Path]:
@@ -142,6 +159,10 @@ class _Generator:
         kind = self.reference(path)
         if kind:
             return SEED_IDS[kind]
+        if path in VOCABULARY_FIELDS:
+            from .model.vocabulary import PRESETS
+
+            return PRESETS["state-mo"][VOCABULARY_FIELDS[path]][0]
         origin = typing.get_origin(ann)
         if origin is typing.Annotated:
             args = typing.get_args(ann)
@@ -153,7 +174,8 @@ class _Generator:
         if origin is dict:
             return {SEED_IDS["role"]: "A/R"}
         if origin is Literal:
-            return typing.get_args(ann)[0]
+            values = typing.get_args(ann)
+            return next((v for v in NEUTRAL if v in values), values[0])
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             return self.record(ann, path)
         if ann is bool:
@@ -199,7 +221,7 @@ def _seed(rel: str, data: dict[str, Any], program: str, acronym: str, as_of: dat
     elif rel == "people.yaml":
         data["people"][0]["id"] = SEED_IDS["person"]
     elif rel == "roles.yaml":
-        data["roles"][0]["id"] = SEED_IDS["role"]
+        data["roles"][0].update(id=SEED_IDS["role"], organisation=SEED_IDS["organisation"])
     elif rel == "approvals.yaml":
         data["approvals"] = []
     elif rel.startswith("deliverables/"):
@@ -214,31 +236,27 @@ def _seed_deliverable(kind: str, data: dict[str, Any], as_of: date) -> None:
     if kind == "governance":
         data["bodies"][0]["id"] = SEED_IDS["body"]
         data["raci"]["roles"] = [SEED_IDS["role"]]
+        data["decision_makers"][0]["authority"] = SEED_IDS["person"]
     elif kind == "charter":
         data["strategy"]["help_desk"]["desks"][0]["id"] = SEED_IDS["help desk"]
-        f = data["funding"]
-        f["period_end"] = date(as_of.year + 1, as_of.month, min(as_of.day, 28))
+        data["strategy"]["transition"]["primary_after_go_live"] = SEED_IDS["organisation"]
         kt = data["strategy"]["knowledge_transfer"]
         kt["end"] = date(as_of.year + (as_of.month + 6 > 12), (as_of.month + 5) % 12 + 1, min(as_of.day, 28))
     elif kind == "mo-plan":
         template = data["change_types"][0]
         data["change_types"] = [dict(template, id=cid, name=name) for cid, name in REQUIRED_CHANGE_TYPES.items()]
-        data["block_cycles"][0]["id"] = SEED_IDS["block cycle"]
-        # optional, but most changes are funded by a cycle: show the field, in the model's order
-        from .model.moplan import ChangeRequest
-
-        request = {**data["change_requests"][0], "block_cycle": SEED_IDS["block cycle"]}
-        data["change_requests"][0] = {name: request[name] for name in ChangeRequest.model_fields
-                                      if name in request}
+        data["milestones"][0]["baseline"] = as_of
     elif kind == "configuration":
         data["baselines"][0]["id"] = SEED_IDS["baseline"]
 
 
-def _describe(ann: Any, path: tuple[str, ...], gen: _Generator, metadata: list) -> str:
-    """A short description of what a field holds, for the comment above it."""
+def _describe(ann: Any, path: tuple[str, ...], gen: _Generator, metadata: list,
+              description: str | None = None) -> str:
+    """What a field holds, for the comment above it: the model's own description of the field
+    (the one source of field meaning), then the kind of value it takes."""
     kind = gen.reference(path) or gen.reference(path + ("*",))
     name = path[-1] if path[-1] != "*" else path[-2]
-    help_text = HELP.get(name, "")
+    help_text = (description or HELP.get(name, "")).rstrip(".")
     if kind and typing.get_origin(ann) is list:
         base = "a list of " + _KIND_HINT[kind].removeprefix("a ")
     elif kind:
@@ -281,6 +299,31 @@ def _field_annotation(cls: type[BaseModel] | None, name: str) -> tuple[Any, list
     return field.annotation, list(field.metadata)
 
 
+def _description(cls: type[BaseModel] | None, name: str) -> str | None:
+    if cls is None or name not in cls.model_fields:
+        return None
+    return cls.model_fields[name].description
+
+
+def _optional_lines(cls: type[BaseModel] | None, data: dict, gen: _Generator, pad: str,
+                    path: tuple[str, ...]) -> list[str]:
+    """Every optional field the data leaves out, commented out with its description and a
+    sample value, so a program office sees everything it may say."""
+    if cls is None:
+        return []
+    lines = []
+    for name, field in cls.model_fields.items():
+        if name in data or field.is_required():
+            continue
+        ann, metadata = field.annotation, list(field.metadata)
+        lines.append(f"{pad}# {name} (optional): {_describe(ann, path + (name,), gen, metadata, field.description)}")
+        if field.examples:
+            lines.append(f"{pad}# {name}: {_scalar(field.examples[0])}")
+        elif _model_of(ann) is None and typing.get_origin(ann) is not list:
+            lines.append(f"{pad}# {name}: {_scalar(gen.value(ann, path + (name,), metadata))}")
+    return lines
+
+
 def _model_of(ann: Any) -> type[BaseModel] | None:
     if isinstance(ann, type) and issubclass(ann, BaseModel):
         return ann
@@ -300,9 +343,12 @@ def _emit(data: Any, cls: type[BaseModel] | None, gen: _Generator, indent: int,
         ann, metadata = _field_annotation(cls, key)
         sub_path = path + (key,)
         if ann is not None:
-            lines.append(f"{pad}# {key}: {_describe(ann, sub_path, gen, metadata)}")
+            lines.append(f"{pad}# {key}: {_describe(ann, sub_path, gen, metadata, _description(cls, key))}")
         child = _model_of(ann)
-        if isinstance(value, dict) and value:
+        if isinstance(value, dict) and not value and child is not None:
+            lines.append(f"{pad}{key}: {{}}")
+            lines += _optional_lines(child, value, gen, pad + "  ", sub_path)
+        elif isinstance(value, dict) and value:
             lines.append(f"{pad}{key}:")
             lines.append(_emit(value, child, gen, indent + 1, sub_path).rstrip("\n"))
         elif isinstance(value, list) and value:
@@ -318,6 +364,7 @@ def _emit(data: Any, cls: type[BaseModel] | None, gen: _Generator, indent: int,
                     lines.append(f"{pad}  - {_scalar(item)}")
         else:
             lines.append(f"{pad}{key}: {_scalar(value)}")
+    lines += _optional_lines(cls, data, gen, pad, path)
     return "\n".join(lines) + "\n"
 
 

@@ -49,8 +49,10 @@ def overview_table(programs: list[ProgramSummary]) -> Table:
         rows.append((f"{prog.name} ({prog.acronym})",
                      f"{c['met']} of {c['criteria']}", f"{c['approved']} of {c['deliverables']}",
                      f"{c['done']} of {c['items']}",
-                     f"{hours(c['alloc_h'])} of {hours(c['auth_h'])}",
-                     f"{money(c['alloc_d'])} of {money(c['auth_d'])}"))
+                     f"{hours(c['alloc_h'])} of {hours(c['auth_h'])}" if c["auth_h"] is not None
+                     else "—",
+                     f"{money(c['alloc_d'])} of {money(c['auth_d'])}" if c["auth_d"] is not None
+                     else "—"))
     return table("Programs at a glance: readiness and budget use (allocated of authorised)", (
         "Program", "Exit criteria met", "Deliverables approved", "Checklist items done",
         "Hours", "Dollars",
@@ -67,8 +69,8 @@ def readiness_counts(p: ProgramSummary) -> dict[str, float]:
         "approved": sum(s.state == "approved" for s in p.signoffs.values()),
         "deliverables": len(p.signoffs),
         "done": sum(i.state == "done" for i in items), "items": len(items),
-        "alloc_h": sum(b.hours for b in plan.block_cycles), "auth_h": funding.authorised_hours,
-        "alloc_d": sum(b.dollars for b in plan.block_cycles), "auth_d": funding.authorised_dollars,
+        "alloc_h": sum(b.hours for b in plan.block_cycles), "auth_h": funding.total("hours"),
+        "alloc_d": sum(b.dollars for b in plan.block_cycles), "auth_d": funding.total("dollars"),
     }
 
 
@@ -76,7 +78,7 @@ def program_card(p: ProgramSummary) -> Card:
     """A tile linking to the program's own dashboard."""
     prog = p.content.program
     return Card(f"{prog.name} ({prog.acronym})", f"{p.id}/index.md", (
-        prog.department, f"phase: {prog.phase} · status as of {fmt_date(prog.as_of)}",
+        prog.department or prog.name, f"phase: {prog.phase} · status as of {fmt_date(prog.as_of)}",
     ))
 
 

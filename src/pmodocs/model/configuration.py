@@ -31,6 +31,8 @@ class ReleaseNumbering(Record):
 
 
 class SiteVersion(Record):
+    """Which release runs at one site or environment."""
+
     site: Id
     release: Text
     installed: date

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .base import Dollars, Hours, Id, Positive, Progress, Record, Text, date
+from datetime import date as Day
+
+from pydantic import Field
+
+from .base import Dollars, Hours, Id, Positive, Progress, Record, Side, Text, date
 from .control import Control
 
 
@@ -14,7 +18,8 @@ class ManagementProcess(Record):
     name: Text
     owner: Id
     documented: bool
-    agreed_with_contractor: bool
+    agreed_with_contractor: bool = Field(description="Agreed with the provider (contractor or "
+                                         "shared-service provider)?")
     reference: Text
 
 
@@ -59,10 +64,11 @@ class ChangeRequest(Record):
     but not assigned to a cycle (an emergency fix from the unallocated reserve)."""
     requested_by: Id
     state: Literal["submitted", "in analysis", "approved", "in progress", "deployed", "rejected", "deferred"]
-    estimated_hours: Hours
-    estimated_dollars: Dollars
-    actual_hours: Hours
-    actual_dollars: Dollars
+    estimated_hours: Hours | None = Field(None, description="Estimated hours (for hour-funded "
+                                          "programs).")
+    estimated_dollars: Dollars | None = Field(None, description="Estimated cost in dollars.")
+    actual_hours: Hours | None = Field(None, description="Hours spent so far.")
+    actual_dollars: Dollars | None = Field(None, description="Dollars spent so far.")
 
 
 class OperationalProcess(Record):
@@ -105,7 +111,7 @@ class TrackingSystem(Record):
     system: Text
     purpose: Text
     tool: Text
-    mo_area: Text
+    mo_area: Text = Field(description="The area or folder created for this phase.")
     ready: bool
 
 
@@ -139,10 +145,14 @@ class ChecklistItem(Record):
 
 
 class PreInitiationActivity(Record):
+    """One activity of the phase with its checklist (headed by the program's phase label)."""
+
     step: Positive
     activity: Text
     owner: Id
     due: date
+    side: Side | None = Field(None, description="Whose activity it is (provider, shared, "
+                              "customer), as the M3 Playbook marks them.")
     items: list[ChecklistItem]
 
 
@@ -161,18 +171,68 @@ class KeyDecision(Record):
 
 
 class Milestone(Record):
-    id: Id
-    milestone: Text
-    date: date
-    owner: Id
-    state: Literal["complete", "on track", "at risk", "late"]
+    """A schedule (IMS) milestone with baseline, forecast and actual dates."""
+
+    id: Id = Field(description="Identifier, unique in the schedule.")
+    milestone: Text = Field(description="What is reached.")
+    date: Day | None = Field(None, description="Older shape: the planned date (read as the "
+                              "baseline); prefer `baseline`.")
+    baseline: Day | None = Field(None, description="Baselined date.")
+    forecast: Day | None = Field(None, description="Currently forecast date, if it differs.")
+    actual: Day | None = Field(None, description="Date actually reached.")
+    depends_on: list[Id] = Field([], description="Milestones that must be reached first.")
+    owner: Id = Field(description="Organisation (or role) that owns the milestone.")
+    state: Literal["not started", "on track", "at risk", "late", "complete"] = Field(
+        description="Where the milestone stands.")
+
+    @property
+    def planned(self):
+        """The baseline date (or the older single `date`)."""
+        return self.baseline or self.date
+
+    @property
+    def expected(self):
+        """Actual if reached, else forecast, else baseline."""
+        return self.actual or self.forecast or self.planned
+
+
+class LessonLearned(Record):
+    """A lesson for the program's register."""
+
+    id: Id = Field(description="Identifier, unique in the register.")
+    lesson: Text = Field(description="The lesson.")
+    source: Text = Field(description="Where it comes from (a phase, a playbook, a review).")
+    action: Text = Field(description="What the program does about it.")
+    owner: Id | None = Field(None, description="Who carries the action.")
+    state: Progress = Field(description="done, in progress or not started.")
+
+
+class LoggedDecision(Record):
+    """A decision recorded in the program's log."""
+
+    id: Id = Field(description="Identifier, unique in the log.")
+    decision: Text = Field(description="What was decided (or is to be decided).")
+    owner: Id = Field(description="Who decides.")
+    date: Day | None = Field(None, description="When it was decided.")
+    state: Literal["to decide", "decided"] = Field(description="to decide or decided.")
+
+
+class ActionItem(Record):
+    """An action item recorded in the program's log."""
+
+    id: Id = Field(description="Identifier, unique in the log.")
+    action: Text = Field(description="What is to be done.")
+    owner: Id = Field(description="Who does it.")
+    due: Day = Field(description="When it is due.")
+    state: Progress = Field(description="done, in progress or not started.")
 
 
 class MOPlan(Record):
     control: Control
     management_approach: Text
     management_processes: list[ManagementProcess]
-    block_cycles: list[BlockCycle]
+    block_cycles: list[BlockCycle] = Field([], description="Funded release periods with hours "
+                                           "and dollars; leave out if the program has none.")
     change_control: ChangeControl
     change_types: list[ChangeType]
     change_requests: list[ChangeRequest]
@@ -187,4 +247,10 @@ class MOPlan(Record):
     pre_initiation: list[PreInitiationActivity]
     exit_criteria: list[ExitCriterion]
     key_decisions: list[KeyDecision]
-    milestones: list[Milestone]
+    milestones: list[Milestone] = Field(description="Integrated master schedule milestones.")
+    lessons_learned: list[LessonLearned] = Field([], description="The program's lessons-learned "
+                                                 "register.")
+    decision_log: list[LoggedDecision] = Field([], description="Decisions log; the launch "
+                                               "meeting's decisions are added to it.")
+    action_items: list[ActionItem] = Field([], description="Action items log; the launch "
+                                           "meeting's actions are added to it.")

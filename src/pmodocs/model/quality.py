@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from .base import Id, Record, Text
 from .control import Control
 
@@ -48,6 +50,16 @@ class Review(Record):
     scope: Text
 
 
+class QaspResult(Record):
+    """One period's measured result of a QASP metric."""
+
+    period: Text = Field(description="The period measured.", examples=["FY2027 Q1"])
+    provider: Id | None = Field(None, description="The provider measured, when the metric "
+                                "covers several.")
+    result: Text = Field(description="What was measured.", examples=["99.2%"])
+    met: bool = Field(description="Did the result meet the acceptable quality level?")
+
+
 class QaspMetric(Record):
     id: Id
     metric: Text
@@ -55,6 +67,10 @@ class QaspMetric(Record):
     acceptable_quality_level: Text
     surveillance: Text
     frequency: Text
+    provider: Id | None = Field(None, description="The provider whose service is measured, if "
+                                "the metric applies to one.")
+    results: list[QaspResult] = Field([], description="Measured results, one per period (and "
+                                      "provider).")
 
 
 class QualityPlan(Record):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from .base import Id, Level, Record, Text
 from .control import Control
 
@@ -28,7 +30,8 @@ class Scales(Record):
 class Risk(Record):
     id: Id
     title: Text
-    category: Literal["pre-initiation", "m&o"]
+    category: Text = Field(description="Category from the program's risk categories "
+                           "(vocabularies.risk_categories plus the adopted preset).")
     probability: Level
     impact: Level
     owner: Id
