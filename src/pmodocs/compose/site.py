@@ -55,7 +55,7 @@ def home_page(content: Content, signoffs: dict[str, Signoff]) -> Page:
         Heading(1, "Deliverables"),
         CardGrid(tuple(deliverable_card(content, kind, signoffs[kind])
                        for kind in content.deliverables)),
-        Heading(1, labels.phase_activities),
+        Heading(1, labels.phase_checklist),
         checklist_table(content, plan),
         *budget_blocks(content, plan),
         Heading(1, "Schedule"),
@@ -78,14 +78,13 @@ def readiness_meters(content: Content, signoffs: dict[str, Signoff]) -> list[Met
     items = [i for a in plan.pre_initiation for i in a.items]
     done = sum(i.state == "done" for i in items)
     budget: list[Meter] = []
-    unit = content.program.labels.release_unit
     if plan.block_cycles and "hours" in funding.measures:
         alloc_h, auth_h = sum(b.hours for b in plan.block_cycles), funding.total("hours")
         budget.append(Meter("Hours allocated", alloc_h, auth_h,
                             f"{hours(alloc_h)} of {hours(auth_h)} authorised hours"))
     if plan.block_cycles and "dollars" in funding.measures:
         alloc_d, auth_d = sum(b.dollars for b in plan.block_cycles), funding.total("dollars")
-        budget.append(Meter(f"Dollars allocated to {unit}s", alloc_d, auth_d,
+        budget.append(Meter("Dollars allocated", alloc_d, auth_d,
                             f"{money(alloc_d)} of {money(auth_d)} authorised"))
     if funding.used("expended") is not None and "dollars" in funding.measures:
         spent, auth_d = funding.used("expended"), funding.total("dollars")
@@ -96,7 +95,7 @@ def readiness_meters(content: Content, signoffs: dict[str, Signoff]) -> list[Met
               f"{met} of {len(plan.exit_criteria)} met"),
         Meter("Deliverables approved", approved, len(signoffs),
               f"{approved} of {len(signoffs)} approved"),
-        Meter(content.program.labels.phase_activities, done, len(items),
+        Meter(content.program.labels.phase_checklist, done, len(items),
               f"{done} of {len(items)} items done"),
         *budget,
     ]

@@ -39,6 +39,10 @@ class Labels(Record):
                                           "checklist (the plan's `pre_initiation` list).",
                                           examples=["Pre-initiation activities",
                                                     "Engagement activities (play 3.1)"])
+    phase_checklist: Text | None = Field(None, description="Title of the dashboard's progress "
+                                         "meter and table for the phase's checklist.",
+                                         examples=["Pre-initiation checklist",
+                                                   "Engagement checklist"])
     site_versions: Text | None = Field(None, description="Heading of the configuration plan's "
                                        "table of versions installed per site or environment.",
                                        examples=["Versions at county sites",
@@ -76,7 +80,7 @@ class Vocabularies(Record):
 _NEUTRAL_LABELS = {
     "documents": "program documents", "strategy": "Operating strategy",
     "responsibilities": "Division of responsibilities", "phase_activities": "Phase activities",
-    "site_versions": "Versions by site", "site": "Site", "customer_party": "Customer",
+    "phase_checklist": "Phase checklist", "site_versions": "Versions by site", "site": "Site", "customer_party": "Customer",
     "provider_party": "Provider", "release_unit": "release",
 }
 
@@ -98,6 +102,7 @@ PRESETS: dict[str, dict] = {
             "documents": "M&O plans", "strategy": "M&O strategy",
             "responsibilities": "Division of M&O responsibilities",
             "phase_activities": "Pre-initiation activities",
+            "phase_checklist": "Pre-initiation checklist",
             "site_versions": "Versions at county sites", "site": "Site",
             "customer_party": "State", "provider_party": "Contractor",
             "release_unit": "block cycle",
