@@ -70,7 +70,7 @@ def charter_blocks(content: Content, doc: Charter) -> list[Block]:
             ("Notification", s.maintenance.notification),
         ], widths=(1.5, 4)),
         Heading(2, "Help desk"),
-        table("Help desks", ("Tier", "Help desk", "Operated by", "Hours", "Third party"),
+        table("Help desks", ("Tier", "Help desk", "Operated by", "Available", "Third party"),
               [(h.tier, h.name, org(h.operator), h.hours, yes_no(h.third_party))
                for h in sorted(s.help_desk.desks, key=lambda h: h.tier)], kind="help-desk-tiers"),
         table("Response times", ("Priority", "Example", "Response", "Resolution"),
