@@ -32,8 +32,8 @@ def scaffolded(tmp_path_factory) -> Path:
 def test_new_writes_every_content_file_with_comments_and_todo_values(scaffolded):
     charter = (scaffolded / "deliverables/charter.yaml").read_text(encoding="utf-8")
     assert "# vision:" in charter and 'vision: "TODO: vision"' in charter
-    assert "# owner: a person id from people.yaml" in charter
-    assert "# status: the author's status" in charter and "one of: draft, for review, final" in charter
+    assert "# owner: The person who owns the document (a person id from people.yaml)" in charter
+    assert "# status: The author's status" in charter and "one of: draft, for review, final" in charter
     for kind in ("charter", "governance", "mo-plan", "communication", "risk", "quality",
                  "configuration", "continuity", "role-cards", "launch-agenda"):
         assert (scaffolded / "deliverables" / f"{kind}.yaml").is_file()

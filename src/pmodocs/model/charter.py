@@ -11,30 +11,30 @@ from .control import Control
 
 
 class Scope(Record):
-    in_scope: list[Text]
-    out_of_scope: list[Text]
+    in_scope: list[Text] = Field(description="What the program covers.")
+    out_of_scope: list[Text] = Field(description="What it does not cover.")
 
 
 class Objective(Record):
-    id: Id
-    objective: Text
-    measure: Text
+    id: Id = Field(description="Identifier, unique in the list.")
+    objective: Text = Field(description="The objective.")
+    measure: Text = Field(description="How it is measured.")
 
 
 class PlanItem(Record):
-    item: Text
-    by: date
+    item: Text = Field(description="What is to be done.")
+    by: date = Field(description="Target date.")
 
 
 class Plan(Record):
-    short_term: list[PlanItem]
-    long_term: list[PlanItem]
+    short_term: list[PlanItem] = Field(description="Items of the short-term plan.")
+    long_term: list[PlanItem] = Field(description="Items of the long-term plan.")
 
 
 class Participant(Record):
-    organisation: Id
-    role: Id
-    participation: Text
+    organisation: Id = Field(description="The participating organisation.")
+    role: Id = Field(description="The role it plays.")
+    participation: Text = Field(description="How it takes part.")
 
 
 class FundingRequest(Record):
@@ -123,15 +123,15 @@ class Funding(Record):
 
 
 class Responsibility(Record):
-    activity: Text
-    primary: Id
-    supporting: list[Id]
+    activity: Text = Field(description="The activity.")
+    primary: Id = Field(description="The organisation primarily responsible.")
+    supporting: list[Id] = Field(description="Organisations that support it.")
 
 
 class TransitionStep(Record):
-    step: Text
-    owner: Id
-    by: date
+    step: Text = Field(description="The step.")
+    owner: Id = Field(description="Organisation that carries it out.")
+    by: date = Field(description="Target date.")
 
 
 class GoLive(Record):
@@ -154,11 +154,11 @@ class Transition(Record):
 
 
 class UserClass(Record):
-    user_class: Text
-    headcount: Positive
-    training: Text
-    trainer: Id
-    on_the_job_mentoring: bool
+    user_class: Text = Field(description="A group of users with the same training needs.")
+    headcount: Positive = Field(description="How many people.")
+    training: Text = Field(description="What training they get.")
+    trainer: Id = Field(description="Organisation that trains them.")
+    on_the_job_mentoring: bool = Field(description="Is on-the-job mentoring included?")
 
 
 class TrainingRole(Record):
@@ -178,80 +178,89 @@ class Training(Record):
 
 
 class KnowledgeTransfer(Record):
-    start: date
-    end: date
-    covers_year_end: bool
-    activities: list[Text]
+    start: date = Field(description="First day of knowledge transfer.")
+    end: date = Field(description="Last day of knowledge transfer.")
+    covers_year_end: bool = Field(
+        description="Does it span year-end processing? (6-12 months is advised)")
+    activities: list[Text] = Field(description="What is done to transfer knowledge.")
 
 
 class ChangeControlSummary(Record):
-    summary: Text
-    analysis_by: Id
-    approval_by: Id
+    summary: Text = Field(description="How changes are handled, in a few sentences.")
+    analysis_by: Id = Field(description="Role that analyses changes.")
+    approval_by: Id = Field(description="Role or governance body that approves changes.")
 
 
 class Operations(Record):
-    owner: Id
-    process: Text
-    problem_resolution_by: Id
+    owner: Id = Field(description="Organisation that runs day-to-day operations.")
+    process: Text = Field(description="How operations are run.")
+    problem_resolution_by: Id = Field(description="Role responsible for resolving problems.")
 
 
 class Maintenance(Record):
-    owner: Id
-    process: Text
-    scheduling_by: Id
-    notification: Text
+    owner: Id = Field(description="Organisation that maintains the system or service.")
+    process: Text = Field(description="How maintenance is done.")
+    scheduling_by: Id = Field(description="Role that schedules maintenance.")
+    notification: Text = Field(description="How and when users are told.")
 
 
 class HelpDesk(Record):
-    id: Id
-    name: Text
-    operator: Id
-    tier: Positive
+    id: Id = Field(description="Identifier of the desk.")
+    name: Text = Field(description="Name of the desk.")
+    operator: Id = Field(description="Organisation that runs it.")
+    tier: Positive = Field(description="Support tier (1 = first contact).")
     hours: Text = Field(description="When the help desk is open (its service hours).",
                         examples=["Weekdays 07:00-19:00 Eastern"])
     third_party: bool = Field(description="Is the desk run by a third-party vendor?")
 
 
 class ResponseTime(Record):
-    priority: Text
-    example: Text
-    response: Text
-    resolution: Text
+    priority: Text = Field(description="Priority name.")
+    example: Text = Field(description="An example of a problem of this priority.")
+    response: Text = Field(description="Time to first response.")
+    resolution: Text = Field(description="Time to resolution.")
 
 
 class HelpDeskEscalation(Record):
-    from_desk: Id
-    to_desk: Id
-    when: Text
+    from_desk: Id = Field(description="Help desk id the ticket leaves.")
+    to_desk: Id = Field(description="Help desk id the ticket goes to.")
+    when: Text = Field(description="When it is passed on.")
 
 
 class HelpDeskProcedures(Record):
-    desks: list[HelpDesk]
-    response_times: list[ResponseTime]
-    escalation: list[HelpDeskEscalation]
-    closure: Text
+    desks: list[HelpDesk] = Field(description="The help desks, by tier.")
+    response_times: list[ResponseTime] = Field(
+        description="Response and resolution times by priority.")
+    escalation: list[HelpDeskEscalation] = Field(
+        description="When a ticket passes from one desk to another.")
+    closure: Text = Field(description="How a problem is closed.")
 
 
 class Strategy(Record):
-    responsibilities: list[Responsibility]
-    transition: Transition
-    training: Training
-    knowledge_transfer: KnowledgeTransfer
-    change_control: ChangeControlSummary
-    day_to_day_operations: Operations
-    maintenance: Maintenance
-    help_desk: HelpDeskProcedures
+    responsibilities: list[Responsibility] = Field(
+        description="Who is primarily responsible for which activity, and who supports.")
+    transition: Transition = Field(description="How responsibility passes at go-live.")
+    training: Training = Field(description="Training roles and user classes.")
+    knowledge_transfer: KnowledgeTransfer = Field(
+        description="How staff learn the system or service before taking it over.")
+    change_control: ChangeControlSummary = Field(
+        description="How changes are analysed and approved.")
+    day_to_day_operations: Operations = Field(description="Who runs day-to-day operations.")
+    maintenance: Maintenance = Field(description="Who maintains the system or service.")
+    help_desk: HelpDeskProcedures = Field(description="Help desks, response times and escalation.")
 
 
 class Charter(Record):
-    control: Control
-    vision: Text
-    scope: Scope
-    objectives: list[Objective]
-    plan: Plan
-    key_participants: list[Participant]
-    funding: Funding
-    strategy: Strategy
-    assumptions: list[Text]
-    constraints: list[Text]
+    control: Control = Field(
+        description="Document control: id, title, version, owners, approvers and revisions.")
+    vision: Text = Field(description="The program's vision in a few sentences.")
+    scope: Scope = Field(description="What is in and out of scope.")
+    objectives: list[Objective] = Field(description="Objectives, each with how it is measured.")
+    plan: Plan = Field(description="Short-term and long-term plan.")
+    key_participants: list[Participant] = Field(
+        description="The organisations taking part and the role each plays.")
+    funding: Funding = Field(description="How the program is funded.")
+    strategy: Strategy = Field(
+        description="How work is divided and run once the system or service is live.")
+    assumptions: list[Text] = Field(description="Assumptions the plan rests on.")
+    constraints: list[Text] = Field(description="Constraints the plan must respect.")

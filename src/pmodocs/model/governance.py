@@ -13,14 +13,14 @@ RaciCode = Annotated[str, StringConstraints(pattern=r"^(R|A|C|I|A/R)$")]
 
 
 class Body(Record):
-    id: Id
-    name: Text
-    purpose: Text
-    chair: Id
-    members: list[Id]
-    cadence: Text
-    quorum: Positive
-    decides: list[Text]
+    id: Id = Field(description="Identifier of the body.")
+    name: Text = Field(description="Name of the body.")
+    purpose: Text = Field(description="What it is for.")
+    chair: Id = Field(description="The person who chairs it.")
+    members: list[Id] = Field(description="People who are members.")
+    cadence: Text = Field(description="How often it meets.")
+    quorum: Positive = Field(description="Members needed for a decision.")
+    decides: list[Text] = Field(description="What it decides.")
 
 
 class DecisionAuthority(Record):
@@ -44,11 +44,12 @@ class DecisionMaker(Record):
 
 
 class EscalationLevel(Record):
-    level: Positive
-    name: Text
-    role: Id
-    time_limit_days: Positive
-    criteria: Text
+    level: Positive = Field(description="Level number, 1 lowest.")
+    name: Text = Field(description="Name of the level.")
+    role: Id = Field(description="Role that handles issues at this level.")
+    time_limit_days: Positive = Field(
+        description="Business days before the issue escalates to the next level.")
+    criteria: Text = Field(description="What is escalated to this level.")
 
 
 Accountability = Literal["single", "joint"]
@@ -73,22 +74,24 @@ class Raci(Record):
 
 
 class Agreement(Record):
-    id: Id
+    id: Id = Field(description="Identifier of the agreement.")
     kind: Text = Field(description="Kind of agreement, from the program's agreement kinds.",
                        examples=["IAA", "MOU", "SLA"])
-    title: Text
-    parties: list[Id]
-    effective: date
-    expires: date
-    state: Literal["in force", "being updated", "draft", "expired"]
-    covers: Text
+    title: Text = Field(description="Title of the agreement.")
+    parties: list[Id] = Field(description="Organisations party to it.")
+    effective: date = Field(description="Date it takes effect.")
+    expires: date = Field(description="Date it expires.")
+    state: Literal["in force", "being updated", "draft", "expired"] = Field(
+        description="in force, being updated, draft or expired.")
+    covers: Text = Field(description="What it covers.")
 
 
 class Governance(Record):
-    control: Control
-    principles: list[Text]
-    bodies: list[Body]
-    decision_makers: list[DecisionMaker]
-    escalation: list[EscalationLevel]
-    raci: Raci
-    agreements: list[Agreement]
+    control: Control = Field(description="Document control.")
+    principles: list[Text] = Field(description="Governance principles.")
+    bodies: list[Body] = Field(description="Governance bodies.")
+    decision_makers: list[DecisionMaker] = Field(description="Who may take which decision.")
+    escalation: list[EscalationLevel] = Field(description="Escalation levels, lowest first.")
+    raci: Raci = Field(description="Responsibility assignment (RACI) matrix.")
+    agreements: list[Agreement] = Field(
+        description="Interagency agreements, memoranda, contracts and service levels.")
