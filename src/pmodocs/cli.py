@@ -53,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("dir", type=Path, metavar="DIR", help="folder to create (must be new or empty)")
     n.add_argument("--program", required=True, help="the program's name")
     n.add_argument("--acronym", help="short upper-case acronym (default: the name's initials)")
+    g = verbs.add_parser("migrate", help="rewrite content written for an older schema into "
+                         "today's shape, keeping comments and layout", epilog=EPILOG,
+                         description="rewrite content written for an older schema into today's "
+                         "shape (comments and layout kept) and print what changed; running it "
+                         "again changes nothing")
+    g.add_argument("--content", type=Path, default=Path("content"),
+                   help="content folder (default: content/)")
+    g.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     _signoff_verbs(verbs)
     return parser
 
@@ -76,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = {"build": _build, "check": _check, "new": _new,
                 "export": _export, "approve": _approve, "status": _status,
-                "verify": _verify, "serve": _serve, "diff": _diff}[args.verb](args)
+                "verify": _verify, "serve": _serve, "diff": _diff,
+                "migrate": _migrate}[args.verb](args)
         sys.stdout.flush()  # a closed pipe shows up here, inside our handlers
         return code
     except PmodocsError as exc:
@@ -160,6 +169,14 @@ def _new(args: argparse.Namespace) -> int:
     written = scaffold(args.dir, args.program, acronym, today())
     print(f"wrote {len(written)} content files into {args.dir}; fill in the TODO texts "
           f"(`pmodocs check --content {args.dir}` lists them), then `pmodocs build --content {args.dir}`")
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from .migrate import migrate, report
+
+    changes, written = migrate(args.content, write=not args.dry_run)
+    print(report(changes, written, args.content, args.dry_run))
     return EXIT_OK
 
 
