@@ -38,7 +38,7 @@ def test_new_writes_every_content_file_with_comments_and_todo_values(scaffolded)
                  "configuration", "continuity", "role-cards", "launch-agenda"):
         assert (scaffolded / "deliverables" / f"{kind}.yaml").is_file()
     program = load_content(scaffolded).program
-    assert program.name == "Statewide Licensing System" and program.numbering.prefix == "SLS-MO"
+    assert program.name == "Statewide Licensing System" and program.numbering.prefix == "SLS"
 
 
 def test_check_passes_on_a_scaffold_but_warns_at_every_todo_with_its_line(scaffolded):
@@ -144,7 +144,22 @@ def test_scaffold_comments_come_from_the_model_and_show_optional_fields(scaffold
     assert "# sources (optional): Funding by source" in charter
     assert "# go_lives (optional):" in charter
     program = (scaffolded / "program.yaml").read_text(encoding="utf-8")
-    assert "# department (optional):" in program and "# vocabularies (optional):" in program
+    assert "# department (optional):" in program and "  vocabularies:\n" in program
+    assert "    adopt: \"state-mo\"" in program and "# organisation_kinds (optional):" in program
     plan = (scaffolded / "deliverables/mo-plan.yaml").read_text(encoding="utf-8")
     assert 'state: "done"' not in plan and 'state: "complete"' not in plan
     assert 'state: "not started"' in plan and "met: false" in plan
+
+
+@pytest.mark.parametrize("vocabulary", ["federal-m3", "none"])
+def test_new_adopts_the_chosen_vocabulary_and_checks_clean(vocabulary, tmp_path):
+    target = tmp_path / "program"
+    result = cli("new", str(target), "--program", "Shared Services Migration", "--vocabulary",
+                 vocabulary)
+    assert result.returncode == 0, result.stderr
+    content = load_content(target)
+    assert content.program.vocab.adopted == vocabulary
+    # no state change types are imposed on a program that did not adopt them
+    assert [t.id for t in content.deliverables["mo-plan"].change_types] == ["mac"]
+    checked = cli("check", "--content", str(target))
+    assert checked.returncode == 0, checked.stderr
