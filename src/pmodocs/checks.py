@@ -6,96 +6,115 @@ in one pass.
 
 from __future__ import annotations
 
+import types
+import typing
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
+from pydantic import BaseModel
+
 from .errors import Problem
-from .model import Content, Source
+from .model import DELIVERABLE_KINDS, PROGRAM_FILES, Content, Source
+from .model.base import Ref
 from .model.vocabulary import PRESETS
 
 REQUIRED_CHANGE_TYPES = dict(PRESETS["state-mo"]["required_change_types"])
 """The seven kinds of change the state M&O best practice says must each have a handling method
 (required only of programs that adopt the state-mo vocabulary)."""
 
-_CONTROL = [
-    ("control.owner", "person"), ("control.approvers.*", "person"),
-    ("control.distribution.*", "person"), ("control.revisions.*.author", "person"),
-]
+def _ref_kind(ann: Any, metadata: list | tuple = ()) -> str | None:
+    """The kind a field refers to (from its `Ref` marker), looking inside lists and optionals."""
+    for m in metadata:
+        if isinstance(m, Ref):
+            return m.kind
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        args = typing.get_args(ann)
+        return _ref_kind(args[0], args[1:])
+    if origin in (list, typing.Union, types.UnionType):
+        for arg in typing.get_args(ann):
+            kind = _ref_kind(arg)
+            if kind:
+                return kind
+    return None
+
+
+def _model_in(ann: Any) -> type[BaseModel] | None:
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for arg in typing.get_args(ann):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def reference_patterns(cls: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Every reference field of a model as (dotted pattern, kind), `*` standing for list items;
+    computed from the `Ref` markers of the model, so it follows every renamed field."""
+    out: list[tuple[str, str]] = []
+    for name, field in cls.model_fields.items():
+        many = typing.get_origin(_unwrap_optional(field.annotation)) is list
+        path = prefix + (name,) + (("*",) if many else ())
+        kind = _ref_kind(field.annotation, field.metadata)
+        if kind:
+            out.append((".".join(path), kind))
+            continue
+        sub = _model_in(field.annotation)
+        if sub is not None:
+            out += reference_patterns(sub, path)
+    return out
+
+
+def _unwrap_optional(ann: Any) -> Any:
+    if typing.get_origin(ann) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        return args[0] if len(args) == 1 else ann
+    return ann
+
+
+def references(node: Any, path: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
+    """(path, kind, id) for every reference held by a validated model, found by type."""
+    if isinstance(node, BaseModel):
+        for name, field in type(node).model_fields.items():
+            value = getattr(node, name)
+            kind = _ref_kind(field.annotation, field.metadata)
+            if kind is None:
+                yield from references(value, path + (name,))
+            elif isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    yield path + (name, i), kind, item
+            elif value is not None:
+                yield path + (name,), kind, value
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            yield from references(item, path + (i,))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from references(item, path + (key,))
+
+
+def _files() -> dict[str, type[BaseModel]]:
+    return {**PROGRAM_FILES, **{f"deliverables/{k}.yaml": c for k, c in DELIVERABLE_KINDS.items()}}
+
 
 REFERENCES: dict[str, list[tuple[str, str]]] = {
-    "program.yaml": [("program.sponsor", "organisation")],
-    "people.yaml": [("people.*.organisation", "organisation")],
-    "roles.yaml": [("roles.*.organisation", "organisation"),
-                   ("roles.*.organisations.*", "organisation"), ("roles.*.holders.*", "person")],
-    "approvals.yaml": [("approvals.*.deliverable", "deliverable"), ("approvals.*.approver", "person")],
-    "deliverables/charter.yaml": [
-        ("key_participants.*.organisation", "organisation"), ("key_participants.*.role", "role"),
-        ("strategy.responsibilities.*.primary", "organisation"),
-        ("strategy.responsibilities.*.supporting.*", "organisation"),
-        ("strategy.transition.primary_after_go_live", "organisation"),
-        ("strategy.transition.go_lives.*.organisation", "organisation"),
-        ("strategy.training.roles.*.party", "organisation or role"),
-        ("funding.sources.*.parties.*", "organisation"),
-        ("strategy.transition.steps.*.owner", "organisation"),
-        ("strategy.training.user_classes.*.trainer", "organisation"),
-        ("strategy.change_control.analysis_by", "role"),
-        ("strategy.change_control.approval_by", "role or body"),
-        ("strategy.day_to_day_operations.owner", "organisation"),
-        ("strategy.day_to_day_operations.problem_resolution_by", "role"),
-        ("strategy.maintenance.owner", "organisation"), ("strategy.maintenance.scheduling_by", "role"),
-        ("strategy.help_desk.desks.*.operator", "organisation"),
-        ("strategy.help_desk.escalation.*.from_desk", "help desk"),
-        ("strategy.help_desk.escalation.*.to_desk", "help desk"),
-    ],
-    "deliverables/governance.yaml": [
-        ("bodies.*.chair", "person"), ("bodies.*.members.*", "person"),
-        ("decision_makers.*.authority", "person"), ("decision_makers.*.alternate", "person"),
-        ("decision_makers.*.authorities.*.party", "party"),
-        ("escalation.*.role", "role"), ("raci.roles.*", "role"),
-        ("agreements.*.parties.*", "organisation"),
-    ],
-    "deliverables/mo-plan.yaml": [
-        ("management_processes.*.owner", "role"), ("change_control.board", "body"),
-        ("change_control.steps.*.owner", "role"), ("change_types.*.approver", "role or body"),
-        ("change_requests.*.type", "change type"), ("change_requests.*.block_cycle", "block cycle"),
-        ("change_requests.*.requested_by", "person"), ("operational_processes.*.owner", "role"),
-        ("batch_schedule.*.owner", "role"), ("inventory.*.owner", "organisation"),
-        ("staffing.*.role", "role"), ("staffing.*.organisation", "organisation"),
-        ("pre_initiation.*.owner", "role"), ("key_decisions.*.owner", "role"),
-        ("milestones.*.owner", "organisation or role"), ("milestones.*.depends_on.*", "milestone"),
-        ("lessons_learned.*.owner", "party"), ("decision_log.*.owner", "party"),
-        ("action_items.*.owner", "party"),
-    ],
-    "deliverables/communication.yaml": [
-        ("stakeholders.*.role", "role"), ("items.*.audience.*", "role"), ("items.*.owner", "person"),
-        ("meetings.*.chair", "person"), ("meetings.*.attendees.*", "role"),
-        ("reports.*.audience.*", "role"), ("reports.*.owner", "person"),
-    ],
-    "deliverables/risk.yaml": [("process.*.owner", "role"), ("risks.*.owner", "person")],
-    "deliverables/quality.yaml": [
-        ("roles.*.role", "role"), ("ivv.provider", "organisation"), ("ivv.reports_to", "role"),
-        ("test_evaluation.levels.*.owner", "organisation"), ("standards.*.owner", "role"),
-        ("reviews.*.owner", "role"), ("qasp.*.provider", "organisation"),
-        ("qasp.*.results.*.provider", "organisation"),
-    ],
-    "deliverables/configuration.yaml": [
-        ("items.*.owner", "role"), ("items.*.baseline", "baseline"),
-        ("baselines.*.approved_by", "role or body"), ("site_versions.*.site", "organisation"),
-        ("audits.*.owner", "role"), ("roles.*.role", "role"),
-    ],
-    "deliverables/continuity.yaml": [
-        ("invocation.*.person", "person"), ("critical_operations.*.owner", "role"),
-        ("reestablishment.*.owner", "role"),
-    ],
-    "deliverables/role-cards.yaml": [("cards.*.role", "role")],
-    "deliverables/launch-agenda.yaml": [
-        ("meeting.chair", "person"), ("attendees.*", "person"), ("items.*.presenter", "person"),
-        ("decisions.*.owner", "person"), ("actions.*.owner", "person"),
-    ],
-}
-"""Which field refers to what kind of thing; `pattern` segments `*` mean every list item."""
+    rel: reference_patterns(cls) for rel, cls in _files().items()}
+"""Which field refers to what kind of thing, derived from the models' `Ref` types (for the
+scaffold and the content reference); `*` segments mean every list item."""
+
+
+def _roots(content: Content) -> Iterator[tuple[str, tuple, Any]]:
+    """Each content file's validated model, with the key path its data sits under."""
+    yield "program.yaml", ("program",), content.program
+    yield "organisations.yaml", ("organisations",), list(content.organisations)
+    yield "people.yaml", ("people",), list(content.people)
+    yield "roles.yaml", ("roles",), list(content.roles)
+    yield "approvals.yaml", ("approvals",), list(content.approvals)
+    for kind, doc in content.deliverables.items():
+        yield f"deliverables/{kind}.yaml", (), doc
 
 
 def run_checks(content: Content) -> list[Problem]:
@@ -103,14 +122,14 @@ def run_checks(content: Content) -> list[Problem]:
     data = _dumps(content)
     names = _namespaces(content)
     problems: list[Problem] = []
+    for rel, prefix, model in _roots(content):
+        src = content.sources[rel]
+        for path, kind, value in references(model, prefix):
+            if value not in names[kind]:
+                problems.append(_at(src, path, f"'{value}' is not a {kind} defined in the "
+                                    f"content (expected one of: {_few(names[kind])})"))
     for rel, doc in data.items():
         src = content.sources[rel]
-        rules = REFERENCES.get(rel, []) + (_CONTROL if rel.startswith("deliverables/") else [])
-        for pattern, kind in rules:
-            for path, value in _select(doc, pattern.split(".")):
-                if value not in names[kind]:
-                    problems.append(_at(src, path, f"'{value}' is not a {kind} defined in the "
-                                        f"content (expected one of: {_few(names[kind])})"))
         problems += _unique_ids(doc, src)
         problems += todo_warnings(doc, src)
     problems += _global_ids(content)
@@ -153,19 +172,6 @@ def _namespaces(content: Content) -> dict[str, set[str]]:
         "block cycle": {b.id for b in d["mo-plan"].block_cycles},
         "baseline": {b.id for b in d["configuration"].baselines},
     }
-
-
-def _select(node: Any, parts: list[str], path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    """Yield (path, value) for every value matching the dotted pattern."""
-    if not parts:
-        yield path, node
-        return
-    head, rest = parts[0], parts[1:]
-    if head == "*":
-        for i, item in enumerate(node or []):
-            yield from _select(item, rest, path + (i,))
-    elif isinstance(node, dict) and node.get(head) is not None:
-        yield from _select(node[head], rest, path + (head,))
 
 
 def _at(src: Source, path: tuple, message: str, severity: str = "error") -> Problem:

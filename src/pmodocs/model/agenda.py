@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import ClockTime, Id, Positive, Progress, Record, Text, date
+from .base import ClockTime, Id, PersonId, Positive, Progress, Record, Text, date
 from .control import Control
 
 
@@ -17,12 +17,12 @@ class MeetingDetails(Record):
     start: ClockTime = Field(description="Start time as \"HH:MM\" (quoted).")
     end: ClockTime = Field(description="End time as \"HH:MM\" (quoted).")
     place: Text = Field(description="Where it is held.")
-    chair: Id = Field(description="Person who chairs it.")
+    chair: PersonId = Field(description="Person who chairs it.")
 
 
 class AgendaItem(Record):
     topic: Text = Field(description="The topic.")
-    presenter: Id = Field(description="Person who presents it.")
+    presenter: PersonId = Field(description="Person who presents it.")
     minutes: Positive = Field(description="Length in minutes.")
 
 
@@ -34,13 +34,13 @@ class Lesson(Record):
 
 class AgendaDecision(Record):
     decision: Text = Field(description="The decision.")
-    owner: Id = Field(description="Person who decides.")
+    owner: PersonId = Field(description="Person who decides.")
     state: Literal["to decide", "decided"] = Field(description="to decide or decided.")
 
 
 class Action(Record):
     action: Text = Field(description="The action.")
-    owner: Id = Field(description="Person who does it.")
+    owner: PersonId = Field(description="Person who does it.")
     due: date = Field(description="Due date.")
     state: Progress = Field(description="done, in progress or not started.")
 
@@ -48,7 +48,7 @@ class Action(Record):
 class LaunchAgenda(Record):
     control: Control = Field(description="Document control.")
     meeting: MeetingDetails = Field(description="Date, time, place and chair.")
-    attendees: list[Id] = Field(description="People invited.")
+    attendees: list[PersonId] = Field(description="People invited.")
     objectives: list[Text] = Field(description="Objectives of the meeting.")
     items: list[AgendaItem] = Field(description="Agenda items; start times are computed.")
     lessons: list[Lesson] = Field(description="Lessons learned to review.")

@@ -8,14 +8,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from .base import Id, Record, Text, date
+from .base import DeliverableId, Id, PersonId, Record, Text, date
 
 Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Approval(Record):
-    deliverable: Id = Field(description="Deliverable id.")
-    approver: Id = Field(description="Person who decided.")
+    deliverable: DeliverableId = Field(description="Deliverable id.")
+    approver: PersonId = Field(description="Person who decided.")
     decision: Literal["approved", "rejected"] = Field(description="approved or rejected.")
     date: Day = Field(description="Date of the decision.")
     fingerprint: Fingerprint = Field(

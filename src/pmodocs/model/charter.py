@@ -6,7 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Dollars, Hours, Id, Positive, Record, Text, date
+from .base import (
+    Dollars, HelpDeskId, Hours, Id, OrganisationId, OrganisationOrRoleId, Positive, Record,
+    RoleId, RoleOrBodyId, Text, date,
+)
 from .control import Control
 
 
@@ -32,8 +35,8 @@ class Plan(Record):
 
 
 class Participant(Record):
-    organisation: Id = Field(description="The participating organisation.")
-    role: Id = Field(description="The role it plays.")
+    organisation: OrganisationId = Field(description="The participating organisation.")
+    role: RoleId = Field(description="The role it plays.")
     participation: Text = Field(description="How it takes part.")
 
 
@@ -71,7 +74,7 @@ class FundingSource(Record):
     name: Text = Field(description="Name of the source as the documents print it.")
     vehicle: Text = Field(description="Kind of vehicle, from the program's funding vehicles.",
                           examples=["IAA", "appropriation", "contract"])
-    parties: list[Id] = Field([], description="Organisations party to the source (e.g. the "
+    parties: list[OrganisationId] = Field([], description="Organisations party to the source (e.g. the "
                               "customer agency and the provider of an IAA).")
     reference: Text | None = Field(None, description="Agreement, appropriation or contract "
                                    "number.")
@@ -124,27 +127,27 @@ class Funding(Record):
 
 class Responsibility(Record):
     activity: Text = Field(description="The activity.")
-    primary: Id = Field(description="The organisation primarily responsible.")
-    supporting: list[Id] = Field(description="Organisations that support it.")
+    primary: OrganisationId = Field(description="The organisation primarily responsible.")
+    supporting: list[OrganisationId] = Field(description="Organisations that support it.")
 
 
 class TransitionStep(Record):
     step: Text = Field(description="The step.")
-    owner: Id = Field(description="Organisation that carries it out.")
+    owner: OrganisationId = Field(description="Organisation that carries it out.")
     by: date = Field(description="Target date.")
 
 
 class GoLive(Record):
     """When one organisation (e.g. one of several providers) takes over its part."""
 
-    organisation: Id = Field(description="The organisation going live.")
+    organisation: OrganisationId = Field(description="The organisation going live.")
     scope: Text = Field(description="What it takes over.")
     transition_start: date | None = Field(None, description="When its transition begins.")
     go_live: date = Field(description="Its go-live date.")
 
 
 class Transition(Record):
-    primary_after_go_live: Id | None = Field(None, description="The one organisation primarily "
+    primary_after_go_live: OrganisationId | None = Field(None, description="The one organisation primarily "
                                              "responsible after go-live; use `go_lives` when "
                                              "several organisations go live at different dates.")
     go_lives: list[GoLive] = Field([], description="Per-organisation transition and go-live "
@@ -157,14 +160,14 @@ class UserClass(Record):
     user_class: Text = Field(description="A group of users with the same training needs.")
     headcount: Positive = Field(description="How many people.")
     training: Text = Field(description="What training they get.")
-    trainer: Id = Field(description="Organisation that trains them.")
+    trainer: OrganisationId = Field(description="Organisation that trains them.")
     on_the_job_mentoring: bool = Field(description="Is on-the-job mentoring included?")
 
 
 class TrainingRole(Record):
     """What one organisation does for training."""
 
-    party: Id = Field(description="The organisation (or role).")
+    party: OrganisationOrRoleId = Field(description="The organisation (or role).")
     role: Text = Field(description="Its part in training.")
 
 
@@ -187,27 +190,27 @@ class KnowledgeTransfer(Record):
 
 class ChangeControlSummary(Record):
     summary: Text = Field(description="How changes are handled, in a few sentences.")
-    analysis_by: Id = Field(description="Role that analyses changes.")
-    approval_by: Id = Field(description="Role or governance body that approves changes.")
+    analysis_by: RoleId = Field(description="Role that analyses changes.")
+    approval_by: RoleOrBodyId = Field(description="Role or governance body that approves changes.")
 
 
 class Operations(Record):
-    owner: Id = Field(description="Organisation that runs day-to-day operations.")
+    owner: OrganisationId = Field(description="Organisation that runs day-to-day operations.")
     process: Text = Field(description="How operations are run.")
-    problem_resolution_by: Id = Field(description="Role responsible for resolving problems.")
+    problem_resolution_by: RoleId = Field(description="Role responsible for resolving problems.")
 
 
 class Maintenance(Record):
-    owner: Id = Field(description="Organisation that maintains the system or service.")
+    owner: OrganisationId = Field(description="Organisation that maintains the system or service.")
     process: Text = Field(description="How maintenance is done.")
-    scheduling_by: Id = Field(description="Role that schedules maintenance.")
+    scheduling_by: RoleId = Field(description="Role that schedules maintenance.")
     notification: Text = Field(description="How and when users are told.")
 
 
 class HelpDesk(Record):
     id: Id = Field(description="Identifier of the desk.")
     name: Text = Field(description="Name of the desk.")
-    operator: Id = Field(description="Organisation that runs it.")
+    operator: OrganisationId = Field(description="Organisation that runs it.")
     tier: Positive = Field(description="Support tier (1 = first contact).")
     hours: Text = Field(description="When the help desk is open (its service hours).",
                         examples=["Weekdays 07:00-19:00 Eastern"])
@@ -222,8 +225,8 @@ class ResponseTime(Record):
 
 
 class HelpDeskEscalation(Record):
-    from_desk: Id = Field(description="Help desk id the ticket leaves.")
-    to_desk: Id = Field(description="Help desk id the ticket goes to.")
+    from_desk: HelpDeskId = Field(description="Help desk id the ticket leaves.")
+    to_desk: HelpDeskId = Field(description="Help desk id the ticket goes to.")
     when: Text = Field(description="When it is passed on.")
 
 

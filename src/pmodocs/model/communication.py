@@ -6,14 +6,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Id, Record, Text
+from .base import Id, PersonId, Record, RoleId, Text
 from .control import Control
 
 Rating = Literal["high", "medium", "low"]
 
 
 class Stakeholder(Record):
-    role: Id = Field(description="The stakeholder's role.")
+    role: RoleId = Field(description="The stakeholder's role.")
     interest: Text = Field(description="What they care about.")
     influence: Rating = Field(description="high, medium or low.")
     needs: Text = Field(description="What they need to hear.")
@@ -22,18 +22,18 @@ class Stakeholder(Record):
 class CommunicationItem(Record):
     id: Id = Field(description="Identifier.")
     item: Text = Field(description="The communication.")
-    audience: list[Id] = Field(description="Roles it goes to.")
+    audience: list[RoleId] = Field(description="Roles it goes to.")
     purpose: Text = Field(description="What it is for.")
     channel: Text = Field(description="How it is sent.")
     frequency: Text = Field(description="How often.")
-    owner: Id = Field(description="Person who sends it.")
+    owner: PersonId = Field(description="Person who sends it.")
 
 
 class Meeting(Record):
     id: Id = Field(description="Identifier.")
     name: Text = Field(description="Name of the meeting.")
-    chair: Id = Field(description="Person who chairs it.")
-    attendees: list[Id] = Field(description="Roles that attend.")
+    chair: PersonId = Field(description="Person who chairs it.")
+    attendees: list[RoleId] = Field(description="Roles that attend.")
     frequency: Text = Field(description="How often.")
     purpose: Text = Field(description="What it is for.")
 
@@ -41,9 +41,9 @@ class Meeting(Record):
 class Report(Record):
     id: Id = Field(description="Identifier.")
     name: Text = Field(description="Name of the report.")
-    audience: list[Id] = Field(description="Roles it goes to.")
+    audience: list[RoleId] = Field(description="Roles it goes to.")
     frequency: Text = Field(description="How often.")
-    owner: Id = Field(description="Person who writes it.")
+    owner: PersonId = Field(description="Person who writes it.")
     contents: Text = Field(description="What it contains.")
     expenditure: bool = Field(description="Does it report expenditure to date?")
 

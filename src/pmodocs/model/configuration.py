@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Id, Record, Text, date
+from .base import BaselineId, Id, OrganisationId, Record, RoleId, RoleOrBodyId, Text, date
 from .control import Control
 
 
@@ -15,15 +15,15 @@ class ConfigurationItem(Record):
     item: Text = Field(description="The item.")
     kind: Literal["software", "database", "infrastructure", "document", "interface"] = Field(
         description="software, database, infrastructure, document or interface.")
-    owner: Id = Field(description="Role that owns it.")
-    baseline: Id = Field(description="Baseline id it belongs to.")
+    owner: RoleId = Field(description="Role that owns it.")
+    baseline: BaselineId = Field(description="Baseline id it belongs to.")
 
 
 class Baseline(Record):
     id: Id = Field(description="Identifier.")
     name: Text = Field(description="Name of the baseline.")
     established: date = Field(description="Date established.")
-    approved_by: Id = Field(description="Role or body that approved it.")
+    approved_by: RoleOrBodyId = Field(description="Role or body that approved it.")
     contents: Text = Field(description="What it contains.")
 
 
@@ -36,7 +36,7 @@ class ReleaseNumbering(Record):
 class SiteVersion(Record):
     """Which release runs at one site or environment."""
 
-    site: Id = Field(description="The site, as an organisation id.")
+    site: OrganisationId = Field(description="The site, as an organisation id.")
     release: Text = Field(description="Release installed.")
     installed: date = Field(description="Date installed.")
     verified: bool = Field(description="Has the installation been verified?")
@@ -51,11 +51,11 @@ class Audit(Record):
     audit: Text = Field(description="The audit.")
     kind: Literal["functional", "physical"] = Field(description="functional or physical.")
     frequency: Text = Field(description="How often.")
-    owner: Id = Field(description="Role that runs it.")
+    owner: RoleId = Field(description="Role that runs it.")
 
 
 class CMRole(Record):
-    role: Id = Field(description="The role.")
+    role: RoleId = Field(description="The role.")
     responsibility: Text = Field(description="Its configuration management responsibility.")
 
 

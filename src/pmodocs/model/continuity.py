@@ -6,12 +6,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Id, Positive, Record, Text
+from .base import Id, PersonId, Positive, Record, RoleId, Text
 from .control import Control
 
 
 class Invoker(Record):
-    person: Id = Field(description="Person who may invoke the plan.")
+    person: PersonId = Field(description="Person who may invoke the plan.")
     authority: Text = Field(description="Their authority to do so.")
 
 
@@ -21,12 +21,12 @@ class CriticalOperation(Record):
     priority: Positive = Field(description="Priority, 1 highest.")
     maximum_outage: Text = Field(description="Longest tolerable outage.")
     workaround: Text = Field(description="Workaround while it is down.")
-    owner: Id = Field(description="Role that owns it.")
+    owner: RoleId = Field(description="Role that owns it.")
 
 
 class RecoveryStep(Record):
     step: Text = Field(description="The step.")
-    owner: Id = Field(description="Role that carries it out.")
+    owner: RoleId = Field(description="Role that carries it out.")
     target: Text = Field(description="Target time.")
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Code, Id, Record, Text, Version, date
+from .base import Code, Id, PersonId, Record, Text, Version, date
 
 AuthorStatus = Literal["draft", "for review", "final"]
 
@@ -16,7 +16,7 @@ AuthorStatus = Literal["draft", "for review", "final"]
 class Revision(Record):
     version: Version = Field(description="Version this revision produced.")
     date: Day = Field(description="Date of the revision.")
-    author: Id = Field(description="The person who made it.")
+    author: PersonId = Field(description="The person who made it.")
     summary: Text = Field(description="What changed.")
 
 
@@ -33,9 +33,9 @@ class Control(Record):
         description="The author's status (draft, for review, final); the "
         "approval state is computed from approvals.yaml.")
     date: Day = Field(description="Date of this version.")
-    owner: Id = Field(description="The person who owns the document.")
+    owner: PersonId = Field(description="The person who owns the document.")
     purpose: Text = Field(description="One or two sentences on what this document is for.")
-    approvers: list[Id] = Field(
+    approvers: list[PersonId] = Field(
         description="People who must approve this document before it counts as approved.")
-    distribution: list[Id] = Field(description="People who receive each issued version.")
+    distribution: list[PersonId] = Field(description="People who receive each issued version.")
     revisions: list[Revision] = Field(description="Revision history, oldest first.")

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from .base import Id, Positive, Record, Side, Text, date
+from .base import Id, OrganisationId, PartyId, PersonId, Positive, Record, RoleId, Side, Text, date
 from .control import Control
 
 RaciCode = Annotated[str, StringConstraints(pattern=r"^(R|A|C|I|A/R)$")]
@@ -16,8 +16,8 @@ class Body(Record):
     id: Id = Field(description="Identifier of the body.")
     name: Text = Field(description="Name of the body.")
     purpose: Text = Field(description="What it is for.")
-    chair: Id = Field(description="The person who chairs it.")
-    members: list[Id] = Field(description="People who are members.")
+    chair: PersonId = Field(description="The person who chairs it.")
+    members: list[PersonId] = Field(description="People who are members.")
     cadence: Text = Field(description="How often it meets.")
     quorum: Positive = Field(description="Members needed for a decision.")
     decides: list[Text] = Field(description="What it decides.")
@@ -26,7 +26,7 @@ class Body(Record):
 class DecisionAuthority(Record):
     """One party's part in a decision that takes several (e.g. the CFO obligates)."""
 
-    party: Id = Field(description="A person, role or governance body.")
+    party: PartyId = Field(description="A person, role or governance body.")
     acts: Text = Field(description="What this party does in the decision.",
                        examples=["obligates", "concurs", "approves"])
 
@@ -35,9 +35,9 @@ class DecisionMaker(Record):
     """Who may take a decision: one authority (with an alternate), or several acting together."""
 
     decision: Text = Field(description="The decision.")
-    authority: Id | None = Field(None, description="The one person who decides; use "
+    authority: PersonId | None = Field(None, description="The one person who decides; use "
                                  "`authorities` when several act together.")
-    alternate: Id | None = Field(None, description="Who decides when the authority is absent.")
+    alternate: PersonId | None = Field(None, description="Who decides when the authority is absent.")
     authorities: list[DecisionAuthority] = Field([], description="Several parties and what each "
                                                  "does (e.g. CFO obligates, CHCO concurs).")
     recorded_in: Text = Field(description="Where the delegation is recorded.")
@@ -46,7 +46,7 @@ class DecisionMaker(Record):
 class EscalationLevel(Record):
     level: Positive = Field(description="Level number, 1 lowest.")
     name: Text = Field(description="Name of the level.")
-    role: Id = Field(description="Role that handles issues at this level.")
+    role: RoleId = Field(description="Role that handles issues at this level.")
     time_limit_days: Positive = Field(
         description="Business days before the issue escalates to the next level.")
     criteria: Text = Field(description="What is escalated to this level.")
@@ -66,7 +66,7 @@ class RaciActivity(Record):
 
 
 class Raci(Record):
-    roles: list[Id] = Field(description="The matrix's columns (role ids).")
+    roles: list[RoleId] = Field(description="The matrix's columns (role ids).")
     accountability: Accountability = Field(
         "single", description="single: exactly one A (or A/R) per activity; joint: at least "
         "one, as for shared activities.")
@@ -78,7 +78,7 @@ class Agreement(Record):
     kind: Text = Field(description="Kind of agreement, from the program's agreement kinds.",
                        examples=["IAA", "MOU", "SLA"])
     title: Text = Field(description="Title of the agreement.")
-    parties: list[Id] = Field(description="Organisations party to it.")
+    parties: list[OrganisationId] = Field(description="Organisations party to it.")
     effective: date = Field(description="Date it takes effect.")
     expires: date = Field(description="Date it expires.")
     state: Literal["in force", "being updated", "draft", "expired"] = Field(

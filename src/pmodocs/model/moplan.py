@@ -8,7 +8,11 @@ from datetime import date as Day
 
 from pydantic import Field
 
-from .base import Dollars, Hours, Id, Positive, Progress, Record, Side, Text, date
+from .base import (
+    BlockCycleId, BodyId, ChangeTypeId, Dollars, Hours, Id, MilestoneId, OrganisationId,
+    OrganisationOrRoleId, PartyId, PersonId, Positive, Progress, Record, RoleId, RoleOrBodyId,
+    Side, Text, date,
+)
 from .control import Control
 
 
@@ -16,7 +20,7 @@ class ManagementProcess(Record):
     """Billing/invoice approval, change control, work order authorisation (pre-initiation step 1)."""
 
     name: Text = Field(description="Name of the process.")
-    owner: Id = Field(description="Role that owns it.")
+    owner: RoleId = Field(description="Role that owns it.")
     documented: bool = Field(description="Is it documented?")
     agreed_with_contractor: bool = Field(description="Agreed with the provider (contractor or "
                                          "shared-service provider)?")
@@ -40,11 +44,11 @@ class BlockCycle(Record):
 class ChangeStep(Record):
     step: Text = Field(description="Name of the step.")
     description: Text = Field(description="What happens.")
-    owner: Id = Field(description="Role that carries it out.")
+    owner: RoleId = Field(description="Role that carries it out.")
 
 
 class ChangeControl(Record):
-    board: Id = Field(description="Governance body that decides change requests.")
+    board: BodyId = Field(description="Governance body that decides change requests.")
     steps: list[ChangeStep] = Field(description="Steps of the change control process.")
 
 
@@ -53,7 +57,7 @@ class ChangeType(Record):
     name: Text = Field(description="Name of the change type.")
     description: Text = Field(description="What it covers.")
     path: Text = Field(description="How such a change is handled.")
-    approver: Id = Field(description="Role or body that approves it.")
+    approver: RoleOrBodyId = Field(description="Role or body that approves it.")
     turnaround: Text = Field(description="Expected turnaround.")
     funded_from: Text = Field(description="Where the money or hours come from.")
 
@@ -61,13 +65,13 @@ class ChangeType(Record):
 class ChangeRequest(Record):
     id: Id = Field(description="Identifier of the request.")
     title: Text = Field(description="What is asked for.")
-    type: Id = Field(description="Its change type id.")
-    block_cycle: Id | None = Field(
+    type: ChangeTypeId = Field(description="Its change type id.")
+    block_cycle: BlockCycleId | None = Field(
         None, description="The block cycle whose hours fund the change; leave out for "
         "a change paid from the unallocated reserve or a program without block cycles.")
     """The block cycle whose hours fund the change; none for a change paid from hours authorised
     but not assigned to a cycle (an emergency fix from the unallocated reserve)."""
-    requested_by: Id = Field(description="Person who requested it.")
+    requested_by: PersonId = Field(description="Person who requested it.")
     state: Literal["submitted", "in analysis", "approved", "in progress", "deployed", "rejected", "deferred"] = Field(
         description="Where the request stands.")
     estimated_hours: Hours | None = Field(None, description="Estimated hours (for hour-funded "
@@ -80,7 +84,7 @@ class ChangeRequest(Record):
 class OperationalProcess(Record):
     id: Id = Field(description="Identifier of the process.")
     process: Text = Field(description="The process.")
-    owner: Id = Field(description="Role that owns it.")
+    owner: RoleId = Field(description="Role that owns it.")
     schedule: Text = Field(description="When it runs.")
     state: Literal["in place", "being verified", "not in place"] = Field(
         description="in place, being verified or not in place.")
@@ -92,7 +96,7 @@ class BatchJob(Record):
     window: Text = Field(description="Time window it runs in.")
     frequency: Text = Field(description="How often.")
     deadline: Text = Field(description="When it must finish.")
-    owner: Id = Field(description="Role that owns it.")
+    owner: RoleId = Field(description="Role that owns it.")
 
 
 class PerformanceMetric(Record):
@@ -112,7 +116,7 @@ class Asset(Record):
     location: Text = Field(description="Where it is.")
     warranty_expires: date | None = Field(None, description="Warranty end date, if any.")
     licence_expires: date | None = Field(None, description="Licence end date, if any.")
-    owner: Id = Field(description="Organisation that owns it.")
+    owner: OrganisationId = Field(description="Organisation that owns it.")
 
 
 class TrackingSystem(Record):
@@ -140,8 +144,8 @@ class SystemDocument(Record):
 
 
 class Staffing(Record):
-    role: Id = Field(description="The role.")
-    organisation: Id = Field(description="Organisation that staffs it.")
+    role: RoleId = Field(description="The role.")
+    organisation: OrganisationId = Field(description="Organisation that staffs it.")
     fte_required: Hours = Field(description="Full-time equivalents needed.")
     fte_filled: Hours = Field(description="Full-time equivalents in post.")
     skills: list[Text] = Field(description="Skills needed.")
@@ -158,7 +162,7 @@ class PreInitiationActivity(Record):
 
     step: Positive = Field(description="Step number.")
     activity: Text = Field(description="The activity.")
-    owner: Id = Field(description="Role that owns it.")
+    owner: RoleId = Field(description="Role that owns it.")
     due: date = Field(description="Due date.")
     side: Side | None = Field(None, description="Whose activity it is (provider, shared, "
                               "customer), as the M3 Playbook marks them.")
@@ -174,7 +178,7 @@ class ExitCriterion(Record):
 class KeyDecision(Record):
     id: Id = Field(description="Identifier.")
     activity: Text = Field(description="The activity or decision.")
-    owner: Id = Field(description="Role that owns it.")
+    owner: RoleId = Field(description="Role that owns it.")
     state: Progress = Field(description="done, in progress or not started.")
     outcome: Text = Field(description="Its outcome so far.")
 
@@ -189,8 +193,8 @@ class Milestone(Record):
     baseline: Day | None = Field(None, description="Baselined date.")
     forecast: Day | None = Field(None, description="Currently forecast date, if it differs.")
     actual: Day | None = Field(None, description="Date actually reached.")
-    depends_on: list[Id] = Field([], description="Milestones that must be reached first.")
-    owner: Id = Field(description="Organisation (or role) that owns the milestone.")
+    depends_on: list[MilestoneId] = Field([], description="Milestones that must be reached first.")
+    owner: OrganisationOrRoleId = Field(description="Organisation (or role) that owns the milestone.")
     state: Literal["not started", "on track", "at risk", "late", "complete"] = Field(
         description="Where the milestone stands.")
 
@@ -212,7 +216,7 @@ class LessonLearned(Record):
     lesson: Text = Field(description="The lesson.")
     source: Text = Field(description="Where it comes from (a phase, a playbook, a review).")
     action: Text = Field(description="What the program does about it.")
-    owner: Id | None = Field(None, description="Who carries the action.")
+    owner: PartyId | None = Field(None, description="Who carries the action.")
     state: Progress = Field(description="done, in progress or not started.")
 
 
@@ -221,7 +225,7 @@ class LoggedDecision(Record):
 
     id: Id = Field(description="Identifier, unique in the log.")
     decision: Text = Field(description="What was decided (or is to be decided).")
-    owner: Id = Field(description="Who decides.")
+    owner: PartyId = Field(description="Who decides.")
     date: Day | None = Field(None, description="When it was decided.")
     state: Literal["to decide", "decided"] = Field(description="to decide or decided.")
 
@@ -231,7 +235,7 @@ class ActionItem(Record):
 
     id: Id = Field(description="Identifier, unique in the log.")
     action: Text = Field(description="What is to be done.")
-    owner: Id = Field(description="Who does it.")
+    owner: PartyId = Field(description="Who does it.")
     due: Day = Field(description="When it is due.")
     state: Progress = Field(description="done, in progress or not started.")
 

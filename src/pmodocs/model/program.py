@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from .base import Code, Email, Id, Record, Side, Text, date
+from .base import Code, Email, Id, OrganisationId, PersonId, Record, Side, Text, date
 from .vocabulary import Resolved, Vocabularies
 
 
@@ -36,7 +36,7 @@ class Program(Record):
     acronym: Code = Field(description="Short upper-case name used in titles and search tags.")
     department: Text | None = Field(None, description="Department or agency that owns the "
                                     "program, printed under titles; leave out if none applies.")
-    sponsor: Id = Field(description="The sponsoring organisation (an organisation id).")
+    sponsor: OrganisationId = Field(description="The sponsoring organisation (an organisation id).")
     phase: Text = Field(description="The phase the program is in, in its own words.",
                         examples=["Maintenance and Operations: Pre-Initiation",
                                   "Phase 3: Engagement"])
@@ -80,7 +80,7 @@ class Person(Record):
     id: Id = Field(description="Identifier, unique among people, roles and organisations.")
     name: Text = Field(description="Full name as printed.")
     title: Text = Field(description="Job title as printed on signature lines.")
-    organisation: Id = Field(description="The organisation the person works for.")
+    organisation: OrganisationId = Field(description="The organisation the person works for.")
     email: Email = Field(description="E-mail address.")
 
 
@@ -90,11 +90,11 @@ class Role(Record):
     id: Id = Field(description="Identifier, unique among people, roles and organisations.")
     name: Text = Field(description="Name of the role.")
     side: Side = Field(description="customer, provider, shared (a joint team) or independent.")
-    organisation: Id | None = Field(None, description="The one organisation the role belongs "
+    organisation: OrganisationId | None = Field(None, description="The one organisation the role belongs "
                                     "to; use `organisations` for a role staffed from several.")
-    organisations: list[Id] = Field([], description="Organisations whose people hold this role "
+    organisations: list[OrganisationId] = Field([], description="Organisations whose people hold this role "
                                     "together (a joint team); instead of `organisation`.")
-    holders: list[Id] = Field(description="People who hold this role (from any organisation).")
+    holders: list[PersonId] = Field(description="People who hold this role (from any organisation).")
     summary: Text = Field(description="One or two sentences on what the role does.")
 
     @property

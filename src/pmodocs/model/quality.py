@@ -6,25 +6,25 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Id, Record, Text
+from .base import Id, OrganisationId, Record, RoleId, Text
 from .control import Control
 
 
 class QARole(Record):
-    role: Id = Field(description="The role.")
+    role: RoleId = Field(description="The role.")
     responsibility: Text = Field(description="Its quality responsibility.")
 
 
 class IVV(Record):
-    provider: Id = Field(description="Organisation that provides IV&V.")
+    provider: OrganisationId = Field(description="Organisation that provides IV&V.")
     scope: list[Text] = Field(description="What IV&V covers.")
-    reports_to: Id = Field(description="Role IV&V reports to.")
+    reports_to: RoleId = Field(description="Role IV&V reports to.")
     reporting: Text = Field(description="How and when it reports.")
 
 
 class TestLevel(Record):
     level: Text = Field(description="Name of the level.")
-    owner: Id = Field(description="Organisation that runs it.")
+    owner: OrganisationId = Field(description="Organisation that runs it.")
     entry: Text = Field(description="Entry criteria.")
     exit: Text = Field(description="Exit criteria.")
 
@@ -39,7 +39,7 @@ class Standard(Record):
         description="documentation, design, coding or testing.")
     standard: Text = Field(description="The standard.")
     reference: Text = Field(description="Where it is written.")
-    owner: Id = Field(description="Role that owns it.")
+    owner: RoleId = Field(description="Role that owns it.")
     state: Literal["adopted", "being tailored", "to review"] = Field(
         description="adopted, being tailored or to review.")
 
@@ -48,7 +48,7 @@ class Review(Record):
     review: Text = Field(description="The review or audit.")
     kind: Literal["review", "audit"] = Field(description="review or audit.")
     frequency: Text = Field(description="How often.")
-    owner: Id = Field(description="Role that runs it.")
+    owner: RoleId = Field(description="Role that runs it.")
     scope: Text = Field(description="What it covers.")
 
 
@@ -56,7 +56,7 @@ class QaspResult(Record):
     """One period's measured result of a QASP metric."""
 
     period: Text = Field(description="The period measured.", examples=["FY2027 Q1"])
-    provider: Id | None = Field(None, description="The provider measured, when the metric "
+    provider: OrganisationId | None = Field(None, description="The provider measured, when the metric "
                                 "covers several.")
     result: Text = Field(description="What was measured.", examples=["99.2%"])
     met: bool = Field(description="Did the result meet the acceptable quality level?")
@@ -69,7 +69,7 @@ class QaspMetric(Record):
     acceptable_quality_level: Text = Field(description="The acceptable quality level.")
     surveillance: Text = Field(description="How it is watched.")
     frequency: Text = Field(description="How often.")
-    provider: Id | None = Field(None, description="The provider whose service is measured, if "
+    provider: OrganisationId | None = Field(None, description="The provider whose service is measured, if "
                                 "the metric applies to one.")
     results: list[QaspResult] = Field([], description="Measured results, one per period (and "
                                       "provider).")

@@ -6,14 +6,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Id, Level, Record, Text
+from .base import Id, Level, PersonId, Record, RoleId, Text
 from .control import Control
 
 
 class ProcessStep(Record):
     step: Text = Field(description="Name of the step.")
     description: Text = Field(description="What happens.")
-    owner: Id = Field(description="Role that carries it out.")
+    owner: RoleId = Field(description="Role that carries it out.")
 
 
 class ScaleLevel(Record):
@@ -34,7 +34,7 @@ class Risk(Record):
                            "(vocabularies.risk_categories plus the adopted preset).")
     probability: Level = Field(description="1 (rare) to 5 (almost certain).")
     impact: Level = Field(description="1 (negligible) to 5 (severe).")
-    owner: Id = Field(description="Person who owns the risk.")
+    owner: PersonId = Field(description="Person who owns the risk.")
     strategy: Literal["avoid", "mitigate", "transfer", "accept"] = Field(
         description="avoid, mitigate, transfer or accept.")
     response: Text = Field(description="What is done about it.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .base import Id, Record, Text
+from .base import Id, Record, RoleId, Text
 from .control import Control
 
 
@@ -14,7 +14,7 @@ class Duty(Record):
 
 
 class RoleCard(Record):
-    role: Id = Field(description="The role.")
+    role: RoleId = Field(description="The role.")
     summary: Text = Field(description="What the role is for.")
     responsibilities: list[Duty] = Field(description="Its responsibilities.")
 
