@@ -166,3 +166,24 @@ def test_a_value_outside_the_programs_vocabulary_is_a_located_error(tmp_path):
     [problem] = [p for p in run_checks(load_content(copy)) if p.severity == "error"]
     assert problem.line == 37 and problem.field == "organisations[6].kind"
     assert "'prime contractor'" in problem.message and "shared service provider" in problem.message
+
+
+def test_a_portfolio_of_both_examples_shows_each_programs_own_budget(tmp_path):
+    import shutil
+
+    from conftest import EXAMPLE
+    from pmodocs.pipeline import build
+
+    programs = tmp_path / "programs"
+    shutil.copytree(EXAMPLE, programs / "scas")
+    shutil.copytree(FEDERAL, programs / "fhrm")
+    out = tmp_path / "out"
+    build(programs, out)
+    home = page(out, "index.html")
+    assert "Statewide Case Assistance System (SCAS)" in home
+    assert "Financial and Human Resources Services Migration (FHRM)" in home
+    # the federal program has no hours: its row says so instead of "0 of 0"
+    assert "0 of 0" not in home
+    assert "36,700 of 42,000 allocated $5,505,000 of $6,300,000 allocated" in home
+    assert "— $329,250 of $3,120,000 expended" in home
+    assert (out / "dist/fhrm/pdf/charter.pdf").is_file()
