@@ -187,3 +187,27 @@ def test_a_portfolio_of_both_examples_shows_each_programs_own_budget(tmp_path):
     assert "36,700 of 42,000 allocated $5,505,000 of $6,300,000 allocated" in home
     assert "— $329,250 of $3,120,000 expended" in home
     assert (out / "dist/fhrm/pdf/charter.pdf").is_file()
+
+
+def test_department_is_optional(tmp_path):
+    import shutil
+
+    from pmodocs.compose import compose_all
+    from pmodocs.compose.site import site_pages
+    from pmodocs.load import load_content
+    from pmodocs.render.site import mkdocs_config
+    from pmodocs.compose.site import navigation
+
+    copy = tmp_path / "federal"
+    shutil.copytree(FEDERAL, copy)
+    path = copy / "program.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  department: Commission on Rural Broadband Access\n", ""), encoding="utf-8")
+    content = load_content(copy)
+    assert content.program.department is None
+    docs, signoffs = compose_all(content)
+    assert docs["charter"].meta.department == ""
+    texts = [getattr(b, "text", "") for page in site_pages(content, signoffs) for b in page.blocks]
+    assert not any("None" in t for t in texts)
+    assert texts[1].startswith("phase: Phase 3: Engagement")
+    assert "None" not in mkdocs_config(content, navigation(content))
