@@ -56,3 +56,13 @@ def test_the_reference_explains_fields_with_their_model_descriptions():
     assert PeriodAmount.model_fields["expended"].description in text
     assert "| `sponsor` | yes | an organisation id from organisations.yaml |" in text
     assert "### `federal-m3`" in text and "`shared service provider`" in text
+
+
+def test_the_json_schema_carries_descriptions_and_what_ids_refer_to():
+    from pmodocs.model import DELIVERABLE_KINDS
+
+    schema = DELIVERABLE_KINDS["risk"].model_json_schema()
+    owner = schema["$defs"]["Risk"]["properties"]["owner"]
+    assert owner["x-refers-to"] == "person" and owner["description"]
+    approvers = schema["$defs"]["Control"]["properties"]["approvers"]
+    assert approvers["items"]["x-refers-to"] == "person"

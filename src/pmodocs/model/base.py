@@ -52,6 +52,12 @@ class Ref:
 
     kind: str
 
+    def __get_pydantic_json_schema__(self, core_schema, handler):  # noqa: ANN001
+        """JSON Schema (the authoring schema) names what the id refers to: x-refers-to."""
+        schema = handler(core_schema)
+        schema["x-refers-to"] = self.kind
+        return schema
+
 
 PersonId = Annotated[Id, Ref("person")]
 OrganisationId = Annotated[Id, Ref("organisation")]
