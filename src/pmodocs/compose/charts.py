@@ -145,8 +145,8 @@ MILESTONE_MARKS = (("baseline", "#ffffff", "baseline"), ("forecast", "#ff9800", 
 
 def schedule_chart(content: Content, plan: MOPlan) -> Chart:
     """The IMS as a timeline: one row per milestone, a hollow diamond at the baseline, an orange
-    one at the forecast and a green one at the actual date, a bar showing any slip, and the
-    dependencies named in the row label. The text alternative lists every date."""
+    one at the forecast and a green one at the actual date, a bar showing any slip, and a thin
+    line from each predecessor. The text alternative lists every date and dependency."""
     ms = sorted((m for m in plan.milestones if m.planned), key=lambda m: (m.planned, m.id))
     dates = [d for m in ms for d in (m.planned, m.forecast, m.actual) if d]
     lo, hi = (min(dates), max(dates)) if dates else (content.program.as_of,) * 2
@@ -156,8 +156,8 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
     def x(day) -> float:
         return left + (day - lo).days / span * width
 
-    body = _legend(12, 18, [(label, fill if fill != "#ffffff" else "#90a4ae")
-                            for _, fill, label in MILESTONE_MARKS])
+    body = _legend(12, 18, [(label, fill) for _, fill, label in MILESTONE_MARKS])
+    body[0] = rect(12, 8, 12, 12, "#ffffff", stroke=INK)  # the hollow baseline marker
     for k in range(5):
         day = lo + (hi - lo) * k / 4
         gx = left + width * k / 4
@@ -171,6 +171,15 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
                     'stroke-dasharray="4 3"/>')
         body.append(text(x(now), top - 12, f"as of {now.isoformat()}", anchor="middle", size=10))
     descs = []
+    where = {m.id: (x(m.expected), top + n * row + row / 2) for n, m in enumerate(ms)}
+    for n, m in enumerate(ms):  # dependencies: a thin elbow from each predecessor
+        y = top + n * row + row / 2
+        for dep in m.depends_on:
+            if dep in where:
+                px, py = where[dep]
+                body.append(f'<polyline points="{px:.1f},{py + 7:.1f} {px:.1f},{y:.1f} '
+                            f'{x(m.planned) - 7:.1f},{y:.1f}" fill="none" stroke="#90a4ae" '
+                            'stroke-width="1"/>')
     for n, m in enumerate(ms):
         y = top + n * row + row / 2
         label = m.milestone if len(m.milestone) <= 34 else m.milestone[:33] + "…"
