@@ -211,3 +211,24 @@ def test_department_is_optional(tmp_path):
     assert not any("None" in t for t in texts)
     assert texts[1].startswith("phase: Phase 3: Engagement")
     assert "None" not in mkdocs_config(content, navigation(content))
+
+
+def test_the_state_example_keeps_its_words_from_the_state_preset():
+    from conftest import EXAMPLE
+    from pmodocs.compose import compose_all
+    from pmodocs.pipeline import load_and_check
+
+    content = load_and_check(EXAMPLE)[0]
+    assert content.program.vocab.adopted == "state-mo"
+    docs, _ = compose_all(content)
+
+    def words(kind):
+        out = []
+        for b in docs[kind].blocks:
+            out += [getattr(b, "text", ""), getattr(b, "caption", "")]
+            out += [c for r in getattr(b, "rows", ()) for c in r]
+        return " | ".join(out)
+    assert "Division of M&O responsibilities" in words("charter")
+    assert "State | " in words("charter") and "Contractor | " in words("charter")
+    assert "Versions at county sites" in words("configuration")
+    assert "Pre-initiation activities" in words("mo-plan")
