@@ -140,3 +140,96 @@ def test_an_emergency_fix_paid_from_the_reserve_needs_no_block_cycle(content_cop
     fix = next(r for r in content.deliverables["mo-plan"].change_requests if r.type == "emergency-fix")
     row = next(row for row in log.rows if row[0] == fix.id)
     assert row[3] == "unallocated reserve"
+
+
+# --- program-defined shapes ------------------------------------------------------------------
+
+def test_joint_accountability_allows_several_a_where_the_program_declares_it(content_copy):
+    def joint(d):
+        activity = d["raci"]["activities"][0]
+        for role in list(activity["assignments"])[:2]:
+            activity["assignments"][role] = "A"
+        activity["accountability"] = "joint"
+    edit_yaml(content_copy / "deliverables/governance.yaml", joint)
+    assert [p for p in run_checks(load_content(content_copy)) if p.severity == "error"] == []
+
+
+def test_joint_accountability_still_needs_one_accountable_role(content_copy):
+    def none_accountable(d):
+        d["raci"]["accountability"] = "joint"
+        activity = d["raci"]["activities"][0]
+        for role, code in list(activity["assignments"].items()):
+            activity["assignments"][role] = "R" if "A" in code else code
+    edit_yaml(content_copy / "deliverables/governance.yaml", none_accountable)
+    msgs = errors_for(content_copy)
+    assert any("raci.activities[0].assignments: has no accountable role" in m for m in msgs)
+
+
+def test_change_types_are_required_only_by_the_adopted_vocabulary(content_copy):
+    def fewer(d):
+        d["change_types"] = [t for t in d["change_types"] if t["id"] != "emergency-fix"]
+        d["change_requests"] = [r for r in d["change_requests"] if r["type"] != "emergency-fix"]
+    edit_yaml(content_copy / "deliverables/mo-plan.yaml", fewer)
+    edit_yaml(content_copy / "program.yaml",
+              lambda d: d["program"].__setitem__("vocabularies", {"adopt": "state-mo",
+                                                                  "required_change_types": []}))
+    assert [p for p in run_checks(load_content(content_copy)) if p.severity == "error"] == []
+
+
+def test_a_risk_category_outside_the_vocabulary_is_a_located_error(content_copy):
+    edit_yaml(content_copy / "deliverables/risk.yaml",
+              lambda d: d["risks"][2].__setitem__("category", "funding"))
+    [msg] = errors_for(content_copy)
+    assert "risk.yaml:" in msg and "risks[2].category: 'funding' is not in the program's risk " \
+        "categories" in msg and "vocabularies.risk_categories" in msg
+    edit_yaml(content_copy / "program.yaml",
+              lambda d: d["program"].__setitem__("vocabularies", {"risk_categories": ["funding"]}))
+    assert errors_for_or_none(content_copy) == []
+
+
+def errors_for_or_none(content) -> list[str]:
+    return [str(p) for p in run_checks(load_content(content)) if p.severity == "error"]
+
+
+def test_references_are_found_by_type_not_by_field_path():
+    """Every id field that refers to something is typed (PersonId, RoleId...); the checks find
+    them from the types, so the table of patterns is derived, never hand-kept."""
+    from pmodocs.checks import REFERENCES, references
+    from pmodocs.model.charter import GoLive
+
+    assert ("strategy.transition.go_lives.*.organisation", "organisation") in \
+        REFERENCES["deliverables/charter.yaml"]
+    assert ("control.approvers.*", "person") in REFERENCES["deliverables/risk.yaml"]
+    golive = GoLive(organisation="ffsc", scope="x", go_live=__import__("datetime").date(2027, 1, 1))
+    assert list(references(golive, ("go_lives", 0))) == [
+        (("go_lives", 0, "organisation"), "organisation", "ffsc")]
+
+
+def test_an_unknown_organisation_in_a_new_field_is_a_located_error(content_copy):
+    def go_lives(d):
+        d["strategy"]["transition"]["go_lives"] = [
+            {"organisation": "nowhere", "scope": "Everything",
+             "go_live": __import__("datetime").date(2027, 7, 1)}]
+    edit_yaml(content_copy / "deliverables/charter.yaml", go_lives)
+    [msg] = errors_for(content_copy)
+    assert ("strategy.transition.go_lives[0].organisation: 'nowhere' is not a organisation "
+            "defined") in msg
+
+
+def test_a_role_needs_an_organisation_and_a_decision_an_authority(content_copy):
+    edit_yaml(content_copy / "roles.yaml", lambda d: d["roles"][0].pop("organisation"))
+    edit_yaml(content_copy / "deliverables/governance.yaml",
+              lambda d: d["decision_makers"][0].pop("authority"))
+    msgs = errors_for(content_copy)
+    assert any("roles[0]: has no organisation" in m for m in msgs)
+    assert any("decision_makers[0]: has no authority" in m for m in msgs)
+
+
+def test_a_milestone_cycle_is_reported(content_copy):
+    def cycle(d):
+        ms = d["milestones"]
+        ms[0]["depends_on"] = [ms[1]["id"]]
+        ms[1]["depends_on"] = [ms[0]["id"]]
+    edit_yaml(content_copy / "deliverables/mo-plan.yaml", cycle)
+    msgs = errors_for(content_copy)
+    assert any("milestones[0].depends_on:" in m and "depends on itself" in m for m in msgs)

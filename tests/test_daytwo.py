@@ -30,13 +30,13 @@ def scaffolded(tmp_path_factory) -> Path:
 def test_new_writes_every_content_file_with_comments_and_todo_values(scaffolded):
     charter = (scaffolded / "deliverables/charter.yaml").read_text(encoding="utf-8")
     assert "# vision:" in charter and 'vision: "TODO: vision"' in charter
-    assert "# owner: a person id from people.yaml" in charter
-    assert "# status: the author's status" in charter and "one of: draft, for review, final" in charter
+    assert "# owner: The person who owns the document (a person id from people.yaml)" in charter
+    assert "# status: The author's status" in charter and "one of: draft, for review, final" in charter
     for kind in ("charter", "governance", "mo-plan", "communication", "risk", "quality",
                  "configuration", "continuity", "role-cards", "launch-agenda"):
         assert (scaffolded / "deliverables" / f"{kind}.yaml").is_file()
     program = load_content(scaffolded).program
-    assert program.name == "Statewide Licensing System" and program.numbering.prefix == "SLS-MO"
+    assert program.name == "Statewide Licensing System" and program.numbering.prefix == "SLS"
 
 
 def test_check_passes_on_a_scaffold_but_warns_at_every_todo_with_its_line(scaffolded):
@@ -74,3 +74,42 @@ def test_a_fresh_scaffold_builds(scaffolded, tmp_path):
 
 
 # The register workbook (export and import) is tested in test_xlsx.py.
+
+
+def test_a_fresh_scaffold_dashboard_shows_no_progress(scaffolded, tmp_path):
+    result = cli("build", "--content", str(scaffolded), "--out", str(tmp_path), "--quiet")
+    assert result.returncode == 0, result.stderr
+    home = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert "0 of 1 met" in home and "0 of 1 items done" in home
+    assert "1 of 1" not in home
+
+
+def test_scaffold_comments_come_from_the_model_and_show_optional_fields(scaffolded):
+    from pmodocs.model.charter import HelpDesk
+
+    charter = (scaffolded / "deliverables/charter.yaml").read_text(encoding="utf-8")
+    assert HelpDesk.model_fields["hours"].description.rstrip(".") in charter
+    assert "block-cycle hours" not in charter
+    # optional fields are present, commented out, with their description
+    assert "# sources (optional): Funding by source" in charter
+    assert "# go_lives (optional):" in charter
+    program = (scaffolded / "program.yaml").read_text(encoding="utf-8")
+    assert "# department (optional):" in program and "  vocabularies:\n" in program
+    assert "    adopt: \"state-mo\"" in program and "# organisation_kinds (optional):" in program
+    plan = (scaffolded / "deliverables/mo-plan.yaml").read_text(encoding="utf-8")
+    assert 'state: "done"' not in plan and 'state: "complete"' not in plan
+    assert 'state: "not started"' in plan and "met: false" in plan
+
+
+@pytest.mark.parametrize("vocabulary", ["federal-m3", "none"])
+def test_new_adopts_the_chosen_vocabulary_and_checks_clean(vocabulary, tmp_path):
+    target = tmp_path / "program"
+    result = cli("new", str(target), "--program", "Shared Services Migration", "--vocabulary",
+                 vocabulary)
+    assert result.returncode == 0, result.stderr
+    content = load_content(target)
+    assert content.program.vocab.adopted == vocabulary
+    # no state change types are imposed on a program that did not adopt them
+    assert [t.id for t in content.deliverables["mo-plan"].change_types] == ["mac"]
+    checked = cli("check", "--content", str(target))
+    assert checked.returncode == 0, checked.stderr

@@ -260,7 +260,7 @@ def test_a_chart_is_a_picture_with_its_alt_text_and_a_numbered_caption_in_word()
 def test_the_example_charts_reach_word_as_pictures(built_example):
     word = open_docx(built_example, "mo-plan")
     figures = [s for s in word.inline_shapes if s._inline.docPr.get("name").startswith("Figure")]
-    assert [s._inline.docPr.get("name") for s in figures] == ["Figure 1", "Figure 2"]
+    assert [s._inline.docPr.get("name") for s in figures] == ["Figure 1", "Figure 2", "Figure 3"]
     assert all(len(s._inline.docPr.get("descr")) > 40 for s in figures)
 
 

@@ -48,9 +48,10 @@ def test_committed_schemas_are_current_with_the_model():
     assert committed == all_schemas(), "run `pmodocs schema` and commit schemas/"
 
 
+@pytest.mark.parametrize("example", [EXAMPLE, ROOT / "examples/federal"], ids=["state", "federal"])
 @pytest.mark.parametrize("rel", CONTENT_FILES)
-def test_every_example_file_names_its_schema_and_validates_against_it(rel):
-    path = EXAMPLE / rel
+def test_every_example_file_names_its_schema_and_validates_against_it(example, rel):
+    path = example / rel
     schema = schema_of(path)
     jsonschema.Draft7Validator.check_schema(schema)
     errors = list(jsonschema.Draft7Validator(schema).iter_errors(editor_data(path.read_text())))

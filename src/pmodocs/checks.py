@@ -6,94 +6,115 @@ in one pass.
 
 from __future__ import annotations
 
+import types
+import typing
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
+from pydantic import BaseModel
+
 from .errors import Problem
-from .model import Content, Source
+from .model import DELIVERABLE_KINDS, PROGRAM_FILES, Content, Source
+from .model.base import Ref
+from .model.vocabulary import PRESETS
 
-REQUIRED_CHANGE_TYPES = {
-    "mac": "Moves/Adds/Changes (MACs)",
-    "quick-fix": "Quick Fixes",
-    "optimisation": "Optimisation/Innovations",
-    "emergency-fix": "Emergency Repairs/Fixes",
-    "urgent-request": "Urgent Requests",
-    "technology-refresh": "Technology Refreshes",
-    "routine-change": "Routine Changes",
-}
-"""The seven kinds of change the M&O best practice says must each have a handling method."""
+REQUIRED_CHANGE_TYPES = dict(PRESETS["state-mo"]["required_change_types"])
+"""The seven kinds of change the state M&O best practice says must each have a handling method
+(required only of programs that adopt the state-mo vocabulary)."""
 
-_CONTROL = [
-    ("control.owner", "person"), ("control.approvers.*", "person"),
-    ("control.distribution.*", "person"), ("control.revisions.*.author", "person"),
-]
+def _ref_kind(ann: Any, metadata: list | tuple = ()) -> str | None:
+    """The kind a field refers to (from its `Ref` marker), looking inside lists and optionals."""
+    for m in metadata:
+        if isinstance(m, Ref):
+            return m.kind
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        args = typing.get_args(ann)
+        return _ref_kind(args[0], args[1:])
+    if origin in (list, typing.Union, types.UnionType):
+        for arg in typing.get_args(ann):
+            kind = _ref_kind(arg)
+            if kind:
+                return kind
+    return None
+
+
+def _model_in(ann: Any) -> type[BaseModel] | None:
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for arg in typing.get_args(ann):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def reference_patterns(cls: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Every reference field of a model as (dotted pattern, kind), `*` standing for list items;
+    computed from the `Ref` markers of the model, so it follows every renamed field."""
+    out: list[tuple[str, str]] = []
+    for name, field in cls.model_fields.items():
+        many = typing.get_origin(_unwrap_optional(field.annotation)) is list
+        path = prefix + (name,) + (("*",) if many else ())
+        kind = _ref_kind(field.annotation, field.metadata)
+        if kind:
+            out.append((".".join(path), kind))
+            continue
+        sub = _model_in(field.annotation)
+        if sub is not None:
+            out += reference_patterns(sub, path)
+    return out
+
+
+def _unwrap_optional(ann: Any) -> Any:
+    if typing.get_origin(ann) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        return args[0] if len(args) == 1 else ann
+    return ann
+
+
+def references(node: Any, path: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
+    """(path, kind, id) for every reference held by a validated model, found by type."""
+    if isinstance(node, BaseModel):
+        for name, field in type(node).model_fields.items():
+            value = getattr(node, name)
+            kind = _ref_kind(field.annotation, field.metadata)
+            if kind is None:
+                yield from references(value, path + (name,))
+            elif isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    yield path + (name, i), kind, item
+            elif value is not None:
+                yield path + (name,), kind, value
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            yield from references(item, path + (i,))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from references(item, path + (key,))
+
+
+def _files() -> dict[str, type[BaseModel]]:
+    return {**PROGRAM_FILES, **{f"deliverables/{k}.yaml": c for k, c in DELIVERABLE_KINDS.items()}}
+
 
 REFERENCES: dict[str, list[tuple[str, str]]] = {
-    "program.yaml": [("program.sponsor", "organisation")],
-    "people.yaml": [("people.*.organisation", "organisation")],
-    "roles.yaml": [("roles.*.organisation", "organisation"), ("roles.*.holders.*", "person")],
-    "approvals.yaml": [("approvals.*.deliverable", "deliverable"), ("approvals.*.approver", "person")],
-    "deliverables/charter.yaml": [
-        ("key_participants.*.organisation", "organisation"), ("key_participants.*.role", "role"),
-        ("strategy.responsibilities.*.primary", "organisation"),
-        ("strategy.responsibilities.*.supporting.*", "organisation"),
-        ("strategy.transition.primary_after_go_live", "organisation"),
-        ("strategy.transition.steps.*.owner", "organisation"),
-        ("strategy.training.user_classes.*.trainer", "organisation"),
-        ("strategy.change_control.analysis_by", "role"),
-        ("strategy.change_control.approval_by", "role or body"),
-        ("strategy.day_to_day_operations.owner", "organisation"),
-        ("strategy.day_to_day_operations.problem_resolution_by", "role"),
-        ("strategy.maintenance.owner", "organisation"), ("strategy.maintenance.scheduling_by", "role"),
-        ("strategy.help_desk.desks.*.operator", "organisation"),
-        ("strategy.help_desk.escalation.*.from_desk", "help desk"),
-        ("strategy.help_desk.escalation.*.to_desk", "help desk"),
-    ],
-    "deliverables/governance.yaml": [
-        ("bodies.*.chair", "person"), ("bodies.*.members.*", "person"),
-        ("decision_makers.*.authority", "person"), ("decision_makers.*.alternate", "person"),
-        ("escalation.*.role", "role"), ("raci.roles.*", "role"),
-        ("agreements.*.parties.*", "organisation"),
-    ],
-    "deliverables/mo-plan.yaml": [
-        ("management_processes.*.owner", "role"), ("change_control.board", "body"),
-        ("change_control.steps.*.owner", "role"), ("change_types.*.approver", "role or body"),
-        ("change_requests.*.type", "change type"), ("change_requests.*.block_cycle", "block cycle"),
-        ("change_requests.*.requested_by", "person"), ("operational_processes.*.owner", "role"),
-        ("batch_schedule.*.owner", "role"), ("inventory.*.owner", "organisation"),
-        ("staffing.*.role", "role"), ("staffing.*.organisation", "organisation"),
-        ("pre_initiation.*.owner", "role"), ("key_decisions.*.owner", "role"),
-        ("milestones.*.owner", "organisation"),
-    ],
-    "deliverables/communication.yaml": [
-        ("stakeholders.*.role", "role"), ("items.*.audience.*", "role"), ("items.*.owner", "person"),
-        ("meetings.*.chair", "person"), ("meetings.*.attendees.*", "role"),
-        ("reports.*.audience.*", "role"), ("reports.*.owner", "person"),
-    ],
-    "deliverables/risk.yaml": [("process.*.owner", "role"), ("risks.*.owner", "person")],
-    "deliverables/quality.yaml": [
-        ("roles.*.role", "role"), ("ivv.provider", "organisation"), ("ivv.reports_to", "role"),
-        ("test_evaluation.levels.*.owner", "organisation"), ("standards.*.owner", "role"),
-        ("reviews.*.owner", "role"),
-    ],
-    "deliverables/configuration.yaml": [
-        ("items.*.owner", "role"), ("items.*.baseline", "baseline"),
-        ("baselines.*.approved_by", "role or body"), ("site_versions.*.site", "organisation"),
-        ("audits.*.owner", "role"), ("roles.*.role", "role"),
-    ],
-    "deliverables/continuity.yaml": [
-        ("invocation.*.person", "person"), ("critical_operations.*.owner", "role"),
-        ("reestablishment.*.owner", "role"),
-    ],
-    "deliverables/role-cards.yaml": [("cards.*.role", "role")],
-    "deliverables/launch-agenda.yaml": [
-        ("meeting.chair", "person"), ("attendees.*", "person"), ("items.*.presenter", "person"),
-        ("decisions.*.owner", "person"), ("actions.*.owner", "person"),
-    ],
-}
-"""Which field refers to what kind of thing; `pattern` segments `*` mean every list item."""
+    rel: reference_patterns(cls) for rel, cls in _files().items()}
+"""Which field refers to what kind of thing, derived from the models' `Ref` types (for the
+scaffold and the content reference); `*` segments mean every list item."""
+
+
+def _roots(content: Content) -> Iterator[tuple[str, tuple, Any]]:
+    """Each content file's validated model, with the key path its data sits under."""
+    yield "program.yaml", ("program",), content.program
+    yield "organisations.yaml", ("organisations",), list(content.organisations)
+    yield "people.yaml", ("people",), list(content.people)
+    yield "roles.yaml", ("roles",), list(content.roles)
+    yield "approvals.yaml", ("approvals",), list(content.approvals)
+    for kind, doc in content.deliverables.items():
+        yield f"deliverables/{kind}.yaml", (), doc
 
 
 def run_checks(content: Content) -> list[Problem]:
@@ -101,18 +122,19 @@ def run_checks(content: Content) -> list[Problem]:
     data = _dumps(content)
     names = _namespaces(content)
     problems: list[Problem] = []
+    for rel, prefix, model in _roots(content):
+        src = content.sources[rel]
+        for path, kind, value in references(model, prefix):
+            if value not in names[kind]:
+                problems.append(_at(src, path, f"'{value}' is not a {kind} defined in the "
+                                    f"content (expected one of: {_few(names[kind])})"))
     for rel, doc in data.items():
         src = content.sources[rel]
-        rules = REFERENCES.get(rel, []) + (_CONTROL if rel.startswith("deliverables/") else [])
-        for pattern, kind in rules:
-            for path, value in _select(doc, pattern.split(".")):
-                if value not in names[kind]:
-                    problems.append(_at(src, path, f"'{value}' is not a {kind} defined in the "
-                                        f"content (expected one of: {_few(names[kind])})"))
         problems += _unique_ids(doc, src)
         problems += todo_warnings(doc, src)
     problems += _global_ids(content)
-    for check in (_controls, _funding, _raci, _change_types, _agenda, _approvals, _dates, _branding):
+    for check in (_controls, _funding, _raci, _change_types, _agenda, _approvals, _dates, _branding,
+                  _vocabulary, _either_or, _schedule):
         problems += check(content)
     from .limits import engine_limits  # what only an engine would notice (limits.py)
 
@@ -143,25 +165,16 @@ def _namespaces(content: Content) -> dict[str, set[str]]:
         "role": roles,
         "body": bodies,
         "role or body": roles | bodies,
+        "organisation or role": roles | {o.id for o in content.organisations},
+        "party": roles | bodies | {o.id for o in content.organisations}
+                 | {p.id for p in content.people},
+        "milestone": {m.id for m in d["mo-plan"].milestones},
         "deliverable": set(d),
         "help desk": {h.id for h in d["charter"].strategy.help_desk.desks},
         "change type": {c.id for c in d["mo-plan"].change_types},
         "block cycle": {b.id for b in d["mo-plan"].block_cycles},
         "baseline": {b.id for b in d["configuration"].baselines},
     }
-
-
-def _select(node: Any, parts: list[str], path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    """Yield (path, value) for every value matching the dotted pattern."""
-    if not parts:
-        yield path, node
-        return
-    head, rest = parts[0], parts[1:]
-    if head == "*":
-        for i, item in enumerate(node or []):
-            yield from _select(item, rest, path + (i,))
-    elif isinstance(node, dict) and node.get(head) is not None:
-        yield from _select(node[head], rest, path + (head,))
 
 
 def _at(src: Source, path: tuple, message: str, severity: str = "error") -> Problem:
@@ -238,21 +251,46 @@ def _funding(content: Content) -> list[Problem]:
     plan, charter = content.deliverables["mo-plan"], content.deliverables["charter"]
     src = content.sources["deliverables/mo-plan.yaml"]
     f = charter.funding
+    unit = content.program.labels.release_unit
     problems = []
-    hours = sum(b.hours for b in plan.block_cycles)
-    dollars = sum(b.dollars for b in plan.block_cycles)
-    if hours > f.authorised_hours:
-        problems.append(_at(src, ("block_cycles",), f"allocate {hours:,.0f} hours, more than the "
-                            f"{f.authorised_hours:,.0f} authorised in the charter (expected at most "
-                            "the authorised total)"))
-    if dollars > f.authorised_dollars:
-        problems.append(_at(src, ("block_cycles",), f"allocate ${dollars:,.2f}, more than the "
-                            f"${f.authorised_dollars:,.2f} authorised in the charter (expected at "
-                            "most the authorised total)"))
+    for measure, fmt in (("hours", "{:,.0f} hours"), ("dollars", "${:,.2f}")):
+        allocated = [getattr(b, measure) for b in plan.block_cycles]
+        authorised = f.total(measure)
+        if authorised is None:
+            if any(allocated):
+                problems.append(_at(src, ("block_cycles",), f"allocate {measure} although the "
+                                    f"charter's funding has no {measure} (expected {measure} in "
+                                    "charter funding, or 0 here)"))
+            continue
+        if sum(allocated) > authorised:
+            problems.append(_at(src, ("block_cycles",), f"allocate {fmt.format(sum(allocated))}, "
+                                f"more than the {fmt.format(authorised)} authorised in the charter "
+                                f"(expected at most the authorised total for every {unit})"))
     for i, cycle in enumerate(plan.block_cycles):
         if cycle.end < cycle.start:
             problems.append(_at(src, ("block_cycles", i, "end"), f"{cycle.end} is before the start "
                                 f"{cycle.start} (expected end after start)"))
+    csrc = content.sources["deliverables/charter.yaml"]
+    for i, source in enumerate(f.sources):
+        for j, a in enumerate(source.amounts):
+            path = ("funding", "sources", i, "amounts", j)
+            if a.end < a.start:
+                problems.append(_at(csrc, path + ("end",), f"{a.end} is before the start "
+                                    f"{a.start} (expected end after start)"))
+            if a.dollars is None and a.hours is None:
+                problems.append(_at(csrc, path, "has neither dollars nor hours (expected the "
+                                    "amount the source provides for the period)"))
+            for used, cap in (("obligated", "dollars"), ("expended", "dollars"),
+                              ("hours_used", "hours")):
+                value, limit = getattr(a, used), getattr(a, cap)
+                if value is not None and (limit is None or value > limit):
+                    problems.append(_at(csrc, path + (used,), f"{value:,.2f} is more than the "
+                                        f"{cap} provided for {a.period} ({limit if limit is not None else 'none'})"
+                                        f" (expected at most the amount provided)", "warning"))
+    if f.sources and (f.authorised_hours is not None or f.authorised_dollars is not None):
+        problems.append(_at(csrc, ("funding", "sources"), "are given together with a single "
+                            "authorised total (expected one or the other: the total of sources "
+                            "is computed)"))
     return problems
 
 
@@ -268,20 +306,27 @@ def _raci(content: Content) -> list[Problem]:
                 problems.append(_at(src, path + (role,), f"'{role}' is not one of the RACI's "
                                     f"roles (expected one of: {', '.join(raci.roles)})"))
         accountable = [r for r, code in activity.assignments.items() if "A" in code]
-        if len(accountable) != 1:
+        rule = activity.accountability or raci.accountability
+        if rule == "single" and len(accountable) != 1:
             problems.append(_at(src, path, f"has {len(accountable)} accountable roles for "
-                                f"'{activity.activity}' (expected exactly one A or A/R)"))
+                                f"'{activity.activity}' (expected exactly one A or A/R; set "
+                                "accountability: joint where the program shares it)"))
+        elif rule == "joint" and not accountable:
+            problems.append(_at(src, path, f"has no accountable role for '{activity.activity}' "
+                                "(expected at least one A or A/R)"))
     return problems
 
 
 def _change_types(content: Content) -> list[Problem]:
     plan = content.deliverables["mo-plan"]
     present = {c.id for c in plan.change_types}
-    missing = [f"{cid} ({name})" for cid, name in REQUIRED_CHANGE_TYPES.items() if cid not in present]
+    required = content.program.vocab.required_change_types
+    missing = [f"{cid} ({name})" for cid, name in required if cid not in present]
     if not missing:
         return []
     return [_at(content.sources["deliverables/mo-plan.yaml"], ("change_types",),
-                "has no method for " + "; ".join(missing) + " (expected all seven M&O change types)")]
+                "has no method for " + "; ".join(missing) + f" (expected all {len(required)} "
+                "change types the program's vocabulary requires)")]
 
 
 def _agenda(content: Content) -> list[Problem]:
@@ -319,7 +364,7 @@ def _dates(content: Content) -> list[Problem]:
     src = content.sources["deliverables/charter.yaml"]
     problems = []
     f = charter.funding
-    if f.period_end <= f.period_start:
+    if f.period_end and f.period_start and f.period_end <= f.period_start:
         problems.append(_at(src, ("funding", "period_end"), f"{f.period_end} is not after "
                             f"{f.period_start} (expected the end of the funding period)"))
     kt = charter.strategy.knowledge_transfer
@@ -332,6 +377,87 @@ def _dates(content: Content) -> list[Problem]:
             problems.append(_at(src, ("strategy", "knowledge_transfer"), f"lasts {months} months; "
                                 "6 to 12 months is recommended so staff see a full year's "
                                 "processing", "warning"))
+    return problems
+
+
+def _vocabulary(content: Content) -> list[Problem]:
+    """Values from the program's vocabularies (adopted preset plus its own additions)."""
+    v = content.program.vocab
+    d = content.deliverables
+    checks = [
+        ("organisations.yaml", "organisation_kinds", v.organisation_kinds,
+         [(("organisations", i, "kind"), o.kind) for i, o in enumerate(content.organisations)]),
+        ("deliverables/charter.yaml", "funding_vehicles", v.funding_vehicles,
+         [(("funding", "sources", i, "vehicle"), s.vehicle)
+          for i, s in enumerate(d["charter"].funding.sources)]
+         + [(("funding", "additional_requests", i, "vehicle"), r.vehicle)
+            for i, r in enumerate(d["charter"].funding.additional_requests)]),
+        ("deliverables/governance.yaml", "agreement_kinds", v.agreement_kinds,
+         [(("agreements", i, "kind"), a.kind) for i, a in enumerate(d["governance"].agreements)]),
+        ("deliverables/risk.yaml", "risk_categories", v.risk_categories,
+         [(("risks", i, "category"), r.category) for i, r in enumerate(d["risk"].risks)]),
+    ]
+    problems = []
+    for rel, name, allowed, values in checks:
+        for path, value in values:
+            if value not in allowed:
+                problems.append(_at(content.sources[rel], path, f"'{value}' is not in the "
+                                    f"program's {name.replace('_', ' ')} (expected one of: "
+                                    f"{', '.join(allowed) or 'none'}; add it under program.yaml "
+                                    f"vocabularies.{name})"))
+    return problems
+
+
+def _either_or(content: Content) -> list[Problem]:
+    """Fields that accept an older single value or a newer list need one of the two."""
+    problems = []
+    src = content.sources["roles.yaml"]
+    for i, r in enumerate(content.roles):
+        if r.organisation and r.organisations:
+            problems.append(_at(src, ("roles", i, "organisations"), "is given together with "
+                                "`organisation` (expected one of the two)"))
+        elif not r.all_organisations:
+            problems.append(_at(src, ("roles", i), "has no organisation (expected `organisation` "
+                                "or a list under `organisations`)"))
+    gsrc = content.sources["deliverables/governance.yaml"]
+    for i, dm in enumerate(content.deliverables["governance"].decision_makers):
+        if not dm.authority and not dm.authorities:
+            problems.append(_at(gsrc, ("decision_makers", i), "has no authority (expected "
+                                "`authority` or a list under `authorities`)"))
+    csrc = content.sources["deliverables/charter.yaml"]
+    tr = content.deliverables["charter"].strategy.transition
+    if not tr.primary_after_go_live and not tr.go_lives:
+        problems.append(_at(csrc, ("strategy", "transition"), "names no one to go live "
+                            "(expected `primary_after_go_live` or a list under `go_lives`)"))
+    return problems
+
+
+def _schedule(content: Content) -> list[Problem]:
+    """Every milestone has a planned date, and no milestone depends on itself in a cycle."""
+    plan = content.deliverables["mo-plan"]
+    src = content.sources["deliverables/mo-plan.yaml"]
+    problems = []
+    for i, m in enumerate(plan.milestones):
+        if m.planned is None:
+            problems.append(_at(src, ("milestones", i), "has no date (expected `baseline`)"))
+        if m.date and m.baseline:
+            problems.append(_at(src, ("milestones", i, "date"), "is given together with "
+                                "`baseline` (expected only `baseline`)"))
+        if m.state == "complete" and m.actual is None and m.baseline is not None:
+            problems.append(_at(src, ("milestones", i, "actual"), "is missing for a complete "
+                                "milestone (expected the date it was reached)", "warning"))
+    deps = {m.id: list(m.depends_on) for m in plan.milestones}
+    for i, m in enumerate(plan.milestones):
+        seen, stack = set(), list(m.depends_on)
+        while stack:
+            nxt = stack.pop()
+            if nxt == m.id:
+                problems.append(_at(src, ("milestones", i, "depends_on"), f"'{m.id}' depends on "
+                                    "itself through its dependencies (expected no cycle)"))
+                break
+            if nxt not in seen:
+                seen.add(nxt)
+                stack += deps.get(nxt, [])
     return problems
 
 

@@ -20,7 +20,7 @@ error (a bug: rerun with PMODOCS_DEBUG=1 for the traceback)."""
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pmodocs", description="Publish a program office's M&O plans from YAML content to a "
+        prog="pmodocs", description="Publish a program office's plans from YAML content to a "
         "site, Word and PDF.", epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"pmodocs {__version__}")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
@@ -55,6 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("dir", type=Path, metavar="DIR", help="folder to create (must be new or empty)")
     n.add_argument("--program", required=True, help="the program's name")
     n.add_argument("--acronym", help="short upper-case acronym (default: the name's initials)")
+    n.add_argument("--vocabulary", choices=["state-mo", "federal-m3", "none"], default="state-mo",
+                   help="the default vocabulary and labels to adopt (default: state-mo)")
+    g = verbs.add_parser("migrate", help="rewrite content written for an older schema into "
+                         "today's shape, keeping comments and layout", epilog=EPILOG,
+                         description="rewrite content written for an older schema into today's "
+                         "shape (comments and layout kept) and print what changed; running it "
+                         "again changes nothing")
+    g.add_argument("--content", type=Path, default=Path("content"),
+                   help="content folder (default: content/)")
+    g.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     _signoff_verbs(verbs)
     _authoring_verbs(verbs)
     return parser
@@ -200,9 +210,17 @@ def _new(args: argparse.Namespace) -> int:
     from .pipeline import today
 
     acronym = args.acronym or "".join(w[0] for w in args.program.split() if w[:1].isalnum())
-    written = scaffold(args.dir, args.program, acronym, today())
+    written = scaffold(args.dir, args.program, acronym, today(), args.vocabulary)
     print(f"wrote {len(written)} content files into {args.dir}; fill in the TODO texts "
           f"(`pmodocs check --content {args.dir}` lists them), then `pmodocs build --content {args.dir}`")
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from .migrate import migrate, report
+
+    changes, written = migrate(args.content, write=not args.dry_run)
+    print(report(changes, written, args.content, args.dry_run))
     return EXIT_OK
 
 
@@ -439,7 +457,7 @@ def _verify(args: argparse.Namespace) -> int:
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": _build, "check": _check, "new": _new, "export": _export, "approve": _approve,
     "status": _status, "verify": _verify, "serve": _serve, "diff": _diff, "schema": _schema,
-    "import": _import,
+    "import": _import, "migrate": _migrate,
 }
 """Each verb's handler; the parser's verbs and these are the same set (a test says so)."""
 

@@ -68,7 +68,7 @@ def _properties(content: Content) -> list[Problem]:
     for kind, doc in content.deliverables.items():
         src = content.sources[f"deliverables/{kind}.yaml"]
         c = doc.control
-        keywords = ", ".join((p.acronym, "M&O", c.title, p.department))
+        keywords = ", ".join(p.document_keywords(c.title))
         for value, path, what in ((c.title, ("control", "title"), "title"),
                                   (keywords, ("control", "title"), "keywords (acronym, title and "
                                    "department)")):

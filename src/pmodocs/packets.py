@@ -179,8 +179,8 @@ def transmittal_memo(content: Content, person: str, kinds: list[str], docs: dict
         ("To", f"{p.name}, {p.title}, {content.organisation(p.organisation).name}"),
         ("From", "; ".join(owners)),
         ("Date", sent.isoformat()),
-        ("Subject", f"Approval of {len(kinds)} {program.acronym} M&O document"
-                    f"{'s' if len(kinds) != 1 else ''}"),
+        ("Subject", f"Approval of {program.acronym} {program.labels.documents} "
+                    f"({len(kinds)} document{'s' if len(kinds) != 1 else ''})"),
         ("Decision needed by", due.isoformat()),
     ])
     out.paragraph(

@@ -259,11 +259,12 @@ def home_files(programs: list[Program]) -> dict[str, bytes]:
     summaries = [ProgramSummary(p.id, p.content, all_signoffs(p.content)) for p in programs]
     nav = portfolio_navigation([(p.id, p.content.program.acronym, navigation(p.content))
                                 for p in programs])
-    departments = list(dict.fromkeys(p.content.program.department for p in programs))
+    departments = list(dict.fromkeys(p.content.program.department for p in programs
+                                     if p.content.program.department))
     languages = {p.content.program.language for p in programs}
     acronyms = ", ".join(p.content.program.acronym for p in programs)
     config = render_mkdocs_yml(
-        "M&O plans portfolio", f"M&O plans of {len(programs)} programs: {acronyms}",
+        "Plans portfolio", f"Plans of {len(programs)} programs: {acronyms}",
         " · ".join(departments), nav, languages.pop() if len(languages) == 1 else "en")
     return {"site_src/index.md": render_page(portfolio_home(summaries)).encode("utf-8"),
             "mkdocs.yml": config.encode("utf-8")}

@@ -17,43 +17,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .checks import REFERENCES, REQUIRED_CHANGE_TYPES
+from .checks import REFERENCES
 from .errors import UsageError
 from .model import DELIVERABLE_KINDS, PROGRAM_FILES
 
 TODO = "TODO:"
 
-HELP = {
-    "id": "short identifier, unique in its list; lower-case letters, digits, dashes",
-    "code": "short upper-case code; the document number is PREFIX-CODE",
-    "version": "document version in quotes; must equal the last revision's version",
-    "status": "the author's status; the approval state is computed from approvals.yaml",
-    "purpose": "one or two sentences on why this document exists",
-    "approvers": "people who must approve this document before it counts as approved",
-    "distribution": "people who receive each issued version",
-    "revisions": "revision history, oldest first",
-    "as_of": "status date of the content; dates in outputs come from here",
-    "prefix": "document number prefix, e.g. SCAS-MO",
-    "side": "customer (agency), provider (contractor/shared service), shared or independent",
-    "holders": "people who hold this role",
-    "authorised_hours": "contractor hours authorised for the M&O period",
-    "authorised_dollars": "dollars authorised for the M&O period",
-    "hours": "contractor hours allocated (block cycles must stay within the authorised total)",
-    "dollars": "dollars allocated (block cycles must stay within the authorised total)",
-    "assignments": "role id: R, A, C, I or A/R; exactly one A (or A/R) per activity",
-    "probability": "1 (rare) to 5 (almost certain)",
-    "impact": "1 (negligible) to 5 (severe)",
-    "minutes": "length of the agenda item; start times are computed",
-    "project_need": "does this project need this responsibility? true or false",
-    "covers_year_end": "does knowledge transfer span year-end processing? (6-12 months is advised)",
-    "quorum": "members needed for a decision",
-    "block_cycle": "the block cycle whose hours fund the change; leave out for an emergency fix "
-                   "paid from the unallocated reserve",
-    "time_limit_days": "business days before the issue escalates to the next level",
-    "fingerprint": "content fingerprint the approver saw (written by `pmodocs approve`)",
-    "logo": "optional PNG logo, a path inside the content folder",
-    "reference_docx": "optional Word reference document, a path inside the content folder",
-}
 
 _KIND_HINT = {
     "person": "a person id from people.yaml", "organisation": "an organisation id from organisations.yaml",
@@ -63,6 +32,9 @@ _KIND_HINT = {
     "change type": "a change type id (mo-plan change_types)",
     "block cycle": "a block cycle id (mo-plan block_cycles)",
     "baseline": "a baseline id (configuration baselines)",
+    "organisation or role": "an organisation id or a role id",
+    "party": "a person, role, organisation or governance body id",
+    "milestone": "a milestone id (mo-plan milestones)",
 }
 
 # The ids every scaffold starts with, so every reference resolves on day one.
@@ -70,14 +42,33 @@ SEED_IDS = {
     "person": "pmo-lead", "organisation": "project-office", "role": "pmo-lead-role",
     "body": "ccb", "role or body": "ccb", "deliverable": "charter", "help desk": "service-desk",
     "change type": "mac", "block cycle": "bc-1", "baseline": "bl-1",
+    "organisation or role": "project-office", "party": "pmo-lead", "milestone": "milestones-1",
 }
 
+NEUTRAL = ("not started", "planned", "not in place", "to decide", "to review", "open", "draft",
+           "submitted", "being updated")
+"""States a fresh scaffold uses, so an unedited program shows no progress on its dashboard."""
 
-def scaffold(target: Path, program: str, acronym: str, as_of: date) -> list[Path]:
+VOCABULARY_FIELDS = {
+    ("organisations", "*", "kind"): "organisation_kinds",
+    ("agreements", "*", "kind"): "agreement_kinds",
+    ("risks", "*", "category"): "risk_categories",
+    ("funding", "sources", "*", "vehicle"): "funding_vehicles",
+    ("funding", "additional_requests", "*", "vehicle"): "funding_vehicles",
+}
+"""Fields whose values come from the program's vocabulary; the scaffold uses the preset's first."""
+
+OWN_VOCABULARY = {"organisation_kinds": "program office", "agreement_kinds": "MOU",
+                  "risk_categories": "program", "funding_vehicles": "appropriation"}
+"""A program that adopts no preset starts with one value of its own in each list."""
+
+
+def scaffold(target: Path, program: str, acronym: str, as_of: date,
+             vocabulary: str = "state-mo") -> list[Path]:
     """Write a new content tree into `target` (which must be empty or absent)."""
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target} is not empty; `pmodocs new` only writes into a new folder")
-    files = scaffold_files(program, acronym, as_of)
+    files = scaffold_files(program, acronym, as_of, vocabulary)
     written = []
     for rel, text in files.items():
         path = target / rel
@@ -90,15 +81,16 @@ def scaffold(target: Path, program: str, acronym: str, as_of: date) -> list[Path
     return written
 
 
-def scaffold_files(program: str, acronym: str, as_of: date) -> dict[str, str]:
+def scaffold_files(program: str, acronym: str, as_of: date,
+                   vocabulary: str = "state-mo") -> dict[str, str]:
     """Every content file's text, keyed by its path in the content folder."""
     acronym = re.sub(r"[^A-Z0-9-]", "", acronym.upper())[:10] or "PRG"
     refs = _reference_kinds()
     out: dict[str, str] = {}
     for rel, cls in {**PROGRAM_FILES, **{f"deliverables/{k}.yaml": c for k, c in DELIVERABLE_KINDS.items()}}.items():
-        gen = _Generator(rel, refs.get(rel, {}), as_of)
+        gen = _Generator(rel, refs.get(rel, {}), as_of, vocabulary)
         data = gen.record(cls, ())
-        data = _seed(rel, data, program, acronym, as_of)
+        data = _seed(rel, data, program, acronym, as_of, vocabulary)
         header = f"# {rel}: {(cls.__doc__ or cls.__name__).strip().splitlines()[0]}\n" if cls.__doc__ else ""
         out[rel] = _schema_line(rel) + _intro(rel) + header + _emit(data, cls, gen, 0, ())
     return out
@@ -134,8 +126,9 @@ def _reference_kinds() -> dict[str, dict[tuple[str, ...], str]]:
 class _Generator:
     """Builds placeholder data for a model, valid for the model and for the checks."""
 
-    def __init__(self, rel: str, refs: dict[tuple[str, ...], str], as_of: date):
-        self.rel, self.refs, self.as_of = rel, refs, as_of
+    def __init__(self, rel: str, refs: dict[tuple[str, ...], str], as_of: date,
+                 vocabulary: str = "state-mo"):
+        self.rel, self.refs, self.as_of, self.vocabulary = rel, refs, as_of, vocabulary
 
     def record(self, cls: type[BaseModel], path: tuple[str, ...]) -> dict[str, Any]:
         data = {}
@@ -152,6 +145,11 @@ class _Generator:
         kind = self.reference(path)
         if kind:
             return SEED_IDS[kind]
+        if path in VOCABULARY_FIELDS:
+            from .model.vocabulary import PRESETS
+
+            values = PRESETS[self.vocabulary][VOCABULARY_FIELDS[path]]
+            return values[0] if values else OWN_VOCABULARY[VOCABULARY_FIELDS[path]]
         origin = typing.get_origin(ann)
         if origin is typing.Annotated:
             args = typing.get_args(ann)
@@ -163,7 +161,8 @@ class _Generator:
         if origin is dict:
             return {SEED_IDS["role"]: "A/R"}
         if origin is Literal:
-            return typing.get_args(ann)[0]
+            values = typing.get_args(ann)
+            return next((v for v in NEUTRAL if v in values), values[0])
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             return self.record(ann, path)
         if ann is bool:
@@ -199,56 +198,64 @@ def _number_floor(metadata: list) -> int:
     return 0
 
 
-def _seed(rel: str, data: dict[str, Any], program: str, acronym: str, as_of: date) -> dict[str, Any]:
+def _seed(rel: str, data: dict[str, Any], program: str, acronym: str, as_of: date,
+          vocabulary: str = "state-mo") -> dict[str, Any]:
     """Give the generated data the fixed ids and values the checks expect."""
     if rel == "program.yaml":
         p = data["program"]
-        p.update(name=program, acronym=acronym, numbering={"prefix": f"{acronym}-MO"})
+        p.update(name=program, acronym=acronym, numbering={"prefix": acronym})
+        p["vocabularies"] = {"adopt": vocabulary}
+        if vocabulary == "none":
+            p["vocabularies"].update({k: [v] for k, v in OWN_VOCABULARY.items()})
     elif rel == "organisations.yaml":
-        data["organisations"][0].update(id=SEED_IDS["organisation"], kind="project office")
+        from .model.vocabulary import PRESETS
+
+        kinds = PRESETS[vocabulary]["organisation_kinds"] or [OWN_VOCABULARY["organisation_kinds"]]
+        data["organisations"][0].update(id=SEED_IDS["organisation"], kind=kinds[0])
     elif rel == "people.yaml":
         data["people"][0]["id"] = SEED_IDS["person"]
     elif rel == "roles.yaml":
-        data["roles"][0]["id"] = SEED_IDS["role"]
+        data["roles"][0].update(id=SEED_IDS["role"], organisation=SEED_IDS["organisation"])
     elif rel == "approvals.yaml":
         data["approvals"] = []
     elif rel.startswith("deliverables/"):
         kind = rel.removeprefix("deliverables/").removesuffix(".yaml")
         c = data["control"]
         c.update(id=kind, code=re.sub(r"[^A-Z]", "", kind.upper())[:6] or "DOC", status="draft")
-        _seed_deliverable(kind, data, as_of)
+        _seed_deliverable(kind, data, as_of, vocabulary)
     return data
 
 
-def _seed_deliverable(kind: str, data: dict[str, Any], as_of: date) -> None:
+def _seed_deliverable(kind: str, data: dict[str, Any], as_of: date,
+                      vocabulary: str = "state-mo") -> None:
     if kind == "governance":
         data["bodies"][0]["id"] = SEED_IDS["body"]
         data["raci"]["roles"] = [SEED_IDS["role"]]
+        data["decision_makers"][0]["authority"] = SEED_IDS["person"]
     elif kind == "charter":
         data["strategy"]["help_desk"]["desks"][0]["id"] = SEED_IDS["help desk"]
-        f = data["funding"]
-        f["period_end"] = date(as_of.year + 1, as_of.month, min(as_of.day, 28))
+        data["strategy"]["transition"]["primary_after_go_live"] = SEED_IDS["organisation"]
         kt = data["strategy"]["knowledge_transfer"]
         kt["end"] = date(as_of.year + (as_of.month + 6 > 12), (as_of.month + 5) % 12 + 1, min(as_of.day, 28))
     elif kind == "mo-plan":
-        template = data["change_types"][0]
-        data["change_types"] = [dict(template, id=cid, name=name) for cid, name in REQUIRED_CHANGE_TYPES.items()]
-        data["block_cycles"][0]["id"] = SEED_IDS["block cycle"]
-        # optional, but most changes are funded by a cycle: show the field, in the model's order
-        from .model.moplan import ChangeRequest
+        from .model.vocabulary import PRESETS
 
-        request = {**data["change_requests"][0], "block_cycle": SEED_IDS["block cycle"]}
-        data["change_requests"][0] = {name: request[name] for name in ChangeRequest.model_fields
-                                      if name in request}
+        template = data["change_types"][0]
+        required = PRESETS[vocabulary]["required_change_types"] or [(SEED_IDS["change type"],
+                                                                     "TODO: change type")]
+        data["change_types"] = [dict(template, id=cid, name=name) for cid, name in required]
+        data["milestones"][0]["baseline"] = as_of
     elif kind == "configuration":
         data["baselines"][0]["id"] = SEED_IDS["baseline"]
 
 
-def _describe(ann: Any, path: tuple[str, ...], gen: _Generator, metadata: list) -> str:
-    """A short description of what a field holds, for the comment above it."""
+def _describe(ann: Any, path: tuple[str, ...], gen: _Generator, metadata: list,
+              description: str | None = None) -> str:
+    """What a field holds, for the comment above it: the model's own description of the field
+    (the one source of field meaning), then the kind of value it takes."""
     kind = gen.reference(path) or gen.reference(path + ("*",))
     name = path[-1] if path[-1] != "*" else path[-2]
-    help_text = HELP.get(name, "")
+    help_text = (description or "").rstrip(".")
     if kind and typing.get_origin(ann) is list:
         base = "a list of " + _KIND_HINT[kind].removeprefix("a ")
     elif kind:
@@ -291,6 +298,31 @@ def _field_annotation(cls: type[BaseModel] | None, name: str) -> tuple[Any, list
     return field.annotation, list(field.metadata)
 
 
+def _description(cls: type[BaseModel] | None, name: str) -> str | None:
+    if cls is None or name not in cls.model_fields:
+        return None
+    return cls.model_fields[name].description
+
+
+def _optional_lines(cls: type[BaseModel] | None, data: dict, gen: _Generator, pad: str,
+                    path: tuple[str, ...]) -> list[str]:
+    """Every optional field the data leaves out, commented out with its description and a
+    sample value, so a program office sees everything it may say."""
+    if cls is None:
+        return []
+    lines = []
+    for name, field in cls.model_fields.items():
+        if name in data or field.is_required():
+            continue
+        ann, metadata = field.annotation, list(field.metadata)
+        lines.append(f"{pad}# {name} (optional): {_describe(ann, path + (name,), gen, metadata, field.description)}")
+        if field.examples:
+            lines.append(f"{pad}# {name}: {_scalar(field.examples[0])}")
+        elif _model_of(ann) is None and typing.get_origin(ann) is not list:
+            lines.append(f"{pad}# {name}: {_scalar(gen.value(ann, path + (name,), metadata))}")
+    return lines
+
+
 def _model_of(ann: Any) -> type[BaseModel] | None:
     if isinstance(ann, type) and issubclass(ann, BaseModel):
         return ann
@@ -310,9 +342,12 @@ def _emit(data: Any, cls: type[BaseModel] | None, gen: _Generator, indent: int,
         ann, metadata = _field_annotation(cls, key)
         sub_path = path + (key,)
         if ann is not None:
-            lines.append(f"{pad}# {key}: {_describe(ann, sub_path, gen, metadata)}")
+            lines.append(f"{pad}# {key}: {_describe(ann, sub_path, gen, metadata, _description(cls, key))}")
         child = _model_of(ann)
-        if isinstance(value, dict) and value:
+        if isinstance(value, dict) and not value and child is not None:
+            lines.append(f"{pad}{key}: {{}}")
+            lines += _optional_lines(child, value, gen, pad + "  ", sub_path)
+        elif isinstance(value, dict) and value:
             lines.append(f"{pad}{key}:")
             lines.append(_emit(value, child, gen, indent + 1, sub_path).rstrip("\n"))
         elif isinstance(value, list) and value:
@@ -328,6 +363,7 @@ def _emit(data: Any, cls: type[BaseModel] | None, gen: _Generator, indent: int,
                     lines.append(f"{pad}  - {_scalar(item)}")
         else:
             lines.append(f"{pad}{key}: {_scalar(value)}")
+    lines += _optional_lines(cls, data, gen, pad, path)
     return "\n".join(lines) + "\n"
 
 

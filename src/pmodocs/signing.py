@@ -71,7 +71,7 @@ def signed_pdfs(content: Content, signoffs: dict[str, Signoff], files: dict[str,
         doc = content.deliverables[kind].control
         out[rel] = sign_pdf(files[rel], signer,
                             reason=f"Approved by {names}; content fingerprint {so.fingerprint}",
-                            location=content.program.department,
+                            location=content.program.department or content.program.name,
                             stamp=f"Approved by {names}\nContent fingerprint {so.fingerprint}\n"
                                   f"{doc.title}, version {doc.version}")
     return out

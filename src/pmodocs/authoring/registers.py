@@ -140,7 +140,7 @@ def columns_of(cls: type[BaseModel], items: list[Any]) -> list[Column]:
     for name, info in cls.model_fields.items():
         ann, nullable = _unwrap(info.annotation)
         required = info.is_required()
-        desc = info.description or _help(name)
+        desc = info.description or ""
         if typing.get_origin(ann) is dict:
             value_ann, _ = _unwrap(typing.get_args(ann)[1])
             value = _scalar_column(name, value_ann, [], False, desc)
@@ -181,13 +181,6 @@ def _scalar_column(name: str, ann: Any, metadata: list, required: bool, desc: st
         choices = "=" + alternatives.group(1) if alternatives else None
         return Column(name, "text", required, choices, description=desc)
     return None
-
-
-def _help(name: str) -> str:
-    """The help text `pmodocs new` writes beside a field the model does not describe yet."""
-    from ..scaffold import HELP
-
-    return HELP.get(name, "")
 
 
 def _unwrap(ann: Any) -> tuple[Any, bool]:

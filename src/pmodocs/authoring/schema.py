@@ -48,38 +48,7 @@ def draft07(cls: type, title: str) -> dict[str, Any]:
     out["title"] = title
     if defs:
         out["definitions"] = {name: _convert(d) for name, d in sorted(defs.items())}
-    _fallback_descriptions(cls, out)
     return out
-
-
-def _fallback_descriptions(cls: type, schema: dict[str, Any]) -> None:
-    """A field the model does not describe gets the help text `pmodocs new` writes beside it,
-    so an editor's hover explains it too (the model's own description always wins)."""
-    import typing
-
-    from ..scaffold import HELP
-
-    seen: set[type] = set()
-
-    def visit(model: type, node: dict[str, Any] | None) -> None:
-        if model in seen or node is None:
-            return
-        seen.add(model)
-        for name, info in model.model_fields.items():  # type: ignore[attr-defined]
-            prop = node.get("properties", {}).get(name)
-            if prop is not None and "description" not in prop and name in HELP:
-                prop["description"] = HELP[name]
-                node["properties"][name] = _ref_alone(prop)
-            for inner in _models(info.annotation):
-                visit(inner, schema.get("definitions", {}).get(inner.__name__))
-
-    def _models(ann: Any) -> list[type]:
-        found = [ann] if isinstance(ann, type) and hasattr(ann, "model_fields") else []
-        for arg in typing.get_args(ann):
-            found += _models(arg)
-        return found
-
-    visit(cls, schema)
 
 
 def render_schema(schema: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from .common import bullets, fmt_date, hours, money, names, table, yes_no
 def charter_blocks(content: Content, doc: Charter) -> list[Block]:
     org = content.party_name
     f, s = doc.funding, doc.strategy
+    labels = content.program.labels
     blocks: list[Block] = [
         Heading(1, "Vision"), Paragraph(doc.vision),
         Heading(1, "Scope"),
@@ -29,30 +30,18 @@ def charter_blocks(content: Content, doc: Charter) -> list[Block]:
         table("Key participants", ("Organisation", "Role", "Participation"),
               [(org(p.organisation), org(p.role), p.participation) for p in doc.key_participants]),
         Heading(1, "Funding"),
-        table("Funding model", ("Field", "Value"), [
-            ("Model", f.model), ("Source", f.source),
-            ("Period", f"{fmt_date(f.period_start)} to {fmt_date(f.period_end)}"),
-            ("Authorised hours", hours(f.authorised_hours)),
-            ("Authorised dollars", money(f.authorised_dollars)),
-            ("Blended hourly rate", money(f.blended_rate)),
-        ], widths=(1.5, 4), kind="funding"),
-        Heading(2, "Additional funding requests"),
-        table("Additional funding requests (IAPD/IAPDU/BCP)", ("Vehicle", "Purpose", "State"),
-              [(r.vehicle, r.purpose, r.state) for r in f.additional_requests], widths=(1, 5, 1.2)),
-        Heading(1, "M&O strategy"),
+        *funding_blocks(content, f),
+        Heading(1, labels.strategy),
         Heading(2, "Responsibilities"),
-        table("Division of M&O responsibilities", ("Activity", "Primary", "Supporting"),
+        table(labels.responsibilities, ("Activity", "Primary", "Supporting"),
               [(r.activity, org(r.primary), names(content, r.supporting) or "—")
                for r in s.responsibilities], kind="responsibilities"),
         Heading(2, "Transition"),
-        Paragraph(f"Primary responsibility after go-live: {org(s.transition.primary_after_go_live)}. "
-                  f"{s.transition.approach}"),
+        *transition_blocks(content, doc),
         table("Transition steps", ("Step", "Owner", "By"),
               [(t.step, org(t.owner), fmt_date(t.by)) for t in s.transition.steps]),
         Heading(2, "Training"),
-        table("Training roles", ("Party", "Role"),
-              [("State", s.training.state_role), ("Contractor", s.training.contractor_role)],
-              widths=(1, 5)),
+        table("Training roles", ("Party", "Role"), training_roles(content, doc), widths=(1, 5)),
         table("User classes", ("User class", "Head count", "Training", "Trainer", "Mentoring"),
               [(u.user_class, u.headcount, u.training, org(u.trainer), yes_no(u.on_the_job_mentoring))
                for u in s.training.user_classes], kind="user-classes"),
@@ -81,7 +70,7 @@ def charter_blocks(content: Content, doc: Charter) -> list[Block]:
             ("Notification", s.maintenance.notification),
         ], widths=(1.5, 4)),
         Heading(2, "Help desk"),
-        table("Help desks", ("Tier", "Help desk", "Operated by", "Hours", "Third party"),
+        table("Help desks", ("Tier", "Help desk", "Operated by", "Available", "Third party"),
               [(h.tier, h.name, org(h.operator), h.hours, yes_no(h.third_party))
                for h in sorted(s.help_desk.desks, key=lambda h: h.tier)], kind="help-desk-tiers"),
         table("Response times", ("Priority", "Example", "Response", "Resolution"),
@@ -94,6 +83,91 @@ def charter_blocks(content: Content, doc: Charter) -> list[Block]:
         Heading(1, "Constraints"), bullets(doc.constraints),
     ]
     return blocks
+
+
+def funding_blocks(content: Content, f) -> list[Block]:
+    """The funding section with rows and columns only for what the program has: a single
+    authorised total (hours and/or dollars), or sources with amounts per period."""
+    rows = [(label, value) for label, value in (
+        ("Model", f.model), ("Source", f.source),
+        ("Period", f"{fmt_date(f.period_start)} to {fmt_date(f.period_end)}"
+         if f.period_start and f.period_end else None),
+        ("Authorised hours", hours(f.total("hours")) if "hours" in f.measures else None),
+        ("Authorised dollars", money(f.total("dollars")) if "dollars" in f.measures else None),
+        ("Blended hourly rate", money(f.blended_rate) if f.blended_rate else None),
+        ("Obligated to date", money(f.used("obligated")) if f.used("obligated") is not None
+         else None),
+        ("Expended to date", money(f.used("expended")) if f.used("expended") is not None
+         else None),
+        ("Hours used to date", hours(f.used("hours_used")) if f.used("hours_used") is not None
+         else None),
+    ) if value]
+    blocks: list[Block] = [table("Funding model", ("Field", "Value"), rows, widths=(1.5, 4),
+                                 kind="funding")]
+    if f.sources:
+        blocks.append(table("Funding sources", ("Source", "Vehicle", "Reference", "Parties"),
+                            [(s.name, s.vehicle, s.reference or "—", names(content, s.parties) or "—")
+                             for s in f.sources], kind="funding-sources"))
+        blocks.append(funding_periods_table(content, f))
+    if f.additional_requests:
+        vehicles = "/".join(dict.fromkeys(r.vehicle for r in f.additional_requests))
+        blocks += [Heading(2, "Additional funding requests"),
+                   table(f"Additional funding requests ({vehicles})", ("Vehicle", "Purpose", "State"),
+                         [(r.vehicle, r.purpose, r.state) for r in f.additional_requests],
+                         widths=(1, 5, 1.2))]
+    return blocks
+
+
+PERIOD_COLUMNS = (("dollars", "Dollars", money), ("obligated", "Obligated", money),
+                  ("expended", "Expended to date", money), ("hours", "Hours", hours),
+                  ("hours_used", "Hours used", hours))
+
+
+def funding_periods_table(content: Content, f):
+    """Amounts per source and period; a column appears only if some period has a value."""
+    amounts = [(s, a) for s in f.sources for a in s.amounts]
+    cols = [c for c in PERIOD_COLUMNS if any(getattr(a, c[0]) is not None for _, a in amounts)]
+    rows = [(s.name, a.period, f"{fmt_date(a.start)} to {fmt_date(a.end)}",
+             *[fmt(getattr(a, key)) if getattr(a, key) is not None else "—" for key, _, fmt in cols])
+            for s, a in amounts]
+    totals = []
+    for key, _, fmt in cols:
+        values = [getattr(a, key) for _, a in amounts if getattr(a, key) is not None]
+        totals.append(fmt(sum(values)))
+    rows.append(("Total", "", "", *totals))
+    return table("Funding by source and period", ("Source", "Period", "Dates",
+                                                   *[label for _, label, _ in cols]),
+                 rows, wide=True, kind="funding-periods")
+
+
+def transition_blocks(content: Content, doc: Charter) -> list[Block]:
+    t = doc.strategy.transition
+    org = content.party_name
+    blocks: list[Block] = []
+    if t.primary_after_go_live:
+        blocks.append(Paragraph(f"Primary responsibility after go-live: "
+                                f"{org(t.primary_after_go_live)}. {t.approach}"))
+    else:
+        blocks.append(Paragraph(t.approach))
+    if t.go_lives:
+        blocks.append(table("Transition and go-live by organisation",
+                            ("Organisation", "Takes over", "Transition starts", "Go-live"),
+                            [(org(g.organisation), g.scope, fmt_date(g.transition_start),
+                              fmt_date(g.go_live)) for g in sorted(t.go_lives, key=lambda g: g.go_live)],
+                            kind="go-lives"))
+    return blocks
+
+
+def training_roles(content: Content, doc: Charter) -> list[tuple[str, str]]:
+    """Each party's part in training: the `roles` list, or the older two fields under the
+    program's words for its customer and provider sides."""
+    t, labels = doc.strategy.training, content.program.labels
+    rows = [(content.party_name(r.party), r.role) for r in t.roles]
+    if t.state_role:
+        rows.append((labels.customer_party, t.state_role))
+    if t.contractor_role:
+        rows.append((labels.provider_party, t.contractor_role))
+    return rows
 
 
 def _desk(doc: Charter, desk_id: str) -> str:

@@ -104,8 +104,11 @@ def heat_map_alt(cells: dict[tuple[int, int], list[str]], count: int) -> str:
 def budget_chart(content: Content, plan: MOPlan) -> Chart:
     """Hours and dollars of each block cycle, stacked, against the charter's authorised total."""
     funding = content.deliverables["charter"].funding
-    rows = [("Hours", [b.hours for b in plan.block_cycles], funding.authorised_hours, hours, " h"),
-            ("Dollars", [b.dollars for b in plan.block_cycles], funding.authorised_dollars, money, "")]
+    unit = content.program.labels.release_unit
+    rows = [(label, [getattr(b, m) for b in plan.block_cycles], funding.total(m), fmt, suffix)
+            for m, label, fmt, suffix in (("hours", "Hours", hours, " h"),
+                                          ("dollars", "Dollars", money, ""))
+            if m in funding.measures]
     ids = [b.id for b in plan.block_cycles]
     left, width, bar, gap, top = 80, 560, 34, 58, 40
     body: list[str] = []
@@ -129,10 +132,79 @@ def budget_chart(content: Content, plan: MOPlan) -> Chart:
                      + f"; allocated {fmt(total)}{unit} of {fmt(authorised)}{unit} authorised "
                        f"({share}).")
     body += _legend(left, 16, [(i, SEGMENTS[k % len(SEGMENTS)]) for k, i in enumerate(ids)])
-    desc = "Budget per block cycle against the authorised total. " + " ".join(descs)
-    return Chart("Hours and dollars per block cycle against the authorised total", desc,
-                 svg(left + width + 40, top + 2 * (bar + gap), "Hours and dollars per block cycle "
-                     "against the authorised total", desc, body))
+    what = " and ".join(label.lower() for label, *_ in rows).capitalize()
+    title = f"{what} per {unit} against the authorised total"
+    desc = f"Budget per {unit} against the authorised total. " + " ".join(descs)
+    return Chart(title, desc, svg(left + width + 40, top + len(rows) * (bar + gap), title, desc,
+                                  body))
+
+
+MILESTONE_MARKS = (("baseline", "#ffffff", "baseline"), ("forecast", "#ff9800", "forecast"),
+                   ("actual", "#43a047", "actual"))
+
+
+def schedule_chart(content: Content, plan: MOPlan) -> Chart:
+    """The IMS as a timeline: one row per milestone, a hollow diamond at the baseline, an orange
+    one at the forecast and a green one at the actual date, a bar showing any slip, and a thin
+    line from each predecessor. The text alternative lists every date and dependency."""
+    ms = sorted((m for m in plan.milestones if m.planned), key=lambda m: (m.planned, m.id))
+    dates = [d for m in ms for d in (m.planned, m.forecast, m.actual) if d]
+    lo, hi = (min(dates), max(dates)) if dates else (content.program.as_of,) * 2
+    span = max((hi - lo).days, 1)
+    left, width, row, top = 270, 440, 26, 44
+
+    def x(day) -> float:
+        return left + (day - lo).days / span * width
+
+    body = _legend(12, 18, [(label, fill) for _, fill, label in MILESTONE_MARKS])
+    body[0] = rect(12, 8, 12, 12, "#ffffff", stroke=INK)  # the hollow baseline marker
+    for k in range(5):
+        day = lo + (hi - lo) * k / 4
+        gx = left + width * k / 4
+        body.append(f'<line x1="{gx:.1f}" y1="{top - 6}" x2="{gx:.1f}" '
+                    f'y2="{top + len(ms) * row:.1f}" stroke="#cfd8dc" stroke-width="1"/>')
+        body.append(text(gx, top + len(ms) * row + 16, day.isoformat(), anchor="middle", size=10))
+    now = content.program.as_of
+    if lo <= now <= hi:
+        body.append(f'<line x1="{x(now):.1f}" y1="{top - 10}" x2="{x(now):.1f}" '
+                    f'y2="{top + len(ms) * row:.1f}" stroke="{INK}" stroke-width="1.5" '
+                    'stroke-dasharray="4 3"/>')
+        body.append(text(x(now), top - 12, f"as of {now.isoformat()}", anchor="middle", size=10))
+    descs = []
+    where = {m.id: (x(m.expected), top + n * row + row / 2) for n, m in enumerate(ms)}
+    for n, m in enumerate(ms):  # dependencies: a thin elbow from each predecessor
+        y = top + n * row + row / 2
+        for dep in m.depends_on:
+            if dep in where:
+                px, py = where[dep]
+                body.append(f'<polyline points="{px:.1f},{py + 7:.1f} {px:.1f},{y:.1f} '
+                            f'{x(m.planned) - 7:.1f},{y:.1f}" fill="none" stroke="#90a4ae" '
+                            'stroke-width="1"/>')
+    for n, m in enumerate(ms):
+        y = top + n * row + row / 2
+        label = m.milestone if len(m.milestone) <= 34 else m.milestone[:33] + "…"
+        body.append(text(left - 8, y + 4, f"{m.id}: {label}", anchor="end", size=10))
+        end = m.actual or m.forecast
+        if end and end != m.planned:
+            x1, x2 = sorted((x(m.planned), x(end)))
+            body.append(rect(x1, y - 3, max(x2 - x1, 1), 6, "#ffcc80", stroke="#ffcc80"))
+        for attr, fill, _ in MILESTONE_MARKS:
+            day = getattr(m, "planned" if attr == "baseline" else attr)
+            if day:
+                cx = x(day)
+                body.append(f'<polygon points="{cx:.1f},{y - 7:.1f} {cx + 7:.1f},{y:.1f} '
+                            f'{cx:.1f},{y + 7:.1f} {cx - 7:.1f},{y:.1f}" fill="{fill}" '
+                            f'stroke="{INK}" stroke-width="1"/>')
+        parts = [f"baseline {m.planned.isoformat()}"]
+        parts += [f"{a} {getattr(m, a).isoformat()}" for a in ("forecast", "actual")
+                  if getattr(m, a)]
+        deps = f", after {', '.join(m.depends_on)}" if m.depends_on else ""
+        descs.append(f"{m.id} {m.milestone} ({m.state}): {', '.join(parts)}{deps}")
+    desc = (f"Schedule of {len(ms)} milestones from {lo.isoformat()} to {hi.isoformat()}. "
+            + "; ".join(descs) + ".") if ms else "Schedule: no milestones."
+    height = top + len(ms) * row + 26
+    title = "Integrated master schedule: baseline, forecast and actual dates"
+    return Chart(title, desc, svg(left + width + 30, height, title, desc, body))
 
 
 def _stacked_bar(x: float, y: float, h: float, scale: float, labels: list[str],

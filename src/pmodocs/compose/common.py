@@ -58,9 +58,9 @@ def meta(content: Content, doc: Deliverable, so: Signoff) -> DocumentMeta:
         id=c.id, title=c.title, number=document_number(content, doc), version=c.version,
         status=c.status, approval_state=so.state, date=c.date, owner=owner.name,
         owner_title=owner.title, program=p.name, program_acronym=p.acronym,
-        department=p.department, purpose=c.purpose, language=p.language, paper=p.paper,
+        department=p.department or "", purpose=c.purpose, language=p.language, paper=p.paper,
         fingerprint=so.fingerprint,
-        keywords=(p.acronym, "M&O", c.title, p.department),
+        keywords=p.document_keywords(c.title),
         logo=(content.root / p.branding.logo).read_bytes() if p.branding.logo else None,
     )
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from ..document import Block, Callout, Heading, Paragraph
 from ..model import Content, MOPlan
-from .charts import budget_chart, change_request_chart
+from .charts import budget_chart, change_request_chart, schedule_chart
 from .common import fmt_date, hours, money, table, yes_no
 
 
@@ -17,49 +17,38 @@ OUTSIDE_BLOCK_CYCLES = "unallocated reserve"
 
 def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
     name = content.party_name
+    labels = content.program.labels
     funding = content.deliverables["charter"].funding
-    types = {t.id: t.name for t in doc.change_types}
-    return [
+    blocks: list[Block] = [
         Heading(1, "Management approach"), Paragraph(doc.management_approach),
-        table("Management processes", ("Process", "Owner", "Documented", "Agreed with contractor",
-                                       "Reference"),
+        table("Management processes", ("Process", "Owner", "Documented",
+                                       f"Agreed with {labels.provider_party.lower()}", "Reference"),
               [(m.name, name(m.owner), yes_no(m.documented), yes_no(m.agreed_with_contractor),
                 m.reference) for m in doc.management_processes], kind="management-processes"),
-        Heading(1, "Overall workplan"),
-        *workplan(doc, funding.authorised_hours, funding.authorised_dollars),
-        budget_chart(content, doc),
-        Heading(1, "Change Control Process"),
-        Paragraph(f"Change requests are decided by the {name(doc.change_control.board)}. Approved "
-                  "requests become candidates for the next block cycle or system release."),
-        table("Change control steps", ("#", "Step", "Description", "Owner"),
-              [(i, s.step, s.description, name(s.owner))
-               for i, s in enumerate(doc.change_control.steps, 1)], widths=(0.4, 1.5, 4, 1.5)),
-        Heading(2, "Change types"),
-        table("Change types", ("Type", "Description", "Path", "Approver", "Turnaround", "Funded from"),
-              [(t.name, t.description, t.path, name(t.approver), t.turnaround, t.funded_from)
-               for t in doc.change_types], wide=True, kind="change-types"),
-        Heading(2, "Change request log"),
-        table("Change request log", ("Id", "Title", "Type", "Block cycle", "State", "Est. hours",
-                                     "Est. dollars", "Actual hours", "Actual dollars"),
-              [(r.id, r.title, types[r.type], r.block_cycle or OUTSIDE_BLOCK_CYCLES, r.state,
-                hours(r.estimated_hours),
-                money(r.estimated_dollars), hours(r.actual_hours), money(r.actual_dollars))
-               for r in doc.change_requests], wide=True, kind="change-requests"),
-        change_request_chart(doc),
+    ]
+    if doc.block_cycles:
+        blocks += [Heading(1, "Overall workplan"), *workplan(content, doc, funding),
+                   budget_chart(content, doc)]
+    blocks += change_control_blocks(content, doc)
+    blocks += [
         Heading(1, "Operational processes"),
         table("Operational processes", ("Process", "Owner", "Schedule", "State", "Evidence"),
               [(o.process, name(o.owner), o.schedule, o.state, o.evidence)
                for o in doc.operational_processes], wide=True, kind="operational-processes"),
-        Heading(2, "Batch processing timeline"),
-        table("Batch schedule", ("Job", "Window", "Frequency", "Deadline", "Owner"),
-              [(b.job, b.window, b.frequency, b.deadline, name(b.owner)) for b in doc.batch_schedule]),
+    ]
+    if doc.batch_schedule:
+        blocks += [Heading(2, "Batch processing timeline"),
+                   table("Batch schedule", ("Job", "Window", "Frequency", "Deadline", "Owner"),
+                         [(b.job, b.window, b.frequency, b.deadline, name(b.owner))
+                          for b in doc.batch_schedule])]
+    blocks += [
         Heading(2, "Performance metrics"),
         table("Performance metrics", ("Metric", "Target", "Source", "Frequency"),
               [(m.metric, m.target, m.source, m.frequency) for m in doc.performance_metrics]),
         Heading(1, "Inventory and assets"),
         *inventory(content, doc),
         Heading(1, "Tracking systems"),
-        table("Tracking systems", ("System", "Purpose", "Tool", "M&O area", "Ready"),
+        table("Tracking systems", ("System", "Purpose", "Tool", "Area", "Ready"),
               [(t.system, t.purpose, t.tool, t.mo_area, yes_no(t.ready)) for t in doc.tracking_systems]),
         Heading(2, "Tools review"),
         table("Tools", ("Tool", "Purpose", "Decision", "Data conversion", "Notes"),
@@ -72,7 +61,7 @@ def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
         table("Staffing", ("Role", "Organisation", "FTE required", "FTE filled", "Skills", "Gap action"),
               [(name(s.role), name(s.organisation), hours(s.fte_required), hours(s.fte_filled),
                 "; ".join(s.skills), s.gap_action) for s in doc.staffing], wide=True, kind="staffing"),
-        Heading(1, "Pre-initiation activities"),
+        Heading(1, labels.phase_activities),
         *preinitiation(content, doc),
         Heading(1, "Phase exit criteria"),
         table("Exit criteria", ("Criterion", "Met", "Evidence"),
@@ -82,26 +71,132 @@ def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
         table("Key decisions", ("Id", "Activity", "Owner", "State", "Outcome"),
               [(k.id, k.activity, name(k.owner), k.state, k.outcome) for k in doc.key_decisions],
               kind="key-decisions"),
-        Heading(1, "Integrated master schedule milestones"),
-        table("IMS milestones", ("Id", "Milestone", "Date", "Owner", "State"),
-              [(m.id, m.milestone, fmt_date(m.date), name(m.owner), m.state)
-               for m in sorted(doc.milestones, key=lambda m: m.date)], kind="milestones"),
+        Heading(1, "Integrated master schedule"),
+        *schedule_blocks(content, doc),
+    ]
+    blocks += lessons_and_log_blocks(content, doc)
+    return blocks
+
+
+def change_control_blocks(content: Content, doc: MOPlan) -> list[Block]:
+    """Change control; columns for hours, dollars and the funding period appear only if used."""
+    name = content.party_name
+    unit = content.program.labels.release_unit
+    types = {t.id: t.name for t in doc.change_types}
+    blocks: list[Block] = [
+        Heading(1, "Change Control Process"),
+        Paragraph(f"Change requests are decided by the {name(doc.change_control.board)}. Approved "
+                  f"requests become candidates for the next {unit}."),
+        table("Change control steps", ("#", "Step", "Description", "Owner"),
+              [(i, s.step, s.description, name(s.owner))
+               for i, s in enumerate(doc.change_control.steps, 1)], widths=(0.4, 1.5, 4, 1.5)),
+    ]
+    if doc.change_types:
+        blocks += [Heading(2, "Change types"),
+                   table("Change types", ("Type", "Description", "Path", "Approver", "Turnaround",
+                                          "Funded from"),
+                         [(t.name, t.description, t.path, name(t.approver), t.turnaround,
+                           t.funded_from) for t in doc.change_types], wide=True,
+                         kind="change-types")]
+    if doc.change_requests:
+        reqs = doc.change_requests
+        numeric = [(key, label, fmt) for key, label, fmt in (
+            ("estimated_hours", "Est. hours", hours), ("estimated_dollars", "Est. dollars", money),
+            ("actual_hours", "Actual hours", hours), ("actual_dollars", "Actual dollars", money))
+            if any(getattr(r, key) is not None for r in reqs)]
+        cycle = [unit.capitalize()] if doc.block_cycles else []
+        rows = []
+        for r in reqs:
+            where = [r.block_cycle or OUTSIDE_BLOCK_CYCLES] if doc.block_cycles else []
+            rows.append((r.id, r.title, types.get(r.type, r.type), *where, r.state,
+                         *[fmt(getattr(r, key)) if getattr(r, key) is not None else "—"
+                           for key, _, fmt in numeric]))
+        blocks += [Heading(2, "Change request log"),
+                   table("Change request log", ("Id", "Title", "Type", *cycle, "State",
+                                                *[label for _, label, _ in numeric]),
+                         rows, wide=True, kind="change-requests")]
+        if doc.change_types:
+            blocks.append(change_request_chart(doc))
+    return blocks
+
+
+def schedule_blocks(content: Content, doc: MOPlan) -> list[Block]:
+    """The IMS milestones with baseline, forecast and actual dates, and the schedule chart."""
+    if not doc.milestones:
+        return [Paragraph("No milestones are scheduled yet.")]
+    name = content.party_name
+    ms = sorted(doc.milestones, key=lambda m: (m.planned or content.program.as_of, m.id))
+    return [
+        table("IMS milestones", ("Id", "Milestone", "Baseline", "Forecast", "Actual", "Depends on",
+                                 "Owner", "State"),
+              [(m.id, m.milestone, fmt_date(m.planned), fmt_date(m.forecast), fmt_date(m.actual),
+                ", ".join(m.depends_on) or "—", name(m.owner), m.state) for m in ms],
+              wide=True, kind="milestones"),
+        schedule_chart(content, doc),
     ]
 
 
-def workplan(doc: MOPlan, authorised_hours: float, authorised_dollars: float) -> list[Block]:
-    """Block cycles with allocated hours and dollars, totals and what remains unallocated."""
-    total_h = sum(b.hours for b in doc.block_cycles)
-    total_d = sum(b.dollars for b in doc.block_cycles)
-    rows = [(b.id, b.name, b.release, fmt_date(b.start), fmt_date(b.end), hours(b.hours),
-             money(b.dollars), b.state) for b in doc.block_cycles]
-    rows.append(("Total", "Allocated", "", "", "", hours(total_h), money(total_d), ""))
-    rows.append(("Authorised", "Charter funding", "", "", "", hours(authorised_hours),
-                 money(authorised_dollars), ""))
-    rows.append(("Unallocated", "Authorised less allocated", "", "", "",
-                 hours(authorised_hours - total_h), money(authorised_dollars - total_d), ""))
-    return [table("Block cycles: hours and dollars", ("Id", "Block cycle", "Release", "Start",
-                                                      "End", "Hours", "Dollars", "State"),
+def launch_entries(content: Content, doc: MOPlan):
+    """(decisions, actions) of the log: the plan's own, then the launch meeting's."""
+    agenda = content.deliverables.get("launch-agenda")
+    meeting = agenda.control.title if agenda else ""
+    decisions = [(d.id, d.decision, d.owner, fmt_date(d.date), d.state, "decision log")
+                 for d in doc.decision_log]
+    actions = [(a.id, a.action, a.owner, fmt_date(a.due), a.state, "action log")
+               for a in doc.action_items]
+    if agenda:
+        decisions += [(f"launch-d{n}", d.decision, d.owner, fmt_date(agenda.meeting.date), d.state,
+                       meeting) for n, d in enumerate(agenda.decisions, 1)]
+        actions += [(f"launch-a{n}", a.action, a.owner, fmt_date(a.due), a.state, meeting)
+                    for n, a in enumerate(agenda.actions, 1)]
+    return decisions, actions
+
+
+def lessons_and_log_blocks(content: Content, doc: MOPlan) -> list[Block]:
+    """The program's lessons-learned register and its decisions and action-items log (which
+    includes every decision and action of the launch meeting)."""
+    name = content.party_name
+    decisions, actions = launch_entries(content, doc)
+    blocks: list[Block] = []
+    if doc.lessons_learned:
+        blocks += [Heading(1, "Lessons learned register"),
+                   table("Lessons learned register", ("Id", "Lesson", "Source", "Action", "Owner",
+                                                      "State"),
+                         [(l.id, l.lesson, l.source, l.action, name(l.owner) if l.owner else "—",
+                           l.state) for l in doc.lessons_learned], wide=True,
+                         kind="lessons-register")]
+    if decisions or actions:
+        blocks.append(Heading(1, "Decisions and action items"))
+    if decisions:
+        blocks.append(table("Decision log", ("Id", "Decision", "Owner", "Date", "State", "From"),
+                            [(i, d, name(o), when, st, src) for i, d, o, when, st, src in decisions],
+                            wide=True, kind="decision-log"))
+    if actions:
+        blocks.append(table("Action items", ("Id", "Action", "Owner", "Due", "State", "From"),
+                            [(i, a, name(o), due, st, src) for i, a, o, due, st, src in actions],
+                            wide=True, kind="action-log"))
+    return blocks
+
+
+def workplan(content: Content, doc: MOPlan, funding) -> list[Block]:
+    """Block cycles with allocated hours and/or dollars (only the measures the program is funded
+    in), totals and what remains unallocated."""
+    unit = content.program.labels.release_unit
+    measures = funding.measures or ["hours", "dollars"]
+    fmts = {"hours": hours, "dollars": money}
+    heads = {"hours": "Hours", "dollars": "Dollars"}
+    totals = {m: sum(getattr(b, m) for b in doc.block_cycles) for m in measures}
+    rows = [(b.id, b.name, b.release, fmt_date(b.start), fmt_date(b.end),
+             *[fmts[m](getattr(b, m)) for m in measures], b.state) for b in doc.block_cycles]
+    rows.append(("Total", "Allocated", "", "", "", *[fmts[m](totals[m]) for m in measures], ""))
+    if funding.measures:
+        rows.append(("Authorised", "Charter funding", "", "", "",
+                     *[fmts[m](funding.total(m)) for m in measures], ""))
+        rows.append(("Unallocated", "Authorised less allocated", "", "", "",
+                     *[fmts[m](funding.total(m) - totals[m]) for m in measures], ""))
+    caption = f"{unit.capitalize()}s: " + " and ".join(heads[m].lower() for m in measures)
+    return [table(caption, ("Id", unit.capitalize(), "Release", "Start", "End",
+                            *[heads[m] for m in measures], "State"),
                   rows, wide=True, kind="workplan")]
 
 
@@ -135,13 +230,15 @@ def inventory(content: Content, doc: MOPlan) -> list[Block]:
 
 
 def preinitiation(content: Content, doc: MOPlan) -> list[Block]:
+    """The phase's activities with their checklists (and whose activity each is, if given)."""
     blocks: list[Block] = []
     items = [i for a in doc.pre_initiation for i in a.items]
     done = sum(1 for i in items if i.state == "done")
     blocks.append(Paragraph(f"{done} of {len(items)} checklist items done."))
     for a in sorted(doc.pre_initiation, key=lambda a: a.step):
         blocks.append(Heading(2, f"{a.step}. {a.activity}"))
-        blocks.append(Paragraph(f"Owner: {content.party_name(a.owner)}; due {fmt_date(a.due)}."))
+        side = f" ({a.side} activity)" if a.side else ""
+        blocks.append(Paragraph(f"Owner: {content.party_name(a.owner)}{side}; due {fmt_date(a.due)}."))
         blocks.append(table(f"Checklist for activity {a.step}", ("Item", "State"),
                             [(i.item, i.state) for i in a.items], widths=(5, 1.2), kind="checklist"))
     return blocks

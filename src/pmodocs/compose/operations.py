@@ -47,7 +47,7 @@ def rolecard_blocks(content: Content, doc: RoleCards) -> list[Block]:
                   [(i, d.responsibility, yes_no(d.project_need))
                    for i, d in enumerate(card.responsibilities, 1)],
                   widths=(0.4, 5, 1.2), kind="role-card"),
-            Paragraph(f"Side: {role.side}. Organisation: {content.party_name(role.organisation)}. "
+            Paragraph(f"Side: {role.side}. Organisation: {names(content, role.all_organisations)}. "
                       f"Held by: {names(content, role.holders)}."),
         ]
     return blocks

@@ -79,10 +79,29 @@ def quality_blocks(content: Content, doc: QualityPlan) -> list[Block]:
               [(r.review, r.kind, r.frequency, name(r.owner), r.scope) for r in doc.reviews]),
         Heading(1, "Quality assurance surveillance plan (QASP)"),
         table("QASP metrics", ("Id", "Metric", "Standard", "Acceptable quality level",
-                               "Surveillance", "Frequency"),
-              [(q.id, q.metric, q.standard, q.acceptable_quality_level, q.surveillance, q.frequency)
+                               "Surveillance", "Frequency",
+                               *(["Provider"] if any(q.provider for q in doc.qasp) else [])),
+              [(q.id, q.metric, q.standard, q.acceptable_quality_level, q.surveillance, q.frequency,
+                *([name(q.provider) if q.provider else "—"] if any(x.provider for x in doc.qasp)
+                  else []))
                for q in doc.qasp], wide=True, kind="qasp"),
+        *qasp_results(content, doc),
     ]
+
+
+def qasp_results(content: Content, doc: QualityPlan) -> list[Block]:
+    """Measured QASP results per period (and provider), if any have been recorded."""
+    rows = [(q.id, r.period, content.party_name(r.provider or q.provider) if (r.provider or q.provider)
+             else "—", r.result, q.acceptable_quality_level, yes_no(r.met))
+            for q in doc.qasp for r in q.results]
+    if not rows:
+        return []
+    met = sum(r.met for q in doc.qasp for r in q.results)
+    return [Heading(2, "QASP results"),
+            Paragraph(f"{met} of {len(rows)} measured results met the acceptable quality level."),
+            table("QASP results by period", ("Metric", "Period", "Provider", "Result",
+                                             "Acceptable quality level", "Met"),
+                  rows, wide=True, kind="qasp-results")]
 
 
 def configuration_blocks(content: Content, doc: ConfigurationPlan) -> list[Block]:
@@ -100,8 +119,9 @@ def configuration_blocks(content: Content, doc: ConfigurationPlan) -> list[Block
                for b in doc.baselines]),
         Heading(1, "Release numbering"),
         Paragraph(f"{rn.scheme} Example: {rn.example}."), bullets(rn.rules),
-        Heading(1, "Versions at county sites"),
-        table("Site versions", ("Site", "Release", "Installed", "Verified"),
+        Heading(1, content.program.labels.site_versions),
+        table(content.program.labels.site_versions, (content.program.labels.site, "Release",
+                                                     "Installed", "Verified"),
               [(name(s.site), s.release, fmt_date(s.installed), yes_no(s.verified))
                for s in doc.site_versions], kind="site-versions"),
         Heading(1, "Tools"),

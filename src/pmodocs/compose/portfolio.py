@@ -48,13 +48,29 @@ def overview_table(programs: list[ProgramSummary]) -> Table:
         prog = p.content.program
         rows.append((f"{prog.name} ({prog.acronym})",
                      f"{c['met']} of {c['criteria']}", f"{c['approved']} of {c['deliverables']}",
-                     f"{c['done']} of {c['items']}",
-                     f"{hours(c['alloc_h'])} of {hours(c['auth_h'])}",
-                     f"{money(c['alloc_d'])} of {money(c['auth_d'])}"))
-    return table("Programs at a glance: readiness and budget use (allocated of authorised)", (
+                     f"{c['done']} of {c['items']}", budget_cell(p, "hours"),
+                     budget_cell(p, "dollars")))
+    return table("Programs at a glance: readiness and budget use", (
         "Program", "Exit criteria met", "Deliverables approved", "Checklist items done",
         "Hours", "Dollars",
     ), rows, kind="portfolio")
+
+
+def budget_cell(p: ProgramSummary, measure: str) -> str:
+    """What a program has of one budget measure: allocated to block cycles (if it has them),
+    else used to date (if reported), else the authorised total; "—" if not funded in it."""
+    plan: MOPlan = p.content.deliverables["mo-plan"]
+    funding = p.content.deliverables["charter"].funding
+    authorised = funding.total(measure)
+    if authorised is None:
+        return "—"
+    fmt = hours if measure == "hours" else money
+    if plan.block_cycles:
+        return f"{fmt(sum(getattr(b, measure) for b in plan.block_cycles))} of {fmt(authorised)} allocated"
+    used = funding.used("hours_used" if measure == "hours" else "expended")
+    if used is not None:
+        return f"{fmt(used)} of {fmt(authorised)} {'used' if measure == 'hours' else 'expended'}"
+    return f"{fmt(authorised)} authorised"
 
 
 def readiness_counts(p: ProgramSummary) -> dict[str, float]:
@@ -67,8 +83,8 @@ def readiness_counts(p: ProgramSummary) -> dict[str, float]:
         "approved": sum(s.state == "approved" for s in p.signoffs.values()),
         "deliverables": len(p.signoffs),
         "done": sum(i.state == "done" for i in items), "items": len(items),
-        "alloc_h": sum(b.hours for b in plan.block_cycles), "auth_h": funding.authorised_hours,
-        "alloc_d": sum(b.dollars for b in plan.block_cycles), "auth_d": funding.authorised_dollars,
+        "alloc_h": sum(b.hours for b in plan.block_cycles), "auth_h": funding.total("hours"),
+        "alloc_d": sum(b.dollars for b in plan.block_cycles), "auth_d": funding.total("dollars"),
     }
 
 
@@ -76,7 +92,7 @@ def program_card(p: ProgramSummary) -> Card:
     """A tile linking to the program's own dashboard."""
     prog = p.content.program
     return Card(f"{prog.name} ({prog.acronym})", f"{p.id}/index.md", (
-        prog.department, f"phase: {prog.phase} · status as of {fmt_date(prog.as_of)}",
+        prog.department or prog.name, f"phase: {prog.phase} · status as of {fmt_date(prog.as_of)}",
     ))
 
 

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from ..document import Card, CardGrid, Heading, Link, Meter, Page, Paragraph, SiteBlock
 from ..model import Content, MOPlan
 from ..signoff import Signoff
-from .charts import budget_chart, change_request_chart, risk_heat_map
-from .common import document_number, fmt_date, hours, money, table
+from .charts import budget_chart, change_request_chart, risk_heat_map, schedule_chart
+from .common import document_number, fmt_date, hours, money, names, table
 from .operations import agenda_times
 
 SECTIONS = {
@@ -41,9 +41,11 @@ def home_page(content: Content, signoffs: dict[str, Signoff]) -> Page:
     """The readiness dashboard: exit criteria, deliverables, checklist, budget, risks, changes."""
     p = content.program
     plan: MOPlan = content.deliverables["mo-plan"]
+    labels = p.labels
+    owner = f"{p.department} · " if p.department else ""
     blocks: list[SiteBlock] = [
         Paragraph(p.summary),
-        Paragraph(f"{p.department} · phase: {p.phase} · status as of {fmt_date(p.as_of)}"),
+        Paragraph(f"{owner}phase: {p.phase} · status as of {fmt_date(p.as_of)}"),
         Heading(1, "Readiness at a glance"),
         *readiness_meters(content, signoffs),
         Heading(1, "Phase exit criteria"),
@@ -53,38 +55,49 @@ def home_page(content: Content, signoffs: dict[str, Signoff]) -> Page:
         Heading(1, "Deliverables"),
         CardGrid(tuple(deliverable_card(content, kind, signoffs[kind])
                        for kind in content.deliverables)),
-        Heading(1, "Pre-initiation checklist"),
+        Heading(1, labels.phase_checklist),
         checklist_table(content, plan),
-        Heading(1, "Budget"),
-        budget_table(content, plan),
-        budget_chart(content, plan),
-        Heading(1, "Risks and change requests"),
+        *budget_blocks(content, plan),
+        Heading(1, "Schedule"),
+        schedule_chart(content, plan),
+        Heading(1, "Risks and change requests" if plan.change_requests and plan.change_types
+                else "Risks"),
         risk_heat_map(content.deliverables["risk"]),
-        change_request_chart(plan),
+        *([change_request_chart(plan)] if plan.change_requests and plan.change_types else []),
     ]
     return Page("index.md", f"{p.name} ({p.acronym})", tuple(blocks))
 
 
 def readiness_meters(content: Content, signoffs: dict[str, Signoff]) -> list[Meter]:
-    """Exit criteria met, deliverables approved, checklist done, hours and dollars allocated."""
+    """Exit criteria met, deliverables approved, checklist done, and the budget measures the
+    program has: hours and/or dollars allocated to block cycles, or dollars spent to date."""
     plan: MOPlan = content.deliverables["mo-plan"]
     funding = content.deliverables["charter"].funding
     met = sum(e.met for e in plan.exit_criteria)
     approved = sum(s.state == "approved" for s in signoffs.values())
     items = [i for a in plan.pre_initiation for i in a.items]
     done = sum(i.state == "done" for i in items)
-    alloc_h = sum(b.hours for b in plan.block_cycles)
-    alloc_d = sum(b.dollars for b in plan.block_cycles)
+    budget: list[Meter] = []
+    if plan.block_cycles and "hours" in funding.measures:
+        alloc_h, auth_h = sum(b.hours for b in plan.block_cycles), funding.total("hours")
+        budget.append(Meter("Hours allocated", alloc_h, auth_h,
+                            f"{hours(alloc_h)} of {hours(auth_h)} authorised hours"))
+    if plan.block_cycles and "dollars" in funding.measures:
+        alloc_d, auth_d = sum(b.dollars for b in plan.block_cycles), funding.total("dollars")
+        budget.append(Meter("Dollars allocated", alloc_d, auth_d,
+                            f"{money(alloc_d)} of {money(auth_d)} authorised"))
+    if funding.used("expended") is not None and "dollars" in funding.measures:
+        spent, auth_d = funding.used("expended"), funding.total("dollars")
+        budget.append(Meter("Dollars expended to date", spent, auth_d,
+                            f"{money(spent)} of {money(auth_d)} expended"))
     return [
         Meter("Phase exit criteria met", met, len(plan.exit_criteria),
               f"{met} of {len(plan.exit_criteria)} met"),
         Meter("Deliverables approved", approved, len(signoffs),
               f"{approved} of {len(signoffs)} approved"),
-        Meter("Pre-initiation checklist", done, len(items), f"{done} of {len(items)} items done"),
-        Meter("Hours allocated", alloc_h, funding.authorised_hours,
-              f"{hours(alloc_h)} of {hours(funding.authorised_hours)} authorised hours"),
-        Meter("Dollars allocated", alloc_d, funding.authorised_dollars,
-              f"{money(alloc_d)} of {money(funding.authorised_dollars)} authorised"),
+        Meter(content.program.labels.phase_checklist, done, len(items),
+              f"{done} of {len(items)} items done"),
+        *budget,
     ]
 
 
@@ -97,21 +110,39 @@ def deliverable_card(content: Content, kind: str, so: Signoff) -> Card:
 
 
 def checklist_table(content: Content, plan: MOPlan):
+    sides = any(a.side for a in plan.pre_initiation)
     rows = []
     for a in sorted(plan.pre_initiation, key=lambda a: a.step):
         done = sum(i.state == "done" for i in a.items)
-        rows.append((a.step, a.activity, content.party_name(a.owner), fmt_date(a.due),
-                     f"{done} of {len(a.items)}"))
-    return table("Pre-initiation activities", ("Step", "Activity", "Owner", "Due", "Items done"),
+        rows.append((a.step, a.activity, *([a.side or "—"] if sides else []),
+                     content.party_name(a.owner), fmt_date(a.due), f"{done} of {len(a.items)}"))
+    return table(content.program.labels.phase_activities,
+                 ("Step", "Activity", *(["Side"] if sides else []), "Owner", "Due", "Items done"),
                  rows, kind="checklist-progress")
+
+
+def budget_blocks(content: Content, plan: MOPlan) -> list[SiteBlock]:
+    """The dashboard's budget: block-cycle allocation (if the program has block cycles) and
+    funding by source and period (if it is funded by sources); nothing it does not have."""
+    funding = content.deliverables["charter"].funding
+    blocks: list[SiteBlock] = []
+    if plan.block_cycles and funding.measures:
+        blocks += [budget_table(content, plan), budget_chart(content, plan)]
+    if funding.sources:
+        from .charter import funding_periods_table
+
+        blocks.append(funding_periods_table(content, funding))
+    return [Heading(1, "Budget"), *blocks] if blocks else []
 
 
 def budget_table(content: Content, plan: MOPlan):
     funding = content.deliverables["charter"].funding
     rows = []
-    for label, authorised, allocated, fmt in (
-            ("Hours", funding.authorised_hours, sum(b.hours for b in plan.block_cycles), hours),
-            ("Dollars", funding.authorised_dollars, sum(b.dollars for b in plan.block_cycles), money)):
+    for measure, label, fmt in (("hours", "Hours", hours), ("dollars", "Dollars", money)):
+        authorised = funding.total(measure)
+        if authorised is None:
+            continue
+        allocated = sum(getattr(b, measure) for b in plan.block_cycles)
         share = f"{allocated / authorised:.0%}" if authorised else "—"
         rows.append((label, fmt(authorised), fmt(allocated), fmt(authorised - allocated), share))
     return table("Budget: authorised and allocated", ("Measure", "Authorised", "Allocated",
@@ -145,7 +176,7 @@ def role_holders_table(content: Content):
     for r in content.roles:
         for h in r.holders or ["—"]:
             person = next((pe for pe in content.people if pe.id == h), None)
-            rows.append((r.name, r.side, content.party_name(r.organisation), content.party_name(h),
+            rows.append((r.name, r.side, names(content, r.all_organisations), content.party_name(h),
                          content.party_name(person.organisation) if person else "—"))
     return table("Role holders", ("Role", "Side", "Role's organisation", "Held by",
                                   "Holder's organisation"), rows, kind="role-holders")
@@ -153,7 +184,7 @@ def role_holders_table(content: Content):
 
 def roles_index(content: Content) -> Page:
     cards = tuple(Card(r.name, f"{r.id}.md", (
-        f"{r.side.capitalize()} side · {content.party_name(r.organisation)}",
+        f"{r.side.capitalize()} side · {names(content, r.all_organisations)}",
         "Held by: " + (", ".join(content.party_name(h) for h in r.holders) or "—"),
     )) for r in content.roles)
     return Page(f"{ROLES_DIR}/index.md", "Roles", (
@@ -169,7 +200,7 @@ def role_page(content: Content, role_id: str) -> Page:
     blocks: list[SiteBlock] = [
         Paragraph(r.summary),
         table("Role", ("Field", "Value"), [
-            ("Side", r.side), ("Organisation", content.party_name(r.organisation)),
+            ("Side", r.side), ("Organisation", names(content, r.all_organisations)),
             ("Held by", ", ".join(content.party_name(h) for h in r.holders) or "—"),
         ], kind="role-summary"),
         Heading(1, "Holders"),

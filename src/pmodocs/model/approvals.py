@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date as Day
+
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
-from .base import Id, Record, Text, date
+from .base import DeliverableId, Id, PersonId, Record, Text, date
 
 Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Approval(Record):
-    deliverable: Id
-    approver: Id
-    decision: Literal["approved", "rejected"]
-    date: date
-    fingerprint: Fingerprint
-    comment: Text | None = None
+    deliverable: DeliverableId = Field(description="Deliverable id.")
+    approver: PersonId = Field(description="Person who decided.")
+    decision: Literal["approved", "rejected"] = Field(description="approved or rejected.")
+    date: Day = Field(description="Date of the decision.")
+    fingerprint: Fingerprint = Field(
+        description="Content fingerprint the approver saw (written by `pmodocs approve`).")
+    comment: Text | None = Field(None, description="Optional comment (why, for a rejection).")
 
 
 class ApprovalsFile(Record):
-    approvals: list[Approval]
+    approvals: list[Approval] = Field(description="Every recorded approval decision.")

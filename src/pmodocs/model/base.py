@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
@@ -41,6 +42,38 @@ Id = Annotated[
 ]
 """An identifier that is also safe as a file name: lower-case letters, digits and dashes."""
 
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks an id field as a reference to another thing of the content (a person, a role...):
+    the checks find every reference by this marker, so a renamed field can never silently drop
+    out of the cross-document checks."""
+
+    kind: str
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):  # noqa: ANN001
+        """JSON Schema (the authoring schema) names what the id refers to: x-refers-to."""
+        schema = handler(core_schema)
+        schema["x-refers-to"] = self.kind
+        return schema
+
+
+PersonId = Annotated[Id, Ref("person")]
+OrganisationId = Annotated[Id, Ref("organisation")]
+RoleId = Annotated[Id, Ref("role")]
+BodyId = Annotated[Id, Ref("body")]
+RoleOrBodyId = Annotated[Id, Ref("role or body")]
+OrganisationOrRoleId = Annotated[Id, Ref("organisation or role")]
+PartyId = Annotated[Id, Ref("party")]
+"""A person, role, organisation or governance body."""
+DeliverableId = Annotated[Id, Ref("deliverable")]
+HelpDeskId = Annotated[Id, Ref("help desk")]
+ChangeTypeId = Annotated[Id, Ref("change type")]
+BlockCycleId = Annotated[Id, Ref("block cycle")]
+BaselineId = Annotated[Id, Ref("baseline")]
+MilestoneId = Annotated[Id, Ref("milestone")]
+
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,15}$")]
 """A short upper-case code used in document numbers (CHR, GOV-01)."""
 
@@ -58,6 +91,8 @@ Side = Literal["customer", "provider", "shared", "independent"]
 Progress = Literal["done", "in progress", "not started"]
 
 __all__ = [
-    "ClockTime", "Code", "Dollars", "Email", "Hours", "Id", "Level", "Positive", "Progress",
-    "Record", "Side", "Text", "Version", "date",
+    "BaselineId", "BlockCycleId", "BodyId", "ChangeTypeId", "ClockTime", "Code", "DeliverableId",
+    "Dollars", "Email", "HelpDeskId", "Hours", "Id", "Level", "MilestoneId", "OrganisationId",
+    "OrganisationOrRoleId", "PartyId", "PersonId", "Positive", "Progress", "Record", "Ref",
+    "RoleId", "RoleOrBodyId", "Side", "Text", "Version", "date",
 ]

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from .base import Id, Record, Text
+from pydantic import Field
+
+from .base import Id, Record, RoleId, Text
 from .control import Control
 
 
 class Duty(Record):
-    responsibility: Text
-    project_need: bool
+    responsibility: Text = Field(description="The responsibility.")
+    project_need: bool = Field(description="Does this program need it?")
 
 
 class RoleCard(Record):
-    role: Id
-    summary: Text
-    responsibilities: list[Duty]
+    role: RoleId = Field(description="The role.")
+    summary: Text = Field(description="What the role is for.")
+    responsibilities: list[Duty] = Field(description="Its responsibilities.")
 
 
 class RoleCards(Record):
-    control: Control
-    cards: list[RoleCard]
+    control: Control = Field(description="Document control.")
+    cards: list[RoleCard] = Field(description="One card per role.")

@@ -133,7 +133,7 @@ def _properties(word: Any, m: DocumentMeta) -> None:
     cp.title, cp.subject, cp.author = m.title, m.purpose[:250], m.owner
     cp.keywords = ", ".join(m.keywords)
     cp.version, cp.content_status = m.version, m.approval_state
-    cp.category, cp.comments = "M&O deliverable", f"{m.number}; fingerprint {m.fingerprint}"
+    cp.category, cp.comments = "Program deliverable", f"{m.number}; fingerprint {m.fingerprint}"
     cp.identifier, cp.language = m.number, m.language
     cp.last_modified_by, cp.revision = m.owner, 1
     cp.created = cp.modified = cp.last_printed = when

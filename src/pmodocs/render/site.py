@@ -37,7 +37,7 @@ def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, 
             downloads["Redline (DOCX)"] = f"{up}downloads/{kind}-redline.docx"
         files[f"site_src/{page_path(kind)}"] = render_document(doc, downloads, red).encode("utf-8")
     if "launch-agenda" in content.deliverables:
-        product = f"{content.program.acronym} M&O plans"
+        product = f"{content.program.acronym} {content.program.labels.documents}"
         files[f"site_src/{ICS_PATH}"] = render_ics(meeting_event(content), product).encode("utf-8")
     for page in site_pages(content, signoffs):
         files[f"site_src/{page.path}"] = render_page(page).encode("utf-8")
@@ -61,7 +61,8 @@ def download_sources(docs: dict[str, Document], redlines: dict | None = None) ->
 def mkdocs_config(content: Content, nav: list[tuple[str, Any]]) -> str:
     """mkdocs.yml text: every value from the content passes through `tojson` (valid YAML)."""
     p = content.program
-    return render_mkdocs_yml(f"{p.acronym} M&O plans", p.summary, p.department, nav, p.language)
+    return render_mkdocs_yml(f"{p.acronym} {p.labels.documents}", p.summary, p.department or "",
+                             nav, p.language)
 
 
 def render_mkdocs_yml(site_name: str, description: str, copyright: str,
