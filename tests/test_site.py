@@ -49,7 +49,9 @@ def test_home_lists_every_exit_criterion_with_whether_it_is_met(built_example, c
     home = page(built_example, "index.html")
     table = re.search(r'pm-table--exit-criteria.*?</table>', home, flags=re.S).group(0)
     rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], flags=re.S)
-    criteria = content.deliverables["mo-plan"].exit_criteria
+    from pmodocs.facts import derive
+
+    criteria = derive(content).criteria  # computed or stated, as the build publishes them
     assert len(rows) == len(criteria)
     for row, criterion in zip(rows, criteria):
         assert visible(row).startswith(criterion.criterion)

@@ -75,18 +75,37 @@ def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
         Heading(1, "Pre-initiation activities"),
         *preinitiation(content, doc),
         Heading(1, "Phase exit criteria"),
-        table("Exit criteria", ("Criterion", "Met", "Evidence"),
-              [(e.criterion, yes_no(e.met), e.evidence) for e in doc.exit_criteria],
-              kind="exit-criteria"),
+        exit_criteria_table("Exit criteria", content, doc),
         Heading(1, "Activities and key decisions"),
         table("Key decisions", ("Id", "Activity", "Owner", "State", "Outcome"),
               [(k.id, k.activity, name(k.owner), k.state, k.outcome) for k in doc.key_decisions],
               kind="key-decisions"),
         Heading(1, "Integrated master schedule milestones"),
-        table("IMS milestones", ("Id", "Milestone", "Date", "Owner", "State"),
-              [(m.id, m.milestone, fmt_date(m.date), name(m.owner), m.state)
-               for m in sorted(doc.milestones, key=lambda m: m.date)], kind="milestones"),
+        milestones_table(content, doc),
     ]
+
+
+def exit_criteria_table(caption: str, content: Content, doc: MOPlan):
+    """The phase exit criteria as the derived facts give them (computed or stated)."""
+    from ..facts import criterion_fact, of
+
+    facts = of(content)
+    rows = [criterion_fact(content, facts.signoffs, e, doc.control.owner)
+            for e in doc.exit_criteria]
+    return table(caption, ("Criterion", "Met", "Evidence"),
+                 [(c.criterion, yes_no(c.met), c.evidence) for c in rows], kind="exit-criteria")
+
+
+def milestones_table(content: Content, doc: MOPlan):
+    """IMS milestones; one computed from a deliverable's approval says so in its state."""
+    from ..facts import milestone_fact, of
+
+    signoffs = of(content).signoffs
+    rows = sorted((milestone_fact(content, signoffs, m) for m in doc.milestones),
+                  key=lambda m: m.date)
+    return table("IMS milestones", ("Id", "Milestone", "Date", "Owner", "State"),
+                 [(m.id, m.milestone, fmt_date(m.date), m.owner, m.state) for m in rows],
+                 kind="milestones")
 
 
 def workplan(doc: MOPlan, authorised_hours: float, authorised_dollars: float) -> list[Block]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..document import Card, CardGrid, Heading, Link, Meter, Page, Paragraph, SiteBlock
+from .. import facts
 from ..model import Content, MOPlan
 from ..signoff import Signoff
 from .charts import budget_chart, change_request_chart, risk_heat_map
@@ -47,8 +48,11 @@ def home_page(content: Content, signoffs: dict[str, Signoff]) -> Page:
         Heading(1, "Readiness at a glance"),
         *readiness_meters(content, signoffs),
         Heading(1, "Phase exit criteria"),
+        Paragraph("Criteria computed from the content (approval records, the staffing table, "
+                  "operational processes) say what they are computed from; the others are stated "
+                  "by a person and say who."),
         table("Phase exit criteria", ("Criterion", "Met", "Evidence"),
-              [(e.criterion, "Yes" if e.met else "No", e.evidence) for e in plan.exit_criteria],
+              [(c.criterion, "Yes" if c.met else "No", c.evidence) for c in facts.of(content).criteria],
               kind="exit-criteria"),
         Heading(1, "Deliverables"),
         CardGrid(tuple(deliverable_card(content, kind, signoffs[kind])
@@ -69,7 +73,8 @@ def readiness_meters(content: Content, signoffs: dict[str, Signoff]) -> list[Met
     """Exit criteria met, deliverables approved, checklist done, hours and dollars allocated."""
     plan: MOPlan = content.deliverables["mo-plan"]
     funding = content.deliverables["charter"].funding
-    met = sum(e.met for e in plan.exit_criteria)
+    derived = facts.of(content)
+    met = derived.met
     approved = sum(s.state == "approved" for s in signoffs.values())
     items = [i for a in plan.pre_initiation for i in a.items]
     done = sum(i.state == "done" for i in items)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import model_validator
+
 from .base import Dollars, Hours, Id, Positive, Progress, Record, Text, date
 from .control import Control
 
@@ -146,10 +148,47 @@ class PreInitiationActivity(Record):
     items: list[ChecklistItem]
 
 
+class Computed(Record):
+    """What a criterion or milestone is computed from, instead of a typed met/evidence or state:
+    `{deliverable: ID}` (final when approved for its current content), `{staffing: all-filled}`,
+    `{processes: established}` (every operational process in place) or `{roles: agreed}` (the
+    role cards approved). Exactly one key."""
+
+    deliverable: Id | None = None
+    staffing: Literal["all-filled"] | None = None
+    processes: Literal["established"] | None = None
+    roles: Literal["agreed"] | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Computed":
+        given = [k for k in ("deliverable", "staffing", "processes", "roles")
+                 if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"names {len(given)} sources (expected exactly one of: deliverable, "
+                             "staffing, processes, roles)")
+        return self
+
+
 class ExitCriterion(Record):
+    """Computed from the content (`computed`), or stated by a person (`met` and `evidence`)."""
+
     criterion: Text
-    met: bool
-    evidence: Text
+    computed: Computed | None = None
+    met: bool | None = None
+    evidence: Text | None = None
+    stated_by: Id | None = None
+    """Who states a hand-stated criterion (a person id); the M&O Plan's owner when left out."""
+
+    @model_validator(mode="after")
+    def _computed_or_stated(self) -> "ExitCriterion":
+        if self.computed is not None and (self.met is not None or self.evidence is not None
+                                          or self.stated_by is not None):
+            raise ValueError("is computed, so met, evidence and stated_by come from the content "
+                             "(expected either computed, or met and evidence)")
+        if self.computed is None and (self.met is None or self.evidence is None):
+            raise ValueError("needs met and evidence when it is not computed (expected computed: "
+                             "{deliverable: ID} or met: true/false with evidence)")
+        return self
 
 
 class KeyDecision(Record):
@@ -165,7 +204,19 @@ class Milestone(Record):
     milestone: Text
     date: date
     owner: Id
-    state: Literal["complete", "on track", "at risk", "late"]
+    state: Literal["complete", "on track", "at risk", "late"] | None = None
+    computed: Computed | None = None
+    """`{deliverable: ID}`: complete when that deliverable is approved for its current content."""
+
+    @model_validator(mode="after")
+    def _state_or_computed(self) -> "Milestone":
+        if self.state is None and self.computed is None:
+            raise ValueError("needs a state (expected state: complete, on track, at risk or late, "
+                             "or computed: {deliverable: ID})")
+        if self.computed is not None and self.computed.deliverable is None:
+            raise ValueError("can only be computed from a deliverable (expected computed: "
+                             "{deliverable: ID})")
+        return self
 
 
 class MOPlan(Record):
