@@ -203,7 +203,13 @@ def test_inventory_rows_expiring_within_the_window_are_highlighted(built_example
     mo = page(built_example, "plans/mo-plan.html")
     flagged = re.findall(r'<tr class="pm-row--attention"><td>([^<]+)</td>', mo)
     assert flagged == expected
-    assert all(i in visible(mo.split("Expiring within")[1][:2000]) for i in expected)
+    gone = [a.id for a in content.deliverables["mo-plan"].inventory
+            if any(d and d < content.program.as_of for d in (a.warranty_expires, a.licence_expires))]
+    soon = visible(mo.split("Expiring within")[1].split("</div>")[0])
+    assert gone and all(i not in soon for i in gone)  # lapsed is not "ends soon"
+    assert all(i in soon for i in expected if i not in gone)
+    expired = visible(mo.split("Expired before")[1].split("</div>")[0])
+    assert all(i in expired for i in gone) and "licence lapsed 2026-09-30" in expired
 
 
 def test_nothing_is_highlighted_when_no_expiry_falls_in_the_window(content_copy):

@@ -114,6 +114,9 @@ def run_checks(content: Content) -> list[Problem]:
     problems += _global_ids(content)
     for check in (_controls, _funding, _raci, _change_types, _agenda, _approvals, _dates, _branding):
         problems += check(content)
+    from .consistency import consistency_problems
+
+    problems += consistency_problems(content)
     return problems
 
 

@@ -135,9 +135,18 @@ def expiring(content: Content, doc: MOPlan) -> list[int]:
             if any(d is not None and d <= horizon for d in (a.warranty_expires, a.licence_expires))]
 
 
+def lapsed(content: Content, doc: MOPlan) -> list[int]:
+    """Indexes of inventory items whose warranty or licence already ended before program.as_of."""
+    as_of = content.program.as_of
+    return [n for n, a in enumerate(doc.inventory)
+            if any(d is not None and d < as_of for d in (a.warranty_expires, a.licence_expires))]
+
+
 def inventory(content: Content, doc: MOPlan) -> list[Block]:
-    """The inventory table, its expiring rows highlighted and also named in a warning."""
-    soon = expiring(content, doc)
+    """The inventory table, its expiring and expired rows highlighted and named in warnings: an
+    item whose cover already ended is called expired, never "ends soon"."""
+    soon, gone = expiring(content, doc), lapsed(content, doc)
+    as_of = fmt_date(content.program.as_of)
     grid = table("Inventory", ("Id", "Item", "Kind", "Vendor", "Qty", "Location",
                                "Warranty expires", "Licence expires", "Owner"),
                  [(a.id, a.item, a.kind, a.vendor, a.quantity, a.location,
@@ -145,12 +154,27 @@ def inventory(content: Content, doc: MOPlan) -> list[Block]:
                    content.party_name(a.owner)) for a in doc.inventory],
                  wide=True, kind="inventory")
     blocks: list[Block] = []
-    if soon:
-        items = "; ".join(f"{doc.inventory[n].id} ({doc.inventory[n].item})" for n in soon)
-        blocks.append(Callout("warning", f"Expiring within {EXPIRY_WINDOW_DAYS} days of "
-                              f"{fmt_date(content.program.as_of)}",
+    upcoming = [n for n in soon if n not in gone]
+    if upcoming:
+        items = "; ".join(f"{doc.inventory[n].id} ({doc.inventory[n].item}, "
+                          f"{_ends(doc.inventory[n], content.program.as_of)})" for n in upcoming)
+        blocks.append(Callout("warning", f"Expiring within {EXPIRY_WINDOW_DAYS} days of {as_of}",
                               f"Warranty or licence ends soon for: {items}."))
+    if gone:
+        items = "; ".join(f"{doc.inventory[n].id} ({doc.inventory[n].item}, "
+                          f"{_ends(doc.inventory[n], content.program.as_of)})" for n in gone)
+        blocks.append(Callout("warning", f"Expired before {as_of}",
+                              f"Warranty or licence has already lapsed for: {items}."))
     return blocks + [replace(grid, highlight=frozenset(soon))]
+
+
+def _ends(asset, as_of) -> str:
+    """"licence lapsed 2026-09-30" or "warranty ends 2027-01-15": past and future told apart."""
+    parts = []
+    for label, day in (("warranty", asset.warranty_expires), ("licence", asset.licence_expires)):
+        if day is not None:
+            parts.append(f"{label} {'lapsed' if day < as_of else 'ends'} {fmt_date(day)}")
+    return ", ".join(parts)
 
 
 def preinitiation(content: Content, doc: MOPlan) -> list[Block]:

@@ -35,6 +35,12 @@ class Branding(Record):
     colour: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#1f4e79"
 
 
+class CheckOptions(Record):
+    """`checks: {strict: true}` turns the contradictions `check` finds into errors."""
+
+    strict: bool = False
+
+
 class Program(Record):
     name: Text
     acronym: Code
@@ -47,6 +53,7 @@ class Program(Record):
     paper: Literal["letter", "a4"] = "letter"
     numbering: Numbering
     branding: Branding = Branding()
+    checks: CheckOptions = CheckOptions()
 
 
 class Organisation(Record):
