@@ -188,3 +188,57 @@ def test_a_malformed_criterion_is_a_located_error(content_copy, criterion, messa
     assert result.returncode == 1
     line = next(l for l in result.stderr.splitlines() if message in l)
     assert re.match(r".*mo-plan\.yaml:\d+: exit_criteria\[14\]", line), line
+
+
+# --- who signs what ------------------------------------------------------------------------------
+
+def test_who_signs_what_lists_every_waiting_decision_by_person_with_due_date_and_packet(
+        built_example):
+    from pmodocs.compose.site import page_path
+    from pmodocs.packets import respond_by
+    from pmodocs.signoff import all_signoffs
+
+    content = load_content(EXAMPLE)
+    markup = (built_example / "site/who-signs-what.html").read_text(encoding="utf-8")
+    shown = {(r[0], r[1]): r for r in rows(markup, "who-signs-what")}
+    due = respond_by(content.program.as_of).isoformat()
+    expected = set()
+    for kind, so in all_signoffs(content).items():
+        doc = content.deliverables[kind]
+        if doc.control.status == "draft" or so.state == "rejected":
+            continue
+        page = page_state(built_example, f"{page_path(kind)[:-3]}.html")
+        for person in so.waiting_for:
+            key = (content.person(person).name, doc.control.title)
+            expected.add(key)
+            assert shown[key][3] == doc.control.version and shown[key][4] == page
+            assert shown[key][5] == due
+    assert set(shown) == expected and len(expected) >= 10
+    assert ("Zoë Brontë", content.deliverables["risk"].control.title) not in shown  # she approved
+    assert ("Marisol Ortega", content.deliverables["communication"].control.title) in shown
+    packets = sorted(p.stem for p in (built_example / "dist/packets").glob("*.zip"))
+    linked = re.findall(r'href="downloads/packets/([a-z-]+)\.zip"', markup)
+    assert linked == packets and packets
+    for person in packets:
+        assert (built_example / f"site/downloads/packets/{person}.zip").read_bytes() == \
+            (built_example / f"dist/packets/{person}.zip").read_bytes()
+
+
+def test_who_signs_what_is_in_the_navigation(built_example):
+    home = (built_example / "site/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="who-signs-what\.html"[^>]*>\s*(<[^>]+>\s*)*Who signs what', home)
+
+
+def test_who_signs_what_drops_a_person_once_they_decided(content_copy):
+    from pmodocs.compose.site import who_signs_page
+
+    def people(content_dir):
+        page = who_signs_page(load_content(content_dir))
+        table = next(b for b in page.blocks if getattr(b, "kind", "") == "who-signs-what")
+        return {(r[0], r[1]) for r in table.rows}
+
+    walter = ("Walter Fitzgerald", "SCAS Configuration Management Plan, M&O Update")
+    assert walter in people(content_copy)
+    assert run("approve", "configuration", "--by", "walter-fitzgerald", "--date", "2026-11-02",
+               "--content", str(content_copy)).returncode == 0
+    assert walter not in people(content_copy)

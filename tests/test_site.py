@@ -302,10 +302,11 @@ def test_ics_text_escapes_separators_and_folds_long_lines():
 
 def test_navigation_groups_pages_into_plans_operations_people_meeting(built_example):
     nav = yaml.safe_load((built_example / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
-    assert [next(iter(entry)) for entry in nav] == ["Home", "Plans", "Operations", "People",
-                                                    "Meeting"]
+    assert [next(iter(entry)) for entry in nav] == ["Home", "Who signs what", "Plans",
+                                                    "Operations", "People", "Meeting"]
     tabs = re.search(r'<nav class="md-tabs".*?</nav>', page(built_example, "index.html"), re.S)
-    assert visible(tabs.group(0)).split() == ["Home", "Plans", "Operations", "People", "Meeting"]
+    assert visible(tabs.group(0)).split() == ["Home", "Who", "signs", "what", "Plans",
+                                              "Operations", "People", "Meeting"]
 
 
 def test_offline_search_index_holds_risk_titles_and_role_names(built_example, content):

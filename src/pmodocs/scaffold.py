@@ -230,6 +230,13 @@ def _seed_deliverable(kind: str, data: dict[str, Any], as_of: date) -> None:
         request = {**data["change_requests"][0], "block_cycle": SEED_IDS["block cycle"]}
         data["change_requests"][0] = {name: request[name] for name in ChangeRequest.model_fields
                                       if name in request}
+        # a criterion the content proves is computed; a milestone states where it stands
+        data["exit_criteria"][0]["computed"] = {"deliverable": SEED_IDS["deliverable"]}
+        from .model.moplan import Milestone
+
+        milestone = {**data["milestones"][0], "state": "on track"}
+        data["milestones"][0] = {name: milestone[name] for name in Milestone.model_fields
+                                 if name in milestone}
     elif kind == "configuration":
         data["baselines"][0]["id"] = SEED_IDS["baseline"]
 

@@ -239,14 +239,55 @@ def _clock(hhmm: str) -> timedelta:
     return timedelta(hours=int(hh), minutes=int(mm))
 
 
+WHO_SIGNS_PATH = "who-signs-what.md"
+
+
+def packet_download(person: str) -> str:
+    """Where a person's packet zip is published in the site, beside the other downloads."""
+    return f"downloads/packets/{person}.zip"
+
+
+def who_signs_page(content: Content) -> Page:
+    """Every deliverable awaiting someone's decision, by person, with due dates and the packet."""
+    derived = facts.of(content)
+    intro = (f"Deliverables submitted for decision that still wait for someone, as of "
+             f"{fmt_date(derived.sent)}. Each person's packet holds the documents to sign (and, "
+             "for anyone who decided on earlier content, what changed since), a transmittal memo "
+             "and checksums.")
+    if not derived.awaiting:
+        return Page(WHO_SIGNS_PATH, "Who signs what",
+                    (Paragraph(intro), Paragraph("Nobody has a decision waiting.")))
+    cards, rows = [], []
+    for person, waits in derived.awaiting.items():
+        pe = content.person(person)
+        due = min(w.due for w in waits)
+        lines = [f"{pe.title}, {content.party_name(pe.organisation)}",
+                 f"{len(waits)} to decide by {fmt_date(due)}"]
+        for w in waits:
+            c = content.deliverables[w.kind].control
+            again = " (decide again: changed since your decision)" if w.redline else ""
+            lines.append(f"{c.title} {c.version}: {w.state}{again}")
+            rows.append((pe.name, c.title, document_number(content, content.deliverables[w.kind]),
+                         c.version, w.state, fmt_date(w.due), "Yes" if w.redline else "No"))
+        cards.append(Card(f"{pe.name}: packet (zip)", packet_download(person), tuple(lines)))
+    return Page(WHO_SIGNS_PATH, "Who signs what", (
+        Paragraph(intro),
+        CardGrid(tuple(cards)),
+        Heading(1, "Every decision waiting"),
+        table("Decisions waiting, by person", ("Person", "Deliverable", "Number", "Version",
+                                               "Approval state", "Due", "Decided before"),
+              rows, kind="who-signs-what"),
+    ))
+
+
 def site_pages(content: Content, signoffs: dict[str, Signoff]) -> list[Page]:
-    return [home_page(content, signoffs), people_page(content), roles_index(content),
-            *[role_page(content, r.id) for r in content.roles]]
+    return [home_page(content, signoffs), who_signs_page(content), people_page(content),
+            roles_index(content), *[role_page(content, r.id) for r in content.roles]]
 
 
 def navigation(content: Content) -> list[NavEntry]:
     """(title, path or nested entries) in reading order, for mkdocs' nav."""
-    nav: list[NavEntry] = [("Home", "index.md")]
+    nav: list[NavEntry] = [("Home", "index.md"), ("Who signs what", WHO_SIGNS_PATH)]
     for section, title in SECTION_TITLES.items():
         pages: list[NavEntry] = [(doc.control.title, page_path(kind))
                                  for kind, doc in content.deliverables.items()

@@ -149,7 +149,8 @@ class PreInitiationActivity(Record):
 
 
 class Computed(Record):
-    """What a criterion or milestone is computed from, instead of a typed met/evidence or state:
+    """What a criterion or milestone is computed from, instead of typed met and evidence.
+
     `{deliverable: ID}` (final when approved for its current content), `{staffing: all-filled}`,
     `{processes: established}` (every operational process in place) or `{roles: agreed}` (the
     role cards approved). Exactly one key."""
