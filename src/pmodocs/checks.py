@@ -116,7 +116,7 @@ def run_checks(content: Content) -> list[Problem]:
         problems += check(content)
     from .consistency import consistency_problems
 
-    problems += consistency_problems(content)
+    problems += consistency_problems(content, any(p.severity == "error" for p in problems))
     return problems
 
 

@@ -21,10 +21,14 @@ CLAIM_IN_REVISION = re.compile(r"\b(approved|signed off)\s+(by|on|for|at)\b", re
 CLAIM_IN_MILESTONE = re.compile(r"\b(approved|signed off)\b", re.IGNORECASE)
 
 
-def consistency_problems(content: Content) -> list[Problem]:
-    """Every contradiction in the content (warnings, or errors in strict mode)."""
+def consistency_problems(content: Content, other_errors: bool = False) -> list[Problem]:
+    """Every contradiction in the content (warnings, or errors in strict mode).
+
+    While the content has errors (`other_errors`, or an unknown id here), only those are
+    reported: the facts cannot be trusted until they are fixed.
+    """
     references = list(_references(content))
-    if references:  # unknown ids: the facts below cannot be computed until they are fixed
+    if references or other_errors:
         return references
     from .signoff import all_signoffs
 
