@@ -194,3 +194,17 @@ def test_strict_mode_makes_contradictions_errors(content_copy):
     assert "[warning]" not in result.stderr
     build = run("build", "--content", str(content_copy), "--out", str(content_copy.parent / "o"))
     assert build.returncode == 1 and not (content_copy.parent / "o/site").exists()
+
+
+def test_a_checklist_item_typed_against_its_computed_state_warns(content_copy):
+    path = content_copy / "deliverables/mo-plan.yaml"
+
+    def typed(d):
+        item = next(i for a in d["pre_initiation"] for i in a["items"]
+                    if i["item"] == "Update the Communication Plan")
+        item["state"] = "done"
+
+    edit_yaml(path, typed)
+    line = one(warnings(content_copy), ".state")
+    assert re.search(r"mo-plan\.yaml:\d+: pre_initiation\[1\]\.items\[1\]\.state: says 'done', "
+                     r"but it is computed as 'in progress'", line), line

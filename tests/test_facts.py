@@ -242,3 +242,34 @@ def test_who_signs_what_drops_a_person_once_they_decided(content_copy):
     assert run("approve", "configuration", "--by", "walter-fitzgerald", "--date", "2026-11-02",
                "--content", str(content_copy)).returncode == 0
     assert walter not in people(content_copy)
+
+
+# --- checklist items ---------------------------------------------------------------------------
+
+def checklist(content_dir: Path) -> tuple[dict[str, str], str]:
+    """item -> state in the M&O Plan's checklist tables, and the home page's checklist meter."""
+    from pmodocs.compose import compose_all
+    from pmodocs.compose.site import readiness_meters
+
+    content = load_content(content_dir)
+    docs, signoffs = compose_all(content)
+    states = {r[0]: r[1] for b in docs["mo-plan"].blocks
+              if getattr(b, "kind", "") == "checklist" for r in b.rows}
+    meter = next(m for m in readiness_meters(content, signoffs) if m.label.startswith("Pre-"))
+    return states, meter.text
+
+
+def test_a_checklist_item_computed_from_a_deliverable_is_done_once_it_is_approved(content_copy):
+    item = "Update the Communication Plan"
+    original = (content_copy / "approvals.yaml").read_bytes()
+    states, meter = checklist(content_copy)
+    assert states[item] == "in progress"  # changed since Marisol approved version 2.0
+    done = int(meter.split()[0])
+    for person in ("marisol-ortega", "denise-carmichael"):
+        assert run("approve", "communication", "--by", person, "--date", "2026-11-02",
+                   "--content", str(content_copy)).returncode == 0
+    states, meter = checklist(content_copy)
+    assert states[item] == "done" and meter.startswith(f"{done + 1} of ")
+    (content_copy / "approvals.yaml").write_bytes(original)
+    states, meter = checklist(content_copy)
+    assert states[item] == "in progress" and meter.startswith(f"{done} of ")

@@ -35,7 +35,8 @@ def consistency_problems(content: Content, other_errors: bool = False) -> list[P
     signoffs = all_signoffs(content)
     found: list[Problem] = []
     for rule in (_revision_claims, _final_with_pending, _changed_without_new_version,
-                 _revision_dates, _approval_before_document, _milestones, _agenda_due):
+                 _revision_dates, _approval_before_document, _milestones, _checklist,
+                 _agenda_due):
         found += rule(content, signoffs)
     if content.program.checks.strict:
         return [Problem(p.file, p.line, p.field, p.message, "error") for p in found]
@@ -65,6 +66,13 @@ def _references(content: Content) -> Iterator[Problem]:
                 yield _at(content, rel, (key, i, "computed", "deliverable"), f"'{ref}' is not a "
                           f"deliverable (expected one of: {', '.join(content.deliverables)})",
                           "error")
+    for n, activity in enumerate(plan.pre_initiation):
+        for i, item in enumerate(activity.items):
+            ref = item.computed.deliverable if item.computed else None
+            if ref is not None and ref not in kinds:
+                yield _at(content, rel, ("pre_initiation", n, "items", i, "computed",
+                                         "deliverable"), f"'{ref}' is not a deliverable (expected "
+                          f"one of: {', '.join(content.deliverables)})", "error")
     for i, e in enumerate(plan.exit_criteria):
         if e.stated_by is not None and e.stated_by not in people:
             yield _at(content, rel, ("exit_criteria", i, "stated_by"), f"'{e.stated_by}' is not "
@@ -209,6 +217,24 @@ def _milestones(content: Content, signoffs: dict) -> list[Problem]:
             out.append(_at(content, rel, ("milestones", i, "state"), f"says '{m.state}', but its "
                            f"date {m.date} passed before the as-of date {as_of} (expected "
                            "complete or late)"))
+    return out
+
+
+def _checklist(content: Content, signoffs: dict) -> list[Problem]:
+    """A checklist item typed with a state its computed source contradicts."""
+    from .facts import computed_progress
+
+    plan, rel = content.deliverables["mo-plan"], _deliverable_file("mo-plan")
+    out = []
+    for n, activity in enumerate(plan.pre_initiation):
+        for i, item in enumerate(activity.items):
+            if item.computed is None or item.state is None:
+                continue
+            derived = computed_progress(content, signoffs, item.computed)
+            if derived != item.state:
+                out.append(_at(content, rel, ("pre_initiation", n, "items", i, "state"),
+                               f"says '{item.state}', but it is computed as '{derived}' (leave the "
+                               "state out, the build derives it)"))
     return out
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .model import Content
-from .model.moplan import Computed, ExitCriterion, Milestone
+from .model.moplan import ChecklistItem, Computed, ExitCriterion, Milestone
 from .signoff import Signoff, all_signoffs
 
 
@@ -224,3 +224,28 @@ def derived_milestone_state(content: Content, so: Signoff, m: Milestone) -> str:
     if so.state == "approved":
         return "complete"
     return "late" if m.date < content.program.as_of else "on track"
+
+
+# --- checklist items ---------------------------------------------------------------------------
+
+def item_state(content: Content, item: ChecklistItem) -> str:
+    """A checklist item's state: typed, or computed (done when its source is met; in progress
+    while a deliverable is being reviewed or some lines or processes are there; else not
+    started)."""
+    if item.computed is None:
+        return item.state or ""
+    return computed_progress(content, of(content).signoffs, item.computed)
+
+
+def computed_progress(content: Content, signoffs: dict[str, Signoff], c: Computed) -> str:
+    met, _, _ = computed_fact(content, signoffs, c)
+    if met:
+        return "done"
+    plan = content.deliverables["mo-plan"]
+    if c.staffing is not None:
+        started = any(s.fte_filled > 0 for s in plan.staffing)
+    elif c.processes is not None:
+        started = any(o.state != "not in place" for o in plan.operational_processes)
+    else:
+        started = True  # the deliverable exists: a draft or a version under review
+    return "in progress" if started else "not started"

@@ -237,6 +237,8 @@ def _seed_deliverable(kind: str, data: dict[str, Any], as_of: date) -> None:
         milestone = {**data["milestones"][0], "state": "on track"}
         data["milestones"][0] = {name: milestone[name] for name in Milestone.model_fields
                                  if name in milestone}
+        for activity in data["pre_initiation"]:
+            activity["items"] = [{**i, "state": "not started"} for i in activity["items"]]
     elif kind == "configuration":
         data["baselines"][0]["id"] = SEED_IDS["baseline"]
 

@@ -179,13 +179,16 @@ def _ends(asset, as_of) -> str:
 
 def preinitiation(content: Content, doc: MOPlan) -> list[Block]:
     blocks: list[Block] = []
+    from ..facts import item_state
+
     items = [i for a in doc.pre_initiation for i in a.items]
-    done = sum(1 for i in items if i.state == "done")
+    done = sum(1 for i in items if item_state(content, i) == "done")
     blocks.append(Paragraph(f"{done} of {len(items)} checklist items done."))
     for a in sorted(doc.pre_initiation, key=lambda a: a.step):
         blocks.append(Heading(2, f"{a.step}. {a.activity}"))
         blocks.append(Paragraph(f"Owner: {content.party_name(a.owner)}; due {fmt_date(a.due)}."))
         blocks.append(table(f"Checklist for activity {a.step}", ("Item", "State"),
-                            [(i.item, i.state) for i in a.items], widths=(5, 1.2), kind="checklist"))
+                            [(i.item, item_state(content, i)) for i in a.items],
+                            widths=(5, 1.2), kind="checklist"))
     return blocks
 

@@ -77,7 +77,7 @@ def readiness_meters(content: Content, signoffs: dict[str, Signoff]) -> list[Met
     met = derived.met
     approved = sum(s.state == "approved" for s in signoffs.values())
     items = [i for a in plan.pre_initiation for i in a.items]
-    done = sum(i.state == "done" for i in items)
+    done = sum(facts.item_state(content, i) == "done" for i in items)
     alloc_h = sum(b.hours for b in plan.block_cycles)
     alloc_d = sum(b.dollars for b in plan.block_cycles)
     return [
@@ -104,7 +104,7 @@ def deliverable_card(content: Content, kind: str, so: Signoff) -> Card:
 def checklist_table(content: Content, plan: MOPlan):
     rows = []
     for a in sorted(plan.pre_initiation, key=lambda a: a.step):
-        done = sum(i.state == "done" for i in a.items)
+        done = sum(facts.item_state(content, i) == "done" for i in a.items)
         rows.append((a.step, a.activity, content.party_name(a.owner), fmt_date(a.due),
                      f"{done} of {len(a.items)}"))
     return table("Pre-initiation activities", ("Step", "Activity", "Owner", "Due", "Items done"),

@@ -135,19 +135,6 @@ class Staffing(Record):
     gap_action: Text
 
 
-class ChecklistItem(Record):
-    item: Text
-    state: Progress
-
-
-class PreInitiationActivity(Record):
-    step: Positive
-    activity: Text
-    owner: Id
-    due: date
-    items: list[ChecklistItem]
-
-
 class Computed(Record):
     """What a criterion or milestone is computed from, instead of typed met and evidence.
 
@@ -168,6 +155,29 @@ class Computed(Record):
             raise ValueError(f"names {len(given)} sources (expected exactly one of: deliverable, "
                              "staffing, processes, roles)")
         return self
+
+
+class ChecklistItem(Record):
+    item: Text
+    state: Progress | None = None
+    computed: Computed | None = None
+    """What the item's state is computed from (done when the deliverable is approved, the
+    staffing lines filled, the processes in place), instead of a typed state."""
+
+    @model_validator(mode="after")
+    def _state_or_computed(self) -> "ChecklistItem":
+        if self.state is None and self.computed is None:
+            raise ValueError("needs a state (expected state: done, in progress or not started, "
+                             "or computed: {deliverable: ID})")
+        return self
+
+
+class PreInitiationActivity(Record):
+    step: Positive
+    activity: Text
+    owner: Id
+    due: date
+    items: list[ChecklistItem]
 
 
 class ExitCriterion(Record):
