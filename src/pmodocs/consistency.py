@@ -43,7 +43,8 @@ def consistency_problems(content: Content, other_errors: bool = False) -> list[P
     return found
 
 
-def _at(content: Content, rel: str, path: tuple, message: str, severity: str = "warning") -> Problem:
+def _at(content: Content, rel: str, path: tuple, message: str,
+        severity: str = "warning") -> Problem:
     from .yamlsafe import format_path
 
     src: Source = content.sources[rel]
@@ -173,7 +174,8 @@ def _revision_dates(content: Content, signoffs: dict) -> list[Problem]:
         c = doc.control
         for i, rev in enumerate(c.revisions):
             if rev.date > c.date:
-                out.append(_at(content, _deliverable_file(kind), ("control", "revisions", i, "date"),
+                out.append(_at(content, _deliverable_file(kind),
+                               ("control", "revisions", i, "date"),
                                f"{rev.date} is after the document's date {c.date} (expected the "
                                "document date to be the date of its latest revision)"))
     return out

@@ -182,7 +182,8 @@ def staffing_fact(content: Content) -> tuple[bool, str, str]:
     need = sum(s.fte_required for s in rows)
     have = sum(min(s.fte_filled, s.fte_required) for s in rows)
     if not short:
-        return True, f"All {len(rows)} staffing lines are filled ({_n(need)} FTE).", "the staffing table"
+        return (True, f"All {len(rows)} staffing lines are filled ({_n(need)} FTE).",
+                "the staffing table")
     gaps = "; ".join(f"{content.party_name(s.role)} {_n(s.fte_filled)} of {_n(s.fte_required)}"
                      for s in short)
     return (False, f"{len(rows) - len(short)} of {len(rows)} staffing lines filled "
@@ -196,7 +197,8 @@ def processes_fact(content: Content) -> tuple[bool, str, str]:
         by_state.setdefault(o.state, []).append(o.process)
     placed = len(by_state.get("in place", []))
     if placed == len(rows):
-        return True, f"All {len(rows)} operational processes are in place.", "the operational processes"
+        return (True, f"All {len(rows)} operational processes are in place.",
+                "the operational processes")
     rest = "; ".join(f"{state}: {', '.join(names)}" for state, names in sorted(by_state.items())
                      if state != "in place")
     return (False, f"{placed} of {len(rows)} operational processes in place; {rest}.",

@@ -67,7 +67,8 @@ def readiness_counts(p: ProgramSummary) -> dict[str, float]:
         "met": facts.of(p.content).met, "criteria": len(plan.exit_criteria),
         "approved": sum(s.state == "approved" for s in p.signoffs.values()),
         "deliverables": len(p.signoffs),
-        "done": sum(facts.item_state(p.content, i) == "done" for i in items), "items": len(items),
+        "done": sum(facts.item_state(p.content, i) == "done" for i in items),
+        "items": len(items),
         "alloc_h": sum(b.hours for b in plan.block_cycles), "auth_h": funding.authorised_hours,
         "alloc_d": sum(b.dollars for b in plan.block_cycles), "auth_d": funding.authorised_dollars,
     }

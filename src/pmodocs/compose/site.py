@@ -52,7 +52,8 @@ def home_page(content: Content, signoffs: dict[str, Signoff]) -> Page:
                   "operational processes) say what they are computed from; the others are stated "
                   "by a person and say who."),
         table("Phase exit criteria", ("Criterion", "Met", "Evidence"),
-              [(c.criterion, "Yes" if c.met else "No", c.evidence) for c in facts.of(content).criteria],
+              [(c.criterion, "Yes" if c.met else "No", c.evidence)
+               for c in facts.of(content).criteria],
               kind="exit-criteria"),
         Heading(1, "Deliverables"),
         CardGrid(tuple(deliverable_card(content, kind, signoffs[kind])
