@@ -103,6 +103,8 @@ def test_the_example_charter_milestone_is_derived_from_its_approvals(built_examp
     plan = (built_example / "site/plans/mo-plan.html").read_text(encoding="utf-8")
     milestone = next(r for r in rows(plan, "milestones") if r[0] == "ms-charter")
     assert milestone[4] == "late"  # due 2026-10-22, no approval recorded by the as-of date
+    assert ("ms-charter is late, computed from the approvals of SCAS Maintenance and Operations "
+            "Charter: Version 1.0 is in review") in visible(plan)
 
 
 # --- approving and undoing flips the criterion --------------------------------------------------

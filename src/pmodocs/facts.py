@@ -217,8 +217,9 @@ def milestone_fact(content: Content, signoffs: dict[str, Signoff], m: Milestone)
         return MilestoneFact(m.id, m.milestone, m.date, name, m.state or "", False, "")
     so = signoffs[m.computed.deliverable or ""]
     state = derived_milestone_state(content, so, m)
+    title = content.deliverables[so.deliverable].control.title
     return MilestoneFact(m.id, m.milestone, m.date, name, state, True,
-                         deliverable_evidence(content, so))
+                         f"the approvals of {title}: {deliverable_evidence(content, so)}")
 
 
 def derived_milestone_state(content: Content, so: Signoff, m: Milestone) -> str:

@@ -81,7 +81,7 @@ def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
               [(k.id, k.activity, name(k.owner), k.state, k.outcome) for k in doc.key_decisions],
               kind="key-decisions"),
         Heading(1, "Integrated master schedule milestones"),
-        milestones_table(content, doc),
+        *milestones_blocks(content, doc),
     ]
 
 
@@ -96,16 +96,21 @@ def exit_criteria_table(caption: str, content: Content, doc: MOPlan):
                  [(c.criterion, yes_no(c.met), c.evidence) for c in rows], kind="exit-criteria")
 
 
-def milestones_table(content: Content, doc: MOPlan):
-    """IMS milestones; one computed from a deliverable's approval says so in its state."""
+def milestones_blocks(content: Content, doc: MOPlan) -> list[Block]:
+    """IMS milestones; those computed from a deliverable's approval say so, and why, below."""
     from ..facts import milestone_fact, of
 
     signoffs = of(content).signoffs
     rows = sorted((milestone_fact(content, signoffs, m) for m in doc.milestones),
                   key=lambda m: m.date)
-    return table("IMS milestones", ("Id", "Milestone", "Date", "Owner", "State"),
-                 [(m.id, m.milestone, fmt_date(m.date), m.owner, m.state) for m in rows],
-                 kind="milestones")
+    blocks: list[Block] = [table("IMS milestones", ("Id", "Milestone", "Date", "Owner", "State"),
+                                 [(m.id, m.milestone, fmt_date(m.date), m.owner, m.state)
+                                  for m in rows], kind="milestones")]
+    computed = [f"{m.id} is {m.state}, computed from {m.note}"
+                for m in rows if m.computed]
+    if computed:
+        blocks.append(Paragraph("Computed, not typed: " + " ".join(computed)))
+    return blocks
 
 
 def workplan(doc: MOPlan, authorised_hours: float, authorised_dollars: float) -> list[Block]:
