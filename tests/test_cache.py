@@ -83,7 +83,10 @@ def test_the_build_summary_says_what_was_built_and_reused(built_copy, capsys):
     content, out = built_copy
     assert main(["build", "--content", str(content), "--out", str(out), "--quiet"]) == 0
     assert "nothing changed since the last build" in capsys.readouterr().out
-    edit_yaml(content / "deliverables/risk.yaml", lambda d: d.__setitem__("review_cadence", "Weekly."))
+    # the quality plan is a draft without decisions: the edit changes no derived fact (an
+    # approved deliverable's edit would also change the M&O Plan's computed exit criteria)
+    edit_yaml(content / "deliverables/quality.yaml",
+              lambda d: d["control"].__setitem__("purpose", "A reworded purpose."))
     assert main(["build", "--content", str(content), "--out", str(out), "--quiet"]) == 0
     summary = capsys.readouterr().out
     assert "1 of 10 deliverables rendered (9 reused from the cache)" in summary
@@ -100,7 +103,9 @@ def test_a_rebuild_after_an_edit_publishes_exactly_what_a_cold_build_does(built_
     edit_yaml(content / "deliverables/risk.yaml",
               lambda d: d["risks"][0].__setitem__("title", "A retitled risk for the cache test"))
     report = build(content, out)
-    assert report.rendered == ["risk"]
+    # the edit voids Zoë Brontë's approval of the risk plan, so the M&O Plan's computed exit
+    # criterion for it changes too
+    assert sorted(report.rendered) == ["mo-plan", "risk"]
     assert list((out / ".pmodocs-cache/site/pages").glob("*.json"))
     build(content, tmp_path / "fresh")
     assert published(out) == published(tmp_path / "fresh")

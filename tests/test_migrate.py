@@ -63,7 +63,12 @@ def test_migrated_content_checks_and_means_the_same(legacy):
     old = load_content(LEGACY)
     cli("migrate", "--content", str(legacy))
     new = load_content(legacy)
-    assert [p for p in run_checks(new)] == []
+    # the legacy content holds contradictions (issue 17's checks warn about them): migrating
+    # adds no problem of its own, and keeps every warning the old content had
+    assert [p for p in run_checks(new) if p.severity == "error"] == []
+    def warned(content):
+        return {(p.field, p.message) for p in run_checks(content) if p.severity == "warning"}
+    assert warned(new) <= warned(old)
     assert new.program.vocab.adopted == "state-mo"
     for a, b in zip(old.deliverables["mo-plan"].milestones, new.deliverables["mo-plan"].milestones):
         assert a.planned == b.planned and a.id == b.id

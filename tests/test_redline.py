@@ -11,6 +11,7 @@ import copy
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -28,8 +29,8 @@ from pmodocs.signoff import fingerprint, record_approval
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 KIND = "communication"
-AUTHOR = "Hannah Lindqvist"  # author of the last revision in communication.yaml
-WHEN = "2026-10-20T00:00:00Z"  # and its date
+AUTHOR = "Hannah Lindqvist"  # author of the current version's revision in communication.yaml
+WHEN = "2026-11-02T00:00:00Z"  # the build's date (program.as_of): changes are shown as of now
 
 
 def q(tag: str) -> str:
@@ -289,11 +290,15 @@ def test_the_build_writes_a_redline_only_for_deliverables_changed_since_approval
     assert stale == {KIND}
     assert {p.stem for p in (built_example / "dist/redline").glob("*.docx")} == stale
     data = (built_example / f"dist/redline/{KIND}.docx").read_bytes()
-    # the one content change (the CCB now meets every second Tuesday) and the approval record's
-    # own changes (state, fingerprint, Marisol's decision no longer counting)
-    assert " second" in marked(data, "ins") and " (earlier version, no longer counts)" in marked(data, "ins")
-    assert "Approved for release to the county liaisons." in marked(data, "del")
-    assert not any("Tuesday" in text for text in marked(data, "ins") + marked(data, "del"))
+    # what a reader sees change: the CCB now meets every second Tuesday, version 2.1 with its
+    # date, status and revision; never the approval bookkeeping (state, fingerprint, decisions)
+    ins, dels = marked(data, "ins"), marked(data, "del")
+    assert " second" in ins and "2.1" in ins and "2.0" in dels
+    assert any("every second Tuesday" in text for text in ins)  # the new revision's summary
+    assert not any("Every Tuesday" in text for text in ins + dels)
+    bookkeeping = ("earlier version, no longer counts", "Approved for release to the county",
+                   "in review", "changed since approval", "approved", "pending")
+    assert not [t for t in ins + dels if any(b in t for b in bookkeeping)]
     assert (built_example / f"site/downloads/{KIND}-redline.docx").read_bytes() == data
 
 
@@ -303,7 +308,12 @@ def test_the_site_page_shows_changes_since_approval(built_example):
     page = (built_example / "site_src" / page_path(KIND)).read_text(encoding="utf-8")
     assert "## Changes since approval" in page
     assert 'Every<ins><span class="pm-change-label">[added] </span> second</ins> Tuesday' in page
-    assert "[removed] </span>in review" in page and f"{KIND}-redline.docx" in page
+    assert "[removed] </span>2.0" in page and f"{KIND}-redline.docx" in page
+    changes = page.split("## Changes since approval")[1].split("\n## ")[0]
+    marks = [visible for _, visible in re.findall(r"<(ins|del)>(.*?)</\1>", changes)]
+    assert marks and not [m for m in marks if re.search(
+        r"approved|pending|in review|changed since approval|no longer counts|[0-9a-f]{12}", m)]
+    assert "Content fingerprint" not in changes and "Approval record" not in changes
     html = (built_example / "site" / page_path(KIND).replace(".md", ".html")).read_text(encoding="utf-8")
     assert 'id="changes-since-approval"' in html and "[added]" in html
     other = (built_example / "site_src" / page_path("risk")).read_text(encoding="utf-8")
@@ -388,3 +398,19 @@ def test_a_changed_chart_is_shown_removed_and_added_as_pictures(tmp_path):
     assert len(marks["ins"]) == 1 and len(marks["del"]) == 1
     assert drawings(resolve(data, accept=True)) == ["Logo", "Figure 1"]
     assert drawings(resolve(data, accept=False)) == ["Logo", "Figure 1"]
+
+
+def test_the_redline_is_dated_by_the_build_not_by_an_older_revision(monkeypatch):
+    from pmodocs.compose import compose_all
+    from pmodocs.redline import all_redlines
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1794960000")  # 2026-11-18
+    content = load_content(EXAMPLE)
+    docs, signoffs = compose_all(content)
+    red = all_redlines(content, docs, signoffs)[KIND]
+    approved_on = max(r.date for r in content.approvals if r.deliverable == KIND)
+    assert red.date == date(2026, 11, 18) and red.date > approved_on
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    content = load_content(EXAMPLE)
+    docs, signoffs = compose_all(content)
+    assert all_redlines(content, docs, signoffs)[KIND].date == content.program.as_of

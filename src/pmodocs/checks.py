@@ -136,9 +136,12 @@ def run_checks(content: Content) -> list[Problem]:
     for check in (_controls, _funding, _raci, _change_types, _agenda, _approvals, _dates, _branding,
                   _vocabulary, _either_or, _schedule):
         problems += check(content)
+    from .consistency import consistency_problems
     from .limits import engine_limits  # what only an engine would notice (limits.py)
 
-    problems += engine_limits(content, sound=not any(p.severity == "error" for p in problems))
+    sound = not any(p.severity == "error" for p in problems)
+    problems += engine_limits(content, sound=sound)
+    problems += consistency_problems(content, not sound)
     return problems
 
 

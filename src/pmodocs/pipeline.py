@@ -120,8 +120,10 @@ def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
     def documents() -> dict[str, bytes]:
         return program_documents(content, docs, signoffs, redlines, options, progress, cache)
 
-    return Outputs(site_files(content, docs, signoffs, redlines), download_sources(docs, redlines),
-                   documents)
+    from .facts import of
+
+    return Outputs(site_files(content, docs, signoffs, redlines),
+                   download_sources(docs, redlines, tuple(of(content).awaiting)), documents)
 
 
 def program_documents(content: Content, docs: dict, signoffs: dict, redlines: dict,

@@ -170,11 +170,74 @@ def redline(content: Content, kind: str, current: Document, fp: str) -> Redline:
                                     "the approved content refers to something no longer in the "
                                     f"content ({type(exc).__name__} {exc}), so its changes cannot "
                                     "be shown; restore it or record a new decision")]) from None
+    from .pipeline import build_time
+
+    old = reader_view(old, current)
     last = content.deliverables[kind].control.revisions[-1]
     approvals = tuple(f"{content.person(r.approver).name} ({r.decision} {r.date.isoformat()})"
                       for r in content.approvals if r.deliverable == kind and r.fingerprint == fp)
+    # Dated by the build (SOURCE_DATE_EPOCH or program.as_of): the changes are shown as of now,
+    # never before the approval they follow.
     return Redline(kind, old, current, diff_blocks(old.blocks, current.blocks), fp, approvals,
-                   content.person(last.author).name, last.date)
+                   content.person(last.author).name, build_time(content).date())
+
+
+BOOKKEEPING_ROWS = ("Approval state", "Content fingerprint")
+"""Rows of the document-control table the approval records produce, not the author's text."""
+
+BOOKKEEPING_COLUMNS = ("Decision", "For current content")
+"""Columns of the approvers table that record decisions rather than who must decide."""
+
+
+def reader_view(old: Document, current: Document) -> Document:
+    """The approved document with the bookkeeping (approval state, fingerprint, each approver's
+    decision, date and comment) taken from the current one, so a redline shows only what a
+    reader sees change in the text; rejecting every change gives this document."""
+    meta = dataclasses.replace(old.meta, approval_state=current.meta.approval_state,
+                               fingerprint=current.meta.fingerprint)
+    now_tables = {b.kind: b for b in current.blocks if isinstance(b, Table) and b.kind}
+    now_page = next((b for b in current.blocks if isinstance(b, ApprovalPage)), None)
+    blocks = []
+    for block in old.blocks:
+        if isinstance(block, Table) and block.kind in ("control", "approvers") \
+                and block.kind in now_tables:
+            block = _bookkept_table(block, now_tables[block.kind])
+        elif isinstance(block, ApprovalPage) and now_page is not None:
+            block = _bookkept_page(block, now_page)
+        blocks.append(block)
+    return dataclasses.replace(old, meta=meta, blocks=tuple(blocks))
+
+
+def _bookkept_table(old: Table, now: Table) -> Table:
+    """Control rows or approver columns that are bookkeeping, as the current table has them."""
+    if old.kind == "control":
+        values = {r[0]: r for r in now.rows if r[0] in BOOKKEEPING_ROWS}
+        return dataclasses.replace(old, rows=tuple(values.get(r[0], r) for r in old.rows))
+    cols = [i for i, c in enumerate(old.columns) if c in BOOKKEEPING_COLUMNS]
+    if old.columns != now.columns or not cols:
+        return old
+    now_rows = {r[0]: r for r in now.rows}
+    rows = []
+    for row in old.rows:
+        match = now_rows.get(row[0])
+        rows.append(tuple(match[i] if match and i in cols else c for i, c in enumerate(row)))
+    return dataclasses.replace(old, rows=tuple(rows))
+
+
+_STATE_SENTENCE = re.compile(r" Approval state: [^.]*\.$")
+
+
+def _bookkept_page(old: ApprovalPage, now: ApprovalPage) -> ApprovalPage:
+    """The approval page's state sentence, fingerprint and recorded decisions as they are now."""
+    state = _STATE_SENTENCE.search(now.statement)
+    statement = _STATE_SENTENCE.sub(state.group(0), old.statement) if state else old.statement
+    by_name = {e.name: e for e in now.entries}
+    entries = tuple(dataclasses.replace(e, decision=by_name[e.name].decision,
+                                        date=by_name[e.name].date,
+                                        comment=by_name[e.name].comment)
+                    if e.name in by_name else e for e in old.entries)
+    return dataclasses.replace(old, statement=statement, fingerprint=now.fingerprint,
+                               entries=entries)
 
 
 def resolve_from(content: Content, kind: str, given: str | None) -> str | None:

@@ -245,6 +245,13 @@ def _seed_deliverable(kind: str, data: dict[str, Any], as_of: date,
                                                                      "TODO: change type")]
         data["change_types"] = [dict(template, id=cid, name=name) for cid, name in required]
         data["milestones"][0]["baseline"] = as_of
+        # a criterion the content proves is computed; a milestone states where it stands
+        criterion = data["exit_criteria"][0]
+        data["exit_criteria"][0] = {"criterion": criterion["criterion"],
+                                    "computed": {"deliverable": SEED_IDS["deliverable"]}}
+        data["milestones"][0]["state"] = "not started"
+        for activity in data.get("pre_initiation", []):
+            activity["items"] = [{**i, "state": "not started"} for i in activity["items"]]
     elif kind == "configuration":
         data["baselines"][0]["id"] = SEED_IDS["baseline"]
 

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from ..document import Document
 from ..model import Content
-from ..signoff import Signoff, all_signoffs
+from ..signoff import Signoff
 from .charter import charter_blocks
 from .common import approval_page, document_control, meta
 from .governance import governance_blocks
@@ -37,7 +37,9 @@ def compose_document(content: Content, kind: str, so: Signoff) -> Document:
 
 def compose_all(content: Content) -> tuple[dict[str, Document], dict[str, Signoff]]:
     """Every deliverable's document, with the sign-off each was composed with."""
-    signoffs = all_signoffs(content)
+    from .. import facts
+
+    signoffs = facts.of(content).signoffs  # derived once; every composer reads the same facts
     docs = {kind: compose_document(content, kind, signoffs[kind]) for kind in content.deliverables}
     return docs, signoffs
 

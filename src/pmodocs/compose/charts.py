@@ -170,6 +170,9 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
                     f'y2="{top + len(ms) * row:.1f}" stroke="{INK}" stroke-width="1.5" '
                     'stroke-dasharray="4 3"/>')
         body.append(text(x(now), top - 12, f"as of {now.isoformat()}", anchor="middle", size=10))
+    from ..facts import milestone_fact, of
+
+    signoffs = of(content).signoffs
     descs = []
     where = {m.id: (x(m.expected), top + n * row + row / 2) for n, m in enumerate(ms)}
     for n, m in enumerate(ms):  # dependencies: a thin elbow from each predecessor
@@ -199,7 +202,8 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
         parts += [f"{a} {getattr(m, a).isoformat()}" for a in ("forecast", "actual")
                   if getattr(m, a)]
         deps = f", after {', '.join(m.depends_on)}" if m.depends_on else ""
-        descs.append(f"{m.id} {m.milestone} ({m.state}): {', '.join(parts)}{deps}")
+        state = milestone_fact(content, signoffs, m).state  # computed ones from their approvals
+        descs.append(f"{m.id} {m.milestone} ({state}): {', '.join(parts)}{deps}")
     desc = (f"Schedule of {len(ms)} milestones from {lo.isoformat()} to {hi.isoformat()}. "
             + "; ".join(descs) + ".") if ms else "Schedule: no milestones."
     height = top + len(ms) * row + 26

@@ -64,9 +64,7 @@ def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
         Heading(1, labels.phase_activities),
         *preinitiation(content, doc),
         Heading(1, "Phase exit criteria"),
-        table("Exit criteria", ("Criterion", "Met", "Evidence"),
-              [(e.criterion, yes_no(e.met), e.evidence) for e in doc.exit_criteria],
-              kind="exit-criteria"),
+        exit_criteria_table("Exit criteria", content, doc),
         Heading(1, "Activities and key decisions"),
         table("Key decisions", ("Id", "Activity", "Owner", "State", "Outcome"),
               [(k.id, k.activity, name(k.owner), k.state, k.outcome) for k in doc.key_decisions],
@@ -120,20 +118,41 @@ def change_control_blocks(content: Content, doc: MOPlan) -> list[Block]:
     return blocks
 
 
+def exit_criteria_table(caption: str, content: Content, doc: MOPlan):
+    """The phase exit criteria as the derived facts give them (computed or stated)."""
+    from ..facts import criterion_fact, of
+
+    facts = of(content)
+    rows = [criterion_fact(content, facts.signoffs, e, doc.control.owner)
+            for e in doc.exit_criteria]
+    return table(caption, ("Criterion", "Met", "Evidence"),
+                 [(c.criterion, yes_no(c.met), c.evidence) for c in rows], kind="exit-criteria")
+
+
 def schedule_blocks(content: Content, doc: MOPlan) -> list[Block]:
-    """The IMS milestones with baseline, forecast and actual dates, and the schedule chart."""
+    """The IMS milestones with baseline, forecast and actual dates, and the schedule chart; a
+    milestone computed from a deliverable's approval takes its state from the derived facts, and
+    a paragraph below says so, and why."""
+    from ..facts import milestone_fact, of
+
     if not doc.milestones:
         return [Paragraph("No milestones are scheduled yet.")]
     name = content.party_name
+    signoffs = of(content).signoffs
     ms = sorted(doc.milestones, key=lambda m: (m.planned or content.program.as_of, m.id))
-    return [
+    facts = {m.id: milestone_fact(content, signoffs, m) for m in ms}
+    blocks: list[Block] = [
         table("IMS milestones", ("Id", "Milestone", "Baseline", "Forecast", "Actual", "Depends on",
                                  "Owner", "State"),
               [(m.id, m.milestone, fmt_date(m.planned), fmt_date(m.forecast), fmt_date(m.actual),
-                ", ".join(m.depends_on) or "—", name(m.owner), m.state) for m in ms],
+                ", ".join(m.depends_on) or "—", name(m.owner), facts[m.id].state) for m in ms],
               wide=True, kind="milestones"),
         schedule_chart(content, doc),
     ]
+    computed = [f"{f.id} is {f.state}, computed from {f.note}" for f in facts.values() if f.computed]
+    if computed:
+        blocks.append(Paragraph("Computed, not typed: " + " ".join(computed)))
+    return blocks
 
 
 def launch_entries(content: Content, doc: MOPlan):
@@ -211,9 +230,18 @@ def expiring(content: Content, doc: MOPlan) -> list[int]:
             if any(d is not None and d <= horizon for d in (a.warranty_expires, a.licence_expires))]
 
 
+def lapsed(content: Content, doc: MOPlan) -> list[int]:
+    """Indexes of inventory items whose warranty or licence already ended before program.as_of."""
+    as_of = content.program.as_of
+    return [n for n, a in enumerate(doc.inventory)
+            if any(d is not None and d < as_of for d in (a.warranty_expires, a.licence_expires))]
+
+
 def inventory(content: Content, doc: MOPlan) -> list[Block]:
-    """The inventory table, its expiring rows highlighted and also named in a warning."""
-    soon = expiring(content, doc)
+    """The inventory table, its expiring and expired rows highlighted and named in warnings: an
+    item whose cover already ended is called expired, never "ends soon"."""
+    soon, gone = expiring(content, doc), lapsed(content, doc)
+    as_of = fmt_date(content.program.as_of)
     grid = table("Inventory", ("Id", "Item", "Kind", "Vendor", "Qty", "Location",
                                "Warranty expires", "Licence expires", "Owner"),
                  [(a.id, a.item, a.kind, a.vendor, a.quantity, a.location,
@@ -221,25 +249,43 @@ def inventory(content: Content, doc: MOPlan) -> list[Block]:
                    content.party_name(a.owner)) for a in doc.inventory],
                  wide=True, kind="inventory")
     blocks: list[Block] = []
-    if soon:
-        items = "; ".join(f"{doc.inventory[n].id} ({doc.inventory[n].item})" for n in soon)
-        blocks.append(Callout("warning", f"Expiring within {EXPIRY_WINDOW_DAYS} days of "
-                              f"{fmt_date(content.program.as_of)}",
+    upcoming = [n for n in soon if n not in gone]
+    if upcoming:
+        items = "; ".join(f"{doc.inventory[n].id} ({doc.inventory[n].item}, "
+                          f"{_ends(doc.inventory[n], content.program.as_of)})" for n in upcoming)
+        blocks.append(Callout("warning", f"Expiring within {EXPIRY_WINDOW_DAYS} days of {as_of}",
                               f"Warranty or licence ends soon for: {items}."))
+    if gone:
+        items = "; ".join(f"{doc.inventory[n].id} ({doc.inventory[n].item}, "
+                          f"{_ends(doc.inventory[n], content.program.as_of)})" for n in gone)
+        blocks.append(Callout("warning", f"Expired before {as_of}",
+                              f"Warranty or licence has already lapsed for: {items}."))
     return blocks + [replace(grid, highlight=frozenset(soon))]
+
+
+def _ends(asset, as_of) -> str:
+    """"licence lapsed 2026-09-30" or "warranty ends 2027-01-15": past and future told apart."""
+    parts = []
+    for label, day in (("warranty", asset.warranty_expires), ("licence", asset.licence_expires)):
+        if day is not None:
+            parts.append(f"{label} {'lapsed' if day < as_of else 'ends'} {fmt_date(day)}")
+    return ", ".join(parts)
 
 
 def preinitiation(content: Content, doc: MOPlan) -> list[Block]:
     """The phase's activities with their checklists (and whose activity each is, if given)."""
     blocks: list[Block] = []
+    from ..facts import item_state
+
     items = [i for a in doc.pre_initiation for i in a.items]
-    done = sum(1 for i in items if i.state == "done")
+    done = sum(1 for i in items if item_state(content, i) == "done")
     blocks.append(Paragraph(f"{done} of {len(items)} checklist items done."))
     for a in sorted(doc.pre_initiation, key=lambda a: a.step):
         blocks.append(Heading(2, f"{a.step}. {a.activity}"))
         side = f" ({a.side} activity)" if a.side else ""
         blocks.append(Paragraph(f"Owner: {content.party_name(a.owner)}{side}; due {fmt_date(a.due)}."))
         blocks.append(table(f"Checklist for activity {a.step}", ("Item", "State"),
-                            [(i.item, i.state) for i in a.items], widths=(5, 1.2), kind="checklist"))
+                            [(i.item, item_state(content, i)) for i in a.items],
+                            widths=(5, 1.2), kind="checklist"))
     return blocks
 

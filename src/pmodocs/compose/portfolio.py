@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import facts
 from ..document import Card, CardGrid, Heading, Page, Paragraph, SiteBlock, Table
 from ..model import Content, MOPlan
 from ..signoff import Signoff
@@ -79,10 +80,11 @@ def readiness_counts(p: ProgramSummary) -> dict[str, float]:
     funding = p.content.deliverables["charter"].funding
     items = [i for a in plan.pre_initiation for i in a.items]
     return {
-        "met": sum(e.met for e in plan.exit_criteria), "criteria": len(plan.exit_criteria),
+        "met": facts.of(p.content).met, "criteria": len(plan.exit_criteria),
         "approved": sum(s.state == "approved" for s in p.signoffs.values()),
         "deliverables": len(p.signoffs),
-        "done": sum(i.state == "done" for i in items), "items": len(items),
+        "done": sum(facts.item_state(p.content, i) == "done" for i in items),
+        "items": len(items),
         "alloc_h": sum(b.hours for b in plan.block_cycles), "auth_h": funding.total("hours"),
         "alloc_d": sum(b.dollars for b in plan.block_cycles), "auth_d": funding.total("dollars"),
     }

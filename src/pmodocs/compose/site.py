@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..document import Card, CardGrid, Heading, Link, Meter, Page, Paragraph, SiteBlock
+from .. import facts
 from ..model import Content, MOPlan
 from ..signoff import Signoff
 from .charts import budget_chart, change_request_chart, risk_heat_map, schedule_chart
@@ -49,8 +50,12 @@ def home_page(content: Content, signoffs: dict[str, Signoff]) -> Page:
         Heading(1, "Readiness at a glance"),
         *readiness_meters(content, signoffs),
         Heading(1, "Phase exit criteria"),
+        Paragraph("Criteria computed from the content (approval records, the staffing table, "
+                  "operational processes) say what they are computed from; the others are stated "
+                  "by a person and say who."),
         table("Phase exit criteria", ("Criterion", "Met", "Evidence"),
-              [(e.criterion, "Yes" if e.met else "No", e.evidence) for e in plan.exit_criteria],
+              [(c.criterion, "Yes" if c.met else "No", c.evidence)
+               for c in facts.of(content).criteria],
               kind="exit-criteria"),
         Heading(1, "Deliverables"),
         CardGrid(tuple(deliverable_card(content, kind, signoffs[kind])
@@ -73,10 +78,11 @@ def readiness_meters(content: Content, signoffs: dict[str, Signoff]) -> list[Met
     program has: hours and/or dollars allocated to block cycles, or dollars spent to date."""
     plan: MOPlan = content.deliverables["mo-plan"]
     funding = content.deliverables["charter"].funding
-    met = sum(e.met for e in plan.exit_criteria)
+    derived = facts.of(content)
+    met = derived.met
     approved = sum(s.state == "approved" for s in signoffs.values())
     items = [i for a in plan.pre_initiation for i in a.items]
-    done = sum(i.state == "done" for i in items)
+    done = sum(facts.item_state(content, i) == "done" for i in items)
     budget: list[Meter] = []
     if plan.block_cycles and "hours" in funding.measures:
         alloc_h, auth_h = sum(b.hours for b in plan.block_cycles), funding.total("hours")
@@ -113,7 +119,7 @@ def checklist_table(content: Content, plan: MOPlan):
     sides = any(a.side for a in plan.pre_initiation)
     rows = []
     for a in sorted(plan.pre_initiation, key=lambda a: a.step):
-        done = sum(i.state == "done" for i in a.items)
+        done = sum(facts.item_state(content, i) == "done" for i in a.items)
         rows.append((a.step, a.activity, *([a.side or "—"] if sides else []),
                      content.party_name(a.owner), fmt_date(a.due), f"{done} of {len(a.items)}"))
     return table(content.program.labels.phase_activities,
@@ -265,14 +271,55 @@ def _clock(hhmm: str) -> timedelta:
     return timedelta(hours=int(hh), minutes=int(mm))
 
 
+WHO_SIGNS_PATH = "who-signs-what.md"
+
+
+def packet_download(person: str) -> str:
+    """Where a person's packet zip is published in the site, beside the other downloads."""
+    return f"downloads/packets/{person}.zip"
+
+
+def who_signs_page(content: Content) -> Page:
+    """Every deliverable awaiting someone's decision, by person, with due dates and the packet."""
+    derived = facts.of(content)
+    intro = (f"Deliverables submitted for decision that still wait for someone, as of "
+             f"{fmt_date(derived.sent)}. Each person's packet holds the documents to sign (and, "
+             "for anyone who decided on earlier content, what changed since), a transmittal memo "
+             "and checksums.")
+    if not derived.awaiting:
+        return Page(WHO_SIGNS_PATH, "Who signs what",
+                    (Paragraph(intro), Paragraph("Nobody has a decision waiting.")))
+    cards, rows = [], []
+    for person, waits in derived.awaiting.items():
+        pe = content.person(person)
+        due = min(w.due for w in waits)
+        lines = [f"{pe.title}, {content.party_name(pe.organisation)}",
+                 f"{len(waits)} to decide by {fmt_date(due)}"]
+        for w in waits:
+            c = content.deliverables[w.kind].control
+            again = " (decide again: changed since your decision)" if w.redline else ""
+            lines.append(f"{c.title} {c.version}: {w.state}{again}")
+            rows.append((pe.name, c.title, document_number(content, content.deliverables[w.kind]),
+                         c.version, w.state, fmt_date(w.due), "Yes" if w.redline else "No"))
+        cards.append(Card(f"{pe.name}: packet (zip)", packet_download(person), tuple(lines)))
+    return Page(WHO_SIGNS_PATH, "Who signs what", (
+        Paragraph(intro),
+        CardGrid(tuple(cards)),
+        Heading(1, "Every decision waiting"),
+        table("Decisions waiting, by person", ("Person", "Deliverable", "Number", "Version",
+                                               "Approval state", "Due", "Decided before"),
+              rows, kind="who-signs-what"),
+    ))
+
+
 def site_pages(content: Content, signoffs: dict[str, Signoff]) -> list[Page]:
-    return [home_page(content, signoffs), people_page(content), roles_index(content),
-            *[role_page(content, r.id) for r in content.roles]]
+    return [home_page(content, signoffs), who_signs_page(content), people_page(content),
+            roles_index(content), *[role_page(content, r.id) for r in content.roles]]
 
 
 def navigation(content: Content) -> list[NavEntry]:
     """(title, path or nested entries) in reading order, for mkdocs' nav."""
-    nav: list[NavEntry] = [("Home", "index.md")]
+    nav: list[NavEntry] = [("Home", "index.md"), ("Who signs what", WHO_SIGNS_PATH)]
     for section, title in SECTION_TITLES.items():
         pages: list[NavEntry] = [(doc.control.title, page_path(kind))
                                  for kind, doc in content.deliverables.items()

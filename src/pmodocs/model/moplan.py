@@ -6,12 +6,12 @@ from typing import Literal
 
 from datetime import date as Day
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import (
-    BlockCycleId, BodyId, ChangeTypeId, Dollars, Hours, Id, MilestoneId, OrganisationId,
-    OrganisationOrRoleId, PartyId, PersonId, Positive, Progress, Record, RoleId, RoleOrBodyId,
-    Side, Text, date,
+    BlockCycleId, BodyId, ChangeTypeId, DeliverableId, Dollars, Hours, Id, MilestoneId,
+    OrganisationId, OrganisationOrRoleId, PartyId, PersonId, Positive, Progress, Record, RoleId,
+    RoleOrBodyId, Side, Text, date,
 )
 from .control import Control
 
@@ -152,9 +152,46 @@ class Staffing(Record):
     gap_action: Text = Field(description="How any gap is closed.")
 
 
+class Computed(Record):
+    """What a criterion or milestone is computed from, instead of typed met and evidence.
+
+    `{deliverable: ID}` (final when approved for its current content), `{staffing: all-filled}`,
+    `{processes: established}` (every operational process in place) or `{roles: agreed}` (the
+    role cards approved). Exactly one key."""
+
+    deliverable: DeliverableId | None = Field(None, description="Final when this deliverable is "
+                                              "approved for its current content.")
+    staffing: Literal["all-filled"] | None = Field(None, description="Met when every staffing "
+                                                   "line is filled.")
+    processes: Literal["established"] | None = Field(None, description="Met when every "
+                                                     "operational process is in place.")
+    roles: Literal["agreed"] | None = Field(None, description="Met when the role cards are "
+                                            "approved.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Computed":
+        given = [k for k in ("deliverable", "staffing", "processes", "roles")
+                 if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"names {len(given)} sources (expected exactly one of: deliverable, "
+                             "staffing, processes, roles)")
+        return self
+
+
 class ChecklistItem(Record):
     item: Text = Field(description="The checklist item.")
-    state: Progress = Field(description="done, in progress or not started.")
+    state: Progress | None = Field(None, description="done, in progress or not started (leave out "
+                                   "when the item is computed).")
+    computed: Computed | None = Field(None, description="What the item's state is computed from "
+                                      "(done when the deliverable is approved, the staffing lines "
+                                      "filled, the processes in place), instead of a typed state.")
+
+    @model_validator(mode="after")
+    def _state_or_computed(self) -> "ChecklistItem":
+        if self.state is None and self.computed is None:
+            raise ValueError("needs a state (expected state: done, in progress or not started, "
+                             "or computed: {deliverable: ID})")
+        return self
 
 
 class PreInitiationActivity(Record):
@@ -170,9 +207,27 @@ class PreInitiationActivity(Record):
 
 
 class ExitCriterion(Record):
+    """Computed from the content (`computed`), or stated by a person (`met` and `evidence`)."""
+
     criterion: Text = Field(description="The criterion.")
-    met: bool = Field(description="Is it met?")
-    evidence: Text = Field(description="What shows it.")
+    computed: Computed | None = Field(None, description="What the criterion is computed from "
+                                      "(e.g. {deliverable: charter}); then met and evidence come "
+                                      "from the content.")
+    met: bool | None = Field(None, description="Is it met? (a hand-stated criterion only)")
+    evidence: Text | None = Field(None, description="What shows it (a hand-stated criterion only).")
+    stated_by: PersonId | None = Field(None, description="Who states a hand-stated criterion; the "
+                                       "plan's owner when left out.")
+
+    @model_validator(mode="after")
+    def _computed_or_stated(self) -> "ExitCriterion":
+        if self.computed is not None and (self.met is not None or self.evidence is not None
+                                          or self.stated_by is not None):
+            raise ValueError("is computed, so met, evidence and stated_by come from the content "
+                             "(expected either computed, or met and evidence)")
+        if self.computed is None and (self.met is None or self.evidence is None):
+            raise ValueError("needs met and evidence when it is not computed (expected computed: "
+                             "{deliverable: ID} or met: true/false with evidence)")
+        return self
 
 
 class KeyDecision(Record):
@@ -195,8 +250,20 @@ class Milestone(Record):
     actual: Day | None = Field(None, description="Date actually reached.")
     depends_on: list[MilestoneId] = Field([], description="Milestones that must be reached first.")
     owner: OrganisationOrRoleId = Field(description="Organisation (or role) that owns the milestone.")
-    state: Literal["not started", "on track", "at risk", "late", "complete"] = Field(
-        description="Where the milestone stands.")
+    state: Literal["not started", "on track", "at risk", "late", "complete"] | None = Field(
+        None, description="Where the milestone stands (leave out when it is computed).")
+    computed: Computed | None = Field(None, description="`{deliverable: ID}`: complete when that "
+                                      "deliverable is approved for its current content.")
+
+    @model_validator(mode="after")
+    def _state_or_computed(self) -> "Milestone":
+        if self.state is None and self.computed is None:
+            raise ValueError("needs a state (expected state: not started, on track, at risk, late "
+                             "or complete, or computed: {deliverable: ID})")
+        if self.computed is not None and self.computed.deliverable is None:
+            raise ValueError("can only be computed from a deliverable (expected computed: "
+                             "{deliverable: ID})")
+        return self
 
     @property
     def planned(self):

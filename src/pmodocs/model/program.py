@@ -29,6 +29,12 @@ class Branding(Record):
         "#1f4e79", description="Accent colour as #RRGGBB.")
 
 
+class CheckOptions(Record):
+    """`checks: {strict: true}` turns the contradictions `check` finds into errors."""
+
+    strict: bool = Field(False, description="Report contradictions as errors, not warnings.")
+
+
 class Program(Record):
     """Name, owner, phase and status date of the program; how its documents are numbered."""
 
@@ -51,6 +57,8 @@ class Program(Record):
     vocabularies: Vocabularies = Field(Vocabularies(), description="The default vocabulary the "
                                        "program adopts (state-mo, federal-m3 or none), its own "
                                        "additions and the words used for parties and phases.")
+    checks: CheckOptions = Field(CheckOptions(), description="How `check` treats contradictions "
+                                 "between what is typed and what it can compute.")
 
     @cached_property
     def vocab(self) -> Resolved:

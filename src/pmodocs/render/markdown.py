@@ -254,9 +254,11 @@ def _change_html(change: BlockChange) -> str:
                        for line in block_lines(change.block))
     if change.entries:
         rows = [(e.rows[0].cells[1], r) for e in change.entries for r in e.rows if r.op != "same"]
-        return (f"<p>{spans_html(change.text)}</p><p>Content fingerprint: {spans_html(change.caption)}</p>"
-                + _rows_table("Approval record", ("Name", "Field", "Value"),
-                              [(r.op, (name, *r.cells)) for name, r in rows]))
+        moved = any(s.op != "same" for s in change.caption)  # only with no bookkeeping filter
+        return (f"<p>{spans_html(change.text)}</p>"
+                + (f"<p>Content fingerprint: {spans_html(change.caption)}</p>" if moved else "")
+                + (_rows_table("Approval record", ("Name", "Field", "Value"),
+                               [(r.op, (name, *r.cells)) for name, r in rows]) if rows else ""))
     if isinstance(change.new, Table):
         return _rows_table(change.new.caption, change.new.columns,
                            [(r.op, r.cells) for r in change.rows if r.op != "same"],

@@ -47,9 +47,12 @@ def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, 
     return files
 
 
-def download_sources(docs: dict[str, Document], redlines: dict | None = None) -> dict[str, str]:
-    """site_src/downloads/<file> -> the dist/ file it is a copy of, for every page's downloads."""
-    out = {}
+def download_sources(docs: dict[str, Document], redlines: dict | None = None,
+                     packets: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
+    """site_src/downloads/<file> -> the dist/ file it is a copy of, for every page's downloads
+    (and each signatory's packet zip, which the "Who signs what" page links)."""
+    out = {f"site_src/downloads/packets/{person}.zip": f"dist/packets/{person}.zip"
+           for person in packets}
     for kind in docs:
         out[f"site_src/downloads/{kind}.docx"] = f"dist/docx/{kind}.docx"
         out[f"site_src/downloads/{kind}.pdf"] = f"dist/pdf/{kind}.pdf"
