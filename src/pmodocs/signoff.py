@@ -19,17 +19,30 @@ from .model import Approval, Content, Deliverable
 STATES = ("draft", "in review", "approved", "rejected", "changed since approval")
 
 
-def fingerprint(doc: Deliverable) -> str:
-    """SHA-256 of the validated model as canonical JSON: key order and comments never count.
+def fingerprint(content: Content, kind: str) -> str:
+    """SHA-256 of what a reader of the deliverable sees: its composed document tree, serialised
+    canonically, without the sign-off bookkeeping (see contenttree.py).
 
-    Fields left at their default are omitted, so adding an optional field to the model (or
-    writing a default out explicitly) does not void every approval already given.
+    A renamed role, a person's new title or a changed program field changes every deliverable
+    that shows it; key order, comments and fields left at their default never count.
     """
+    return hashlib.sha256(content_bytes(content, kind)).hexdigest()
+
+
+def content_bytes(content: Content, kind: str) -> bytes:
+    """The bytes the fingerprint hashes; approve keeps them as the approved snapshot."""
+    from .contenttree import neutral_tree, tree_bytes
+
+    return tree_bytes(neutral_tree(content, kind))
+
+
+def model_fingerprint(doc: Deliverable) -> str:
+    """The fingerprint of pmodocs before 0.x (the deliverable's own model only); `migrate` reads it."""
     return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
 
 
 def canonical_json(doc: Deliverable) -> str:
-    """The text the fingerprint hashes; approve keeps it as the approved snapshot."""
+    """The deliverable's validated model as canonical JSON (the old fingerprint's input)."""
     data = doc.model_dump(mode="json", exclude_defaults=True)
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -59,7 +72,13 @@ class Signoff:
 def signoff(content: Content, kind: str) -> Signoff:
     """The approval state of one deliverable, from approvals.yaml and its current fingerprint."""
     doc = content.deliverables[kind]
-    fp = fingerprint(doc)
+    return signoff_for(content, kind, fingerprint(content, kind), doc.control.approvers,
+                       doc.control.status)
+
+
+def signoff_for(content: Content, kind: str, fp: str, approvers: Any,
+                author_status: str) -> Signoff:
+    """The sign-off the records of approvals.yaml give content `fp` with these approvers."""
     latest: dict[str, Approval] = {}
     for record in content.approvals:
         if record.deliverable == kind:
@@ -67,7 +86,7 @@ def signoff(content: Content, kind: str) -> Signoff:
             if previous is None or record.date >= previous.date:
                 latest[record.approver] = record
     statuses = []
-    for person in doc.control.approvers:
+    for person in approvers:
         rec = latest.get(person)
         statuses.append(ApproverStatus(
             person=person,
@@ -76,7 +95,7 @@ def signoff(content: Content, kind: str) -> Signoff:
             current=bool(rec and rec.fingerprint == fp),
             comment=rec.comment if rec else None,
         ))
-    return Signoff(kind, fp, _state(doc.control.status, statuses), tuple(statuses))
+    return Signoff(kind, fp, _state(author_status, statuses), tuple(statuses))
 
 
 def _state(author_status: str, statuses: list[ApproverStatus]) -> str:
@@ -146,24 +165,24 @@ def record_approval(content_dir: Path, kind: str, person: str, decision: str, wh
 
     content, _ = load_and_check(content_dir)
     doc = _refuse_unknown(content, kind, person)
-    record = _new_record(kind, person, decision, when, fingerprint(doc), comment)
+    record = _new_record(kind, person, decision, when, fingerprint(content, kind), comment)
     current = signoff(content, kind)
     mine = next(a for a in current.approvers if a.person == person)
     if mine.current and mine.decision == decision:
         raise UsageError(f"{person} already {decision} {kind} for its current content on "
                          f"{mine.date}; nothing was written")
-    _keep_snapshot(content_dir, kind, doc, record.fingerprint)
+    _keep_snapshot(content_dir, content, kind, record.fingerprint)
     _append_record(content_dir / "approvals.yaml", record)
     return record
 
 
-def _keep_snapshot(content_dir: Path, kind: str, doc: Deliverable, fp: str) -> None:
+def _keep_snapshot(content_dir: Path, content: Content, kind: str, fp: str) -> None:
     """content/snapshots/<kind>/<fingerprint>.json, written before the record that needs it, so
     a later build can show the approver what changed since this decision."""
     from .redline import snapshot_bytes, snapshot_path
 
     path = snapshot_path(content_dir, kind, fp)
-    data = snapshot_bytes(doc)
+    data = snapshot_bytes(content, kind)
     if path.is_file() and path.read_bytes() == data:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
