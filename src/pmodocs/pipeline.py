@@ -215,8 +215,11 @@ class _Renderer:
         from .render.typst import pandoc_ast, render_typst, typst_template
 
         def make() -> bytes:
+            from .sigfields import prepare_pdf
+
             source = render_typst(doc, pandoc_to_typst(pandoc_ast(doc)))
-            return typst_to_pdf(source, when=self.when, template=f"{typst_template()} (for {kind})")
+            return prepare_pdf(typst_to_pdf(source, when=self.when,
+                                            template=f"{typst_template()} (for {kind})"), doc)
         return self._cached(self._key(doc), ".pdf", make)
 
 
