@@ -137,6 +137,9 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
 
     files = document_files(content, docs, progress, cache, meanwhile)
     files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
+    from .signatures import fully_signed
+
+    files.update(fully_signed(content, signoffs))  # dist/signed/<id>.pdf: every approver signed
     return files
 
 

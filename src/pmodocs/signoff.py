@@ -54,6 +54,10 @@ class ApproverStatus:
     date: str | None
     current: bool
     comment: str | None
+    evidence: str | None = None
+    """How the latest decision is proven: "signature" (a checked signed PDF) or "recorded"."""
+    certificate: str | None = None
+    """The signer's certificate subject, when a signature proves the decision."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,9 @@ def signoff_for(content: Content, kind: str, fp: str, approvers: Any,
                 author_status: str) -> Signoff:
     """The sign-off the records of approvals.yaml give content `fp` with these approvers."""
     latest: dict[str, Approval] = {}
+    signed_only = content.program.signoff.require_signatures
     for record in content.approvals:
-        if record.deliverable == kind:
+        if record.deliverable == kind and (record.signature or not signed_only):
             previous = latest.get(record.approver)
             if previous is None or record.date >= previous.date:
                 latest[record.approver] = record
@@ -94,6 +99,8 @@ def signoff_for(content: Content, kind: str, fp: str, approvers: Any,
             date=rec.date.isoformat() if rec else None,
             current=bool(rec and rec.fingerprint == fp),
             comment=rec.comment if rec else None,
+            evidence=("signature" if rec.signature else "recorded") if rec else None,
+            certificate=rec.signature.subject if rec and rec.signature else None,
         ))
     return Signoff(kind, fp, _state(author_status, statuses), tuple(statuses))
 
@@ -128,7 +135,9 @@ def status_rows(content: Content) -> list[dict[str, Any]]:
             "todo": todo_count(content, kind),
             "fingerprint": so.fingerprint,
             "approvers": [{"person": a.person, "decision": a.decision, "date": a.date,
-                           "current": a.current} for a in so.approvers],
+                           "current": a.current, "evidence": a.evidence,
+                           **({"certificate": a.certificate} if a.certificate else {})}
+                          for a in so.approvers],
         })
     return rows
 
@@ -191,10 +200,7 @@ def _keep_snapshot(content_dir: Path, content: Content, kind: str, fp: str) -> N
 
 def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
     """The deliverable, after checking that `person` is one of its required approvers."""
-    if kind not in content.deliverables:
-        guess = difflib.get_close_matches(kind, list(content.deliverables), n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else "expected one of: " + ", ".join(content.deliverables)
-        raise UsageError(f"'{kind}' is not a deliverable ({hint})")
+    known_deliverable(content, kind)
     ids = [p.id for p in content.people]
     if person not in ids:
         guess = difflib.get_close_matches(person, ids, n=1)
@@ -206,6 +212,15 @@ def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
                          f"{', '.join(doc.control.approvers)}; see control.approvers in "
                          f"deliverables/{kind}.yaml)")
     return doc
+
+
+def known_deliverable(content: Content, kind: str) -> Deliverable:
+    """The deliverable `kind`; a usage error with a suggestion when there is none."""
+    if kind not in content.deliverables:
+        guess = difflib.get_close_matches(kind, list(content.deliverables), n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else "expected one of: " + ", ".join(content.deliverables)
+        raise UsageError(f"'{kind}' is not a deliverable ({hint})")
+    return content.deliverables[kind]
 
 
 def _new_record(kind: str, person: str, decision: str, when: date, fp: str,
@@ -242,6 +257,8 @@ def _append_record(path: Path, record: Approval) -> None:
         value = getattr(record, key)
         if value is not None:
             item[key] = value
+    if record.signature is not None:
+        item["signature"] = CommentedMap(record.signature.model_dump())
     records.append(item)
     out = io.StringIO()
     yaml.dump(data, out)
@@ -254,6 +271,18 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Bytes written beside the file and renamed into place (a kept signed PDF)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -11,6 +11,14 @@ from .base import Id, Record, Text, date
 Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
+class SignatureEvidence(Record):
+    """The signature that proves a decision: the kept signed PDF and the signer's certificate."""
+
+    file: str
+    subject: Text
+    sha256: Fingerprint
+
+
 class Approval(Record):
     deliverable: Id
     approver: Id
@@ -18,6 +26,7 @@ class Approval(Record):
     date: date
     fingerprint: Fingerprint
     comment: Text | None = None
+    signature: SignatureEvidence | None = None
 
 
 class ApprovalsFile(Record):

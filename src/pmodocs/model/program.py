@@ -35,6 +35,15 @@ class Branding(Record):
     colour: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#1f4e79"
 
 
+class SignoffPolicy(Record):
+    """How approvals are proven: `trust` lists PEM files (paths inside the content folder) of the
+    roots approvers' certificates must chain to; with `require_signatures`, only decisions proven
+    by a signature (`pmodocs approve --signed`) count."""
+
+    trust: list[str] = []
+    require_signatures: bool = False
+
+
 class Program(Record):
     name: Text
     acronym: Code
@@ -47,6 +56,7 @@ class Program(Record):
     paper: Literal["letter", "a4"] = "letter"
     numbering: Numbering
     branding: Branding = Branding()
+    signoff: SignoffPolicy = SignoffPolicy()
 
 
 class Organisation(Record):
@@ -63,6 +73,8 @@ class Person(Record):
     title: Text
     organisation: Id
     email: Email
+    certificate_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    """Pins the signing certificate (SHA-256 of its DER bytes) when its e-mail is not the person's."""
 
 
 class Role(Record):
