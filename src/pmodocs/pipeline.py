@@ -130,12 +130,12 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
 
     def meanwhile(files: dict[str, bytes]) -> None:  # python work, while the PDFs render
         files.update(redline_files(content, redlines))
-        files.update(packet_files(content, docs, signoffs, files, cache))
         when = build_time(content)  # the workbook reads the register tables only
         files["dist/registers.xlsx"] = remembered(cache, ".xlsx", lambda: render_xlsx(docs, when),
                                                   repr(register_tables(docs)), when.isoformat())
 
     files = document_files(content, docs, progress, cache, meanwhile)
+    files.update(packet_files(content, docs, signoffs, files, cache))  # they carry the PDFs to sign
     files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
     from .signatures import fully_signed
 
