@@ -9,6 +9,11 @@ it follow. Everything else (an approval whose content changed since) is left alo
 not counting. Running it again changes nothing.
 
     python -m pmodocs.migrate_approvals content/     (also a step of `pmodocs migrate`)
+
+After a change to how documents are composed (every fingerprint changes with it), the example's
+approvals are regenerated from the last revision that still had model-only fingerprints:
+
+    python -m pmodocs.migrate_approvals content/ --from-git a45b7ca
 """
 
 from __future__ import annotations
@@ -109,6 +114,33 @@ def _rewrite_records(path: Path, renamed: dict[tuple[str, str], str]) -> list[st
     return notes
 
 
-if __name__ == "__main__":  # pragma: no cover - a thin command line over the function
-    for line in carry_over_approvals(Path(sys.argv[1] if len(sys.argv) > 1 else "content")):
+def restore_from_git(content_dir: Path, rev: str) -> None:
+    """approvals.yaml and snapshots/ as they were at git revision `rev` (model-only fingerprints),
+    so `carry_over_approvals` can carry them over again after the composed documents changed."""
+    import subprocess
+
+    content_dir = Path(content_dir)
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=content_dir, check=True,
+                         capture_output=True, text=True).stdout.strip()
+    rel = content_dir.resolve().relative_to(Path(top).resolve()).as_posix()
+    show = lambda path: subprocess.run(  # noqa: E731
+        ["git", "show", f"{rev}:{rel}/{path}"], cwd=top, check=True, capture_output=True).stdout
+    (content_dir / "approvals.yaml").write_bytes(show("approvals.yaml"))
+    listing = subprocess.run(["git", "ls-tree", "-r", "--name-only", rev, f"{rel}/snapshots/"],
+                             cwd=top, check=True, capture_output=True, text=True).stdout.split()
+    import shutil
+
+    shutil.rmtree(content_dir / "snapshots", ignore_errors=True)
+    for name in listing:
+        target = content_dir / Path(name).relative_to(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(show(Path(name).relative_to(rel).as_posix()))
+
+
+if __name__ == "__main__":  # pragma: no cover - a thin command line over the functions
+    args = sys.argv[1:]
+    folder = Path(args[0] if args and not args[0].startswith("--") else "content")
+    if "--from-git" in args:
+        restore_from_git(folder, args[args.index("--from-git") + 1])
+    for line in carry_over_approvals(folder):
         print(line)
