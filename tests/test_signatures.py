@@ -182,6 +182,22 @@ def test_two_approvers_sign_in_turn_and_the_build_publishes_the_signed_pdf(conte
     assert len(lines) == 2 and "person: marisol-ortega" in lines[0] and "person: denise-carmichael" in lines[1]
     assert all("intact: yes; trusted: yes" in line for line in lines)
     assert "changed after it: later signatures only" in lines[0] and "changed after it: nothing" in lines[1]
+    result = run("verify", KIND, "--trust", str(pki["root_pem"]), "--content", str(content_copy))
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_hand_written_signature_record_proves_nothing(content_copy, to_sign, pki):
+    """approvals.yaml is text anyone can edit: a signature counts only with its kept file, and
+    `verify DELIVERABLE` checks the signature in that file again."""
+    assert collect(content_copy, sign(to_sign, FIRST, pki), pki).returncode == 0
+    text = (content_copy / "approvals.yaml").read_text(encoding="utf-8")
+    forged = text[text.rindex("  - deliverable: launch-agenda"):].replace(FIRST, SECOND)
+    (content_copy / "approvals.yaml").write_text(text + forged, encoding="utf-8")
+    result = run("verify", KIND, "--trust", str(pki["root_pem"]), "--content", str(content_copy))
+    assert result.returncode == 7 and f"holds no signature of {SECOND}" in result.stderr
+    missing = forged.replace("signatures/launch-agenda/", "signatures/launch-agenda/nowhere-")
+    (content_copy / "approvals.yaml").write_text(text + missing, encoding="utf-8")
+    assert approvers_json(content_copy)[SECOND]["evidence"] == "recorded"
 
 
 def refused(content_dir: Path, result: subprocess.CompletedProcess, before: str) -> str:

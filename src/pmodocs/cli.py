@@ -384,6 +384,9 @@ def _verify(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.path} is not a packet folder, .zip, .pdf or deliverable id "
                              f"(deliverables: {', '.join(content.deliverables)})")
         problems = stale_approvals(content, kind)
+        from .signatures import verify_evidence
+
+        problems += verify_evidence(content, kind, args.trust)
         if problems:
             raise VerifyFailed(problems)
         so = signoff(content, kind)

@@ -351,3 +351,34 @@ def _content_or_none(content_dir: Path | None) -> Content | None:
         return load_and_check(content_dir)[0]
     except PmodocsError:
         return None
+
+
+def verify_evidence(content: Content, kind: str, trust: list[Path]) -> list[str]:
+    """Every recorded signature of the deliverable's current content, checked again from its
+    kept file: the approvals.yaml record alone proves nothing (`pmodocs verify DELIVERABLE`)."""
+    from .signoff import fingerprint
+
+    fp = fingerprint(content, kind)
+    records = [r for r in content.approvals
+               if r.deliverable == kind and r.fingerprint == fp and r.signature]
+    if not records:
+        return []
+    roots = trust_roots(content, trust)
+    problems: list[str] = []
+    cache: dict[str, list[SignatureCheck]] = {}
+    for r in records:
+        path = content.root / r.signature.file
+        where = f"{content.root / 'approvals.yaml'}: {kind}: {r.approver}'s signature"
+        if content.root.resolve() not in path.resolve().parents or not path.is_file():
+            problems.append(f"{where}: the signed file {r.signature.file} is missing")
+            continue
+        if r.signature.file not in cache:
+            cache[r.signature.file] = match_people(content, kind,
+                                                   read_signatures(path.read_bytes(), roots), fp)
+        found = [c for c in cache[r.signature.file]
+                 if c.person == r.approver and c.cert_sha256 == r.signature.sha256]
+        if not found:
+            problems.append(f"{where}: {r.signature.file} holds no signature of {r.approver} "
+                            f"with certificate {r.signature.sha256[:12]}")
+        problems += [f"{where}: {p}" for c in found for p in c.problems]
+    return problems

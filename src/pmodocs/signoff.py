@@ -86,7 +86,7 @@ def signoff_for(content: Content, kind: str, fp: str, approvers: Any,
     latest: dict[str, Approval] = {}
     signed_only = content.program.signoff.require_signatures
     for record in content.approvals:
-        if record.deliverable == kind and (record.signature or not signed_only):
+        if record.deliverable == kind and (_kept(content, record) or not signed_only):
             previous = latest.get(record.approver)
             if previous is None or record.date >= previous.date:
                 latest[record.approver] = record
@@ -99,10 +99,19 @@ def signoff_for(content: Content, kind: str, fp: str, approvers: Any,
             date=rec.date.isoformat() if rec else None,
             current=bool(rec and rec.fingerprint == fp),
             comment=rec.comment if rec else None,
-            evidence=("signature" if rec.signature else "recorded") if rec else None,
-            certificate=rec.signature.subject if rec and rec.signature else None,
+            evidence=("signature" if _kept(content, rec) else "recorded") if rec else None,
+            certificate=rec.signature.subject if rec and _kept(content, rec) else None,
         ))
     return Signoff(kind, fp, _state(author_status, statuses), tuple(statuses))
+
+
+def _kept(content: Content, record: Approval) -> bool:
+    """A record names a signature whose signed file is kept in the content folder (`pmodocs
+    verify DELIVERABLE` checks the signature in it again)."""
+    if not record.signature:
+        return False
+    path = (content.root / record.signature.file).resolve()
+    return content.root.resolve() in path.parents and path.is_file()
 
 
 def _state(author_status: str, statuses: list[ApproverStatus]) -> str:
