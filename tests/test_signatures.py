@@ -133,12 +133,14 @@ def test_the_pdf_to_sign_is_pdf_ua1_and_adds_no_pdf_a_failure(to_sign, tmp_path)
     assert rules(path) <= rules(plain)
 
 
-def test_the_charter_to_sign_is_pdf_a2a_and_ua1(built_example):
+def test_every_published_pdf_is_pdf_ua1_and_the_charter_to_sign_pdf_a2a(built_example):
     import page
 
+    for path in sorted((built_example / "dist/pdf").glob("*.pdf")):
+        report = page.validate_pdf(path, profile="ua1")
+        assert report.is_compliant, (path.name, [f.rule_id for f in report.failures])
     path = built_example / "dist/pdf/charter.pdf"
     assert signoff(load_content(EXAMPLE), "charter").state != "approved"
-    assert page.validate_pdf(path, profile="ua1").is_compliant
     assert page.validate_pdf(path, profile="2a").is_compliant
 
 
@@ -238,6 +240,17 @@ def test_a_root_listed_in_program_yaml_is_trusted(content_copy, to_sign, pki):
     path.write_bytes(sign(to_sign, FIRST, pki, "untrusted"))
     result = run("approve", KIND, "--signed", str(path), "--content", str(content_copy))
     assert result.returncode == 0, result.stderr
+
+
+def test_a_trust_file_outside_the_content_folder_is_a_located_content_error(content_copy, to_sign, pki):
+    edit_yaml(content_copy / "program.yaml", lambda d: d["program"].__setitem__(
+        "signoff", {"trust": [str(pki["root_pem"])]}))
+    path = content_copy.parent / "signed.pdf"
+    path.write_bytes(sign(to_sign, FIRST, pki))
+    result = run("approve", KIND, "--signed", str(path), "--content", str(content_copy))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "program.yaml:" in result.stderr and "program.signoff.trust[0]:" in result.stderr
+    assert not (content_copy / "signatures").exists()
 
 
 def test_an_expired_certificate_is_refused(content_copy, to_sign, pki):

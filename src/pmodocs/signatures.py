@@ -55,16 +55,25 @@ def trust_roots(content: Content | None, extra: list[Path]) -> list[Any]:
     """asn1crypto certificates of program.yaml's `signoff.trust` and of `--trust` files."""
     from .signing import _load_cert
 
+    from .errors import ContentError, Problem
+
     paths = list(extra)
     if content is not None:
         root = content.root.resolve()
-        for rel in content.program.signoff.trust:
+        problems = []
+        for i, rel in enumerate(content.program.signoff.trust):
             path = (content.root / rel).resolve()
             if root not in path.parents or not path.is_file():
-                raise UsageError(f"{content.root / 'program.yaml'}: program.signoff.trust: {rel!r} "
-                                 "is not a PEM file inside the content folder (expected a path "
-                                 "such as trust/federal-common-policy-ca-g2.pem)")
+                src = content.sources.get("program.yaml")
+                line = src.line_of(("program", "signoff", "trust", i)) if src else 0
+                problems.append(Problem(
+                    src.display if src else str(content.root / "program.yaml"), line,
+                    f"program.signoff.trust[{i}]", f"{rel!r} is not a file inside the content "
+                    "folder (expected the path of a PEM root certificate such as "
+                    "trust/federal-common-policy-ca-g2.pem)"))
             paths.append(path)
+        if problems:
+            raise ContentError(problems)
     for path in extra:
         if not Path(path).is_file():
             raise UsageError(f"--trust {path}: no such certificate file")
