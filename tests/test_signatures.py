@@ -167,6 +167,7 @@ def test_two_approvers_sign_in_turn_and_the_build_publishes_the_signed_pdf(conte
     fp = fingerprint(load_content(content_copy), KIND)
     kept = content_copy / f"signatures/{KIND}/{fp}.pdf"
     assert kept.read_bytes() == twice
+    assert (content_copy / f"snapshots/{KIND}/{fp}.json").is_file()  # for a later redline
     records = [r for r in load_content(content_copy).approvals if r.deliverable == KIND]
     assert {r.approver for r in records} == {FIRST, SECOND}
     assert {r.signature.sha256 for r in records} == {pki[FIRST].sha256, pki[SECOND].sha256}

@@ -216,7 +216,7 @@ def match_people(content: Content, kind: str, checks: list[SignatureCheck], fp: 
 def collect(content_dir: Path, kind: str, signed: Path, trust: list[Path]) -> list[Approval]:
     """Check every signature of `signed`; when all hold, keep the file and record what each proves."""
     from .pipeline import load_and_check
-    from .signoff import _append_record, fingerprint, known_deliverable, signoff
+    from .signoff import _append_record, _keep_snapshot, fingerprint, known_deliverable, signoff
 
     content, _ = load_and_check(content_dir)
     known_deliverable(content, kind)
@@ -244,6 +244,7 @@ def collect(content_dir: Path, kind: str, signed: Path, trust: list[Path]) -> li
     if not records:
         raise UsageError(f"{signed}: every signature in it is already recorded for {kind}'s "
                          "current content; nothing was written")
+    _keep_snapshot(content_dir, content, kind, fp)  # for the redline once the content changes
     for record in records:
         _append_record(content_dir / "approvals.yaml", record)
     return records

@@ -37,7 +37,8 @@ def content_bytes(content: Content, kind: str) -> bytes:
 
 
 def model_fingerprint(doc: Deliverable) -> str:
-    """The fingerprint of pmodocs before 0.x (the deliverable's own model only); `migrate` reads it."""
+    """The fingerprint used before document-tree fingerprints (the deliverable's own model only);
+    migrate_approvals.py reads it to carry old approvals over."""
     return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
 
 
