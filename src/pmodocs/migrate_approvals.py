@@ -79,7 +79,7 @@ def _convert_snapshot(content: Content, kind: str, path: Path) -> str | None:
     if _is_tree(data) or hashlib.sha256(data).hexdigest() != path.stem:
         return None
     model = DELIVERABLE_KINDS[kind].model_validate_json(data)
-    then = dataclasses.replace(content, deliverables={**content.deliverables, kind: model})
+    then = dataclasses.replace(content, deliverables={**content.deliverables, kind: model})  # type: ignore[dict-item]
     tree = content_bytes(then, kind)
     new = hashlib.sha256(tree).hexdigest()
     target = path.with_name(f"{new}.json")

@@ -10,7 +10,6 @@ removed rows, list items as rows of one cell. Every writer (DOCX tracked changes
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import re
 from dataclasses import dataclass

@@ -138,7 +138,7 @@ def pdf_fingerprint(data: bytes) -> str | None:
     from pypdf import PdfReader
 
     try:
-        info = PdfReader(io.BytesIO(data)).metadata or {}
+        info: Any = PdfReader(io.BytesIO(data)).metadata or {}
     except Exception:
         return None
     value = info.get(FINGERPRINT_KEY)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ class SignatureCheck:
     changed_after: str
     fingerprint: str | None
     person: str | None = None
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[str, ...] = ()
 
 
 def trust_roots(content: Content | None, extra: list[Path]) -> list[Any]:
@@ -160,7 +160,7 @@ def diff_policy() -> Any:
     structure tree (its `Form` element), as PDF/UA requires, when a later signature fills it."""
     from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, StandardDiffPolicy
 
-    return StandardDiffPolicy(global_rules=[*DEFAULT_DIFF_POLICY.global_rules, _TaggedWidgets()],
+    return StandardDiffPolicy(global_rules=[*DEFAULT_DIFF_POLICY.global_rules, _TaggedWidgets()],  # type: ignore[list-item]
                               form_rule=DEFAULT_DIFF_POLICY.form_rule)
 
 
@@ -237,7 +237,7 @@ def collect(content_dir: Path, kind: str, signed: Path, trust: list[Path]) -> li
     evidence = keep_evidence(content_dir, kind, fp, data)
     records = []
     for c in checks:
-        mine = now[c.person]
+        mine = now[c.person or ""]  # every check has its person once there are no problems
         if mine.current and mine.decision == "approved" and mine.evidence == "signature":
             continue
         records.append(_record(kind, c, fp, evidence))
@@ -254,7 +254,7 @@ def _record(kind: str, c: SignatureCheck, fp: str, evidence: str) -> Approval:
     from .model.approvals import SignatureEvidence
 
     day = (c.signed_at or datetime.now(timezone.utc)).date()
-    return Approval(deliverable=kind, approver=c.person, decision="approved", date=day,
+    return Approval(deliverable=kind, approver=c.person or "", decision="approved", date=day,
                     fingerprint=fp, comment=None,
                     signature=SignatureEvidence(file=evidence, subject=c.signer,
                                                 sha256=c.cert_sha256))
@@ -377,18 +377,20 @@ def verify_evidence(content: Content, kind: str, trust: list[Path]) -> list[str]
     problems: list[str] = []
     cache: dict[str, list[SignatureCheck]] = {}
     for r in records:
-        path = content.root / r.signature.file
+        sig = r.signature
+        assert sig is not None  # records are those with a signature
+        path = content.root / sig.file
         where = f"{content.root / 'approvals.yaml'}: {kind}: {r.approver}'s signature"
         if content.root.resolve() not in path.resolve().parents or not path.is_file():
-            problems.append(f"{where}: the signed file {r.signature.file} is missing")
+            problems.append(f"{where}: the signed file {sig.file} is missing")
             continue
-        if r.signature.file not in cache:
-            cache[r.signature.file] = match_people(content, kind,
+        if sig.file not in cache:
+            cache[sig.file] = match_people(content, kind,
                                                    read_signatures(path.read_bytes(), roots), fp)
-        found = [c for c in cache[r.signature.file]
-                 if c.person == r.approver and c.cert_sha256 == r.signature.sha256]
+        found = [c for c in cache[sig.file]
+                 if c.person == r.approver and c.cert_sha256 == sig.sha256]
         if not found:
-            problems.append(f"{where}: {r.signature.file} holds no signature of {r.approver} "
-                            f"with certificate {r.signature.sha256[:12]}")
+            problems.append(f"{where}: {sig.file} holds no signature of {r.approver} "
+                            f"with certificate {sig.sha256[:12]}")
         problems += [f"{where}: {p}" for c in found for p in c.problems]
     return problems

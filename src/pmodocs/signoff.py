@@ -183,7 +183,7 @@ def record_approval(content_dir: Path, kind: str, person: str, decision: str, wh
     from .pipeline import load_and_check
 
     content, _ = load_and_check(content_dir)
-    doc = _refuse_unknown(content, kind, person)
+    _refuse_unknown(content, kind, person)
     record = _new_record(kind, person, decision, when, fingerprint(content, kind), comment)
     current = signoff(content, kind)
     mine = next(a for a in current.approvers if a.person == person)
