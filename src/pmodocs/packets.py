@@ -270,7 +270,7 @@ def _signing_steps(name: str) -> list[str]:
     return [
         "Insert your PIV or CAC card into the card reader of your computer.",
         "Open the PDF in Adobe Acrobat or the free Adobe Acrobat Reader (a web browser's PDF "
-        "viewer cannot sign). Go to the last page, \"Approval\".",
+        "viewer cannot sign). Go to the approval page at the end, headed \"Approval\".",
         f"Click the signature box marked \"Signature of {name}\" (your name). Sign only your "
         "own box; the other boxes belong to the other approvers.",
         "When Acrobat asks for a digital ID, choose the certificate on your card meant for "
