@@ -47,7 +47,12 @@ def test_the_old_example_migrates_line_by_line_and_reports_each_change(legacy):
     assert "deliverables/mo-plan.yaml:840: milestones[0].date renamed to baseline" in result.stdout
     diff = changed_lines(LEGACY, legacy)
     # only the migrated lines changed: every comment and every folded paragraph is untouched
-    assert {rel for rel, _ in diff} == {"program.yaml", "deliverables/mo-plan.yaml"}
+    assert {rel for rel, _ in diff} == {"program.yaml", "deliverables/mo-plan.yaml",
+                                        "approvals.yaml"}
+    # approvals are carried over to the composed-document fingerprint: only those lines change
+    assert all(line.lstrip("+-").strip().startswith("fingerprint:")
+               for rel, line in diff if rel == "approvals.yaml")
+    diff = [(rel, line) for rel, line in diff if rel != "approvals.yaml"]
     assert all(line.startswith("+") or line.lstrip("-").strip().startswith("date:")
                for _, line in diff)
     text = (legacy / "deliverables/mo-plan.yaml").read_text(encoding="utf-8")

@@ -47,7 +47,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def approve_then_edit(content_dir: Path) -> str:
     """Denise approves the current plan; then five edits. Returns the approved fingerprint."""
     record_approval(content_dir, KIND, "denise-carmichael", "approved", date(2026, 11, 2))
-    approved = fingerprint(load_content(content_dir).deliverables[KIND])
+    approved = fingerprint(load_content(content_dir), KIND)
 
     def edit(d):
         d["control"]["purpose"] = d["control"]["purpose"].replace("keep each other informed",
@@ -148,19 +148,24 @@ def test_approve_keeps_the_approved_content_as_a_snapshot_named_by_its_fingerpri
     snapshot = content_dir / f"snapshots/{KIND}/{approved}.json"
     assert snapshot.is_file()
     assert hashlib.sha256(snapshot.read_bytes()).hexdigest() == approved  # exactly what is hashed
-    assert json.loads(snapshot.read_bytes())["control"]["id"] == KIND
+    tree = json.loads(snapshot.read_bytes())
+    assert tree["type"] == "Document" and tree["meta"]["id"] == KIND
 
 
 def test_the_example_snapshot_reproduces_the_recorded_approval():
     """communication's stale approval has its snapshot: the CCB met every Tuesday then."""
+    from pmodocs.contenttree import tree_bytes
     from pmodocs.redline import load_snapshot
 
     content = load_content(EXAMPLE)
     record = next(r for r in content.approvals if r.deliverable == KIND)
     old = load_snapshot(content, KIND, record.fingerprint)
-    assert fingerprint(old) == record.fingerprint != fingerprint(content.deliverables[KIND])
-    ccb = next(m for m in old.meetings if m.id == "mtg-ccb")
-    assert ccb.frequency == "Every Tuesday"
+    assert hashlib.sha256(tree_bytes(old)).hexdigest() == record.fingerprint
+    assert record.fingerprint != fingerprint(content, KIND)
+    meetings = next(b for b in old.blocks if getattr(b, "kind", "") == "meetings"
+                    or getattr(b, "caption", "") == "Meetings")
+    ccb = next(r for r in meetings.rows if "Change Control Board" in " ".join(r))
+    assert "Every Tuesday" in ccb
 
 
 def test_a_tampered_snapshot_is_a_clean_content_error(content_copy):
@@ -354,9 +359,10 @@ def test_pmodocs_diff_prints_every_change_with_plain_markers(scenario):
 
 def test_pmodocs_diff_from_an_older_snapshot(scenario):
     content_dir, *_ = scenario
-    result = run("diff", KIND, "--from", "65c4398a", "--content", str(content_dir))
+    kept = next((EXAMPLE / "snapshots" / KIND).glob("*.json")).stem  # the example's own snapshot
+    result = run("diff", KIND, "--from", kept[:8], "--content", str(content_dir))
     assert result.returncode == 0, result.stderr
-    assert "approved: 65c4398adf6a" in result.stdout and "Every{+ second+} Tuesday" in result.stdout
+    assert f"approved: {kept[:12]}" in result.stdout and "Every{+ second+} Tuesday" in result.stdout
 
 
 @pytest.mark.parametrize("args, message", [

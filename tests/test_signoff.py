@@ -27,7 +27,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 def fp(content_dir: Path, kind: str) -> str:
-    return fingerprint(load_content(content_dir).deliverables[kind])
+    return fingerprint(load_content(content_dir), kind)
 
 
 def approve(content_dir: Path, kind: str, person: str, decision: str = "approved",
@@ -224,13 +224,13 @@ def test_status_json_lists_every_deliverable_in_the_documented_shape(content_cop
         assert set(row) == {"id", "title", "state", "todo", "fingerprint", "approvers"}
         assert row["todo"] == 0  # the example program has no TODO left
         assert row["state"] in ("draft", "in review", "approved", "rejected", "changed since approval")
-        assert row["fingerprint"] == fingerprint(content.deliverables[row["id"]])
+        assert row["fingerprint"] == fingerprint(content, row["id"])
         for a in row["approvers"]:
-            assert set(a) == {"person", "decision", "date", "current"}
+            assert set(a) == {"person", "decision", "date", "current", "evidence"}
     risk = next(r for r in rows if r["id"] == "risk")
     marisol = next(a for a in risk["approvers"] if a["person"] == "marisol-ortega")
     assert marisol == {"person": "marisol-ortega", "decision": "approved", "date": "2026-11-02",
-                       "current": True}
+                       "current": True, "evidence": "recorded"}
 
 
 def test_status_table_names_who_still_has_to_sign(content_copy):
@@ -290,7 +290,8 @@ def test_every_approver_with_work_waiting_gets_a_packet_and_only_they(built_exam
                   and any(a.person == person and a.decision and not a.current
                           for a in signoff(load_content(EXAMPLE), k).approvers)]
         assert files == sorted(["transmittal-memo.docx", "manifest.json", "SHA256SUMS"]
-                               + [f"{k}.docx" for k in kinds] + [f"{k}-redline.docx" for k in resign])
+                               + [f"{k}.docx" for k in kinds] + [f"{k}.pdf" for k in kinds]
+                               + [f"{k}-redline.docx" for k in resign])
 
 
 def test_packets_skip_author_drafts_and_deliverables_already_decided(built_example):
@@ -316,7 +317,7 @@ def test_packet_manifest_and_sums_hash_every_file(built_example):
         assert hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
     content = load_content(EXAMPLE)
     for doc in manifest["documents"]:
-        assert doc["fingerprint"] == fingerprint(content.deliverables[doc["id"]])
+        assert doc["fingerprint"] == fingerprint(content, doc["id"])
         assert (folder / doc["file"]).read_bytes() == (built_example / f"dist/docx/{doc['id']}.docx").read_bytes()
 
 
@@ -330,7 +331,8 @@ def test_transmittal_memo_says_to_whom_what_and_by_when(built_example):
     header = {row.cells[0].text: row.cells[1].text for row in memo.tables[0].rows}
     content = load_content(EXAMPLE)
     assert content.person(person).name in header["To"]
-    assert header["Date"] == manifest["date"] and header["Decision needed by"] == manifest["respond_by"]
+    due = date.fromisoformat(manifest["respond_by"])
+    assert header["Please sign and return by"].startswith(f"{due:%A} {due.day} {due:%B %Y}")
     assert manifest["respond_by"] > manifest["date"]
     listed = [row.cells[0].text for row in memo.tables[1].rows[1:]]
     assert listed == [d["number"] for d in manifest["documents"]]
@@ -406,3 +408,85 @@ def test_packet_zip_contains_exactly_the_packet_folder(built_example):
             inside = {n.split("/", 1)[1]: zf.read(n) for n in zf.namelist()}
         folder = {p.name: p.read_bytes() for p in (packets / z.stem).iterdir()}
         assert inside == folder
+
+
+def memo_text(folder: Path) -> tuple[str, str]:
+    """(body and table text, header and footer XML) of a packet's transmittal memo."""
+    import docx
+
+    memo = docx.Document(str(folder / "transmittal-memo.docx"))
+    body = "\n".join([p.text for p in memo.paragraphs]
+                     + [c.text for t in memo.tables for row in t.rows for c in row.cells])
+    furniture = "".join(s.header._element.xml + s.footer._element.xml for s in memo.sections)
+    return body, furniture
+
+
+def test_the_memo_speaks_to_a_reader_who_never_opens_a_terminal(built_example):
+    content = load_content(EXAMPLE)
+    for person, kinds in awaited(EXAMPLE).items():
+        folder = built_example / "dist/packets" / person
+        body, furniture = memo_text(folder)
+        assert "pmodocs" not in body and "--" not in body and "sha256sum" not in body
+        assert "PIV or CAC card" in body and "Adobe Acrobat" in body
+        assert f"Signature of {content.person(person).name}" in body
+        for kind in kinds:
+            owner = content.person(content.deliverables[kind].control.owner)
+            assert f"{kind}.pdf: e-mail the signed file to {owner.name} ({owner.email})" in body
+        assert "Transmittal memorandum to " + content.person(person).name in furniture
+        assert "PAGE" in furniture and "NUMPAGES" in furniture and "Page " in furniture
+
+
+def test_packets_carry_the_pdf_to_sign_next_to_the_docx(built_example):
+    from pmodocs.packets import verify_packet
+    from pmodocs.sigfields import pdf_fingerprint
+
+    for person, kinds in awaited(EXAMPLE).items():
+        folder = built_example / "dist/packets" / person
+        manifest = json.loads((folder / "manifest.json").read_text())
+        for doc in manifest["documents"]:
+            pdf = (folder / doc["sign"]).read_bytes()
+            assert doc["sign"] == f"{doc['id']}.pdf"
+            assert pdf == (built_example / f"dist/pdf/{doc['id']}.pdf").read_bytes()
+            assert pdf_fingerprint(pdf) == doc["fingerprint"]
+        assert verify_packet(folder) == []
+
+
+def test_a_pdf_in_a_packet_made_for_other_content_is_a_mismatch(built_example, tmp_path):
+    from pmodocs.packets import verify_packet
+
+    person = next(iter(awaited(EXAMPLE)))
+    folder = tmp_path / person
+    shutil.copytree(built_example / "dist/packets" / person, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    doc = manifest["documents"][0]
+    doc["fingerprint"] = "0" * 64
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    problems = verify_packet(folder)
+    assert any(doc["sign"] in p and "carries fingerprint" in p for p in problems)
+
+
+def test_the_launch_agenda_decision_is_due_before_its_meeting(built_example):
+    content = load_content(EXAMPLE)
+    meeting = content.deliverables["launch-agenda"].meeting.date
+    for person, kinds in awaited(EXAMPLE).items():
+        if "launch-agenda" not in kinds:
+            continue
+        manifest = json.loads((built_example / f"dist/packets/{person}/manifest.json").read_text())
+        due = date.fromisoformat(manifest["respond_by"])
+        assert date.fromisoformat(manifest["date"]) < due < meeting and due.weekday() < 5
+        body, _ = memo_text(built_example / f"dist/packets/{person}")
+        from pmodocs.packets import _day, respond_by
+
+        if respond_by(date.fromisoformat(manifest["date"])) >= meeting:  # the meeting sets it
+            assert f"before its meeting on {meeting.isoformat()}" in body
+        assert _day(due) in body
+
+
+def test_a_meeting_sooner_than_the_review_period_sets_the_due_date(content_copy):
+    from pmodocs.packets import decision_due
+
+    def sooner(d):
+        d["meeting"]["date"] = date(2026, 11, 9)
+    edit_yaml(content_copy / "deliverables/launch-agenda.yaml", sooner)
+    due, why = decision_due(load_content(content_copy), ["launch-agenda"], date(2026, 11, 2))
+    assert due == date(2026, 11, 6) and "before its meeting on 2026-11-09" in why  # a Friday

@@ -263,7 +263,12 @@ def _signoff_verbs(verbs: argparse._SubParsersAction) -> None:
              "in approvals.yaml")
     a.add_argument("deliverable", metavar="DELIVERABLE", help="deliverable id, e.g. charter "
                    "(in a portfolio PROGRAM/DELIVERABLE, e.g. alpha/charter)")
-    a.add_argument("--by", required=True, metavar="PERSON", help="person id from people.yaml")
+    a.add_argument("--by", metavar="PERSON", help="person id from people.yaml")
+    a.add_argument("--signed", type=Path, metavar="FILE.pdf", help="instead of --by: record the "
+                   "approvals proven by the approvers' signatures in this PDF (checked first)")
+    a.add_argument("--trust", type=Path, action="append", default=[], metavar="ROOT.pem",
+                   help="a root certificate approvers' certificates may chain to (besides "
+                   "program.signoff.trust); may be repeated")
     a.add_argument("--decision", choices=["approved", "rejected"], default="approved")
     a.add_argument("--date", metavar="YYYY-MM-DD", help="date of the decision (default: "
                    "SOURCE_DATE_EPOCH's date if set, else today)")
@@ -274,8 +279,8 @@ def _signoff_verbs(verbs: argparse._SubParsersAction) -> None:
     v = verb("verify", "check a packet (folder or zip), a signed PDF or a deliverable's approvals")
     v.add_argument("path", metavar="PATH", help="packet folder or .zip, .pdf file, or deliverable "
                    "id (in a portfolio PROGRAM/DELIVERABLE)")
-    v.add_argument("--trust", type=Path, metavar="CERT", help="PEM or DER certificate a PDF's "
-                   "signature must chain to")
+    v.add_argument("--trust", type=Path, action="append", default=[], metavar="CERT",
+                   help="PEM or DER certificate a PDF's signatures must chain to (may be repeated)")
     d = verb("diff", "print what changed in a deliverable since it was approved (+ added, "
              "- removed, ~ changed)")
     d.add_argument("deliverable", metavar="DELIVERABLE", help="deliverable id, e.g. communication "
@@ -331,6 +336,18 @@ def _approve(args: argparse.Namespace) -> int:
     from .signoff import approval_date, record_approval
 
     folder, kind = program_folder(args.content, args.deliverable)
+    if (args.by is None) == (args.signed is None):
+        raise UsageError("approve needs either --by PERSON (record a decision) or --signed "
+                         "FILE.pdf (collect the approvers' signatures), not both")
+    if args.signed is not None:
+        from .signatures import collect
+
+        for record in collect(folder, kind, args.signed, args.trust):
+            print(f"recorded: {record.approver} approved {args.deliverable} on "
+                  f"{record.date.isoformat()} for content {record.fingerprint[:12]}, signed by "
+                  f"{record.signature.subject} ({folder / 'approvals.yaml'}; signed file kept as "
+                  f"{folder / record.signature.file})")
+        return EXIT_OK
     record = record_approval(folder, kind, args.by, args.decision, approval_date(args.date),
                              args.comment)
     print(f"recorded: {record.approver} {record.decision} {args.deliverable} on "
@@ -429,10 +446,17 @@ def _verify(args: argparse.Namespace) -> int:
 
         if not path.is_file():
             raise UsageError(f"{path}: no such PDF file")
-        if args.trust is not None and not args.trust.is_file():
-            raise UsageError(f"--trust {args.trust}: no such certificate file (expected a PEM or "
-                             "DER certificate)")
-        for r in verify_pdf(path, args.trust):
+        for trust in args.trust:
+            if not trust.is_file():
+                raise UsageError(f"--trust {trust}: no such certificate file (expected a PEM or "
+                                 "DER certificate)")
+        from .signatures import verify_approver_pdf
+
+        lines = verify_approver_pdf(path, args.trust, args.content)
+        if lines is not None:
+            print("\n".join(lines))
+            return EXIT_OK
+        for r in verify_pdf(path, args.trust[0] if args.trust else None):
             trust = "trusted" if r.trusted else "not checked against a trust root (--trust CERT)"
             print(f"{path}: signature by {r.signer} at {r.signed_at} is intact and covers the "
                   f"whole file; certificate {trust}")
@@ -446,6 +470,9 @@ def _verify(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.path} is not a packet folder, .zip, .pdf or deliverable id "
                              f"(deliverables: {', '.join(content.deliverables)})")
         problems = stale_approvals(content, kind)
+        from .signatures import verify_evidence
+
+        problems += verify_evidence(content, kind, args.trust)
         if problems:
             raise VerifyFailed(problems)
         so = signoff(content, kind)

@@ -162,7 +162,7 @@ def _snapshot_version(content: Content, kind: str, fp: str) -> str | None:
     if not snapshot_path(content.root, kind, fp).is_file():
         return None
     try:
-        return load_snapshot(content, kind, fp).control.version
+        return load_snapshot(content, kind, fp).meta.version
     except ContentError:  # reported where the redline is built
         return None
 

@@ -66,6 +66,8 @@ class SignatureLine:
     decision: str
     date: str
     comment: str
+    person: str = ""
+    """The approver's person id (names their signature field in the PDF); never shown as text."""
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def derive(content: Content, signoffs: dict[str, Signoff] | None = None) -> Fact
     from .packets import awaiting as awaiting_kinds, respond_by
     from .pipeline import build_time
 
-    signoffs = signoffs if signoffs is not None else all_signoffs(content)
+    signoffs = signoffs if signoffs is not None else _signoffs(content)
     plan = content.deliverables["mo-plan"]
     sent = build_time(content).date()
     due = respond_by(sent)
@@ -91,6 +91,20 @@ def derive(content: Content, signoffs: dict[str, Signoff] | None = None) -> Fact
                        for e in plan.exit_criteria),
         milestones=tuple(milestone_fact(content, signoffs, m) for m in plan.milestones),
         awaiting=waiting, sent=sent)
+
+
+def _signoffs(content: Content) -> dict[str, Signoff]:
+    """Every deliverable's sign-off. With no decision recorded, the states follow from the
+    authors' status alone, so no fingerprint is needed: that is how the fingerprint's own neutral
+    tree is composed (contenttree.py), which must not depend on fingerprints in turn. Derived
+    facts are thus never part of what an approver's fingerprint covers; they are bookkeeping,
+    like the approval state."""
+    if content.approvals:
+        return all_signoffs(content)
+    from .signoff import signoff_for
+
+    return {kind: signoff_for(content, kind, "", doc.control.approvers, doc.control.status)
+            for kind, doc in content.deliverables.items()}
 
 
 def _decided_before(so: Signoff, person: str) -> bool:

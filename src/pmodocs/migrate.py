@@ -277,7 +277,15 @@ def migrate(root: Path, *, write: bool = True) -> tuple[list[str], list[Path]]:
     """Run every step over the content folder; returns (what changed, files written)."""
     if not (root / "program.yaml").is_file():
         raise UsageError(f"{root} has no program.yaml; point --content at a content folder")
+    # approvals first: an old-scheme fingerprint is that of the file as it is now, before any
+    # step below rewrites it; the composed-tree fingerprint it becomes survives those rewrites
+    approvals: list[str] = []
+    if write:
+        from .migrate_approvals import carry_over_approvals
+
+        approvals = carry_over_approvals(root)
     m = Migration(root)
+    m.changes += approvals
     for step in STEPS:
         m.step = step.name
         step.run(m)

@@ -81,22 +81,52 @@ def packet(content: Content, person: str, kinds: list[str], docs: dict[str, Docu
     """One person's packet: file name -> bytes, with manifest.json and SHA256SUMS over the rest."""
     from .cache import remembered
 
-    due = respond_by(sent)
+    due, why = decision_due(content, kinds, sent)
     redlines = redlines_for(person, kinds, signoffs, files)
     p = content.person(person)
     memo_inputs = (  # everything transmittal_memo reads, generously: a superset only costs a render
         person, repr(p), repr(content.organisation(p.organisation)), repr(content.program),
         repr(kinds), repr([(docs[k].meta, signoffs[k]) for k in kinds]), sent.isoformat(),
-        due.isoformat(), repr(redlines), _sha256(_reference(content)))
+        due.isoformat(), why, repr(redlines), _sha256(_reference(content)),
+        repr([(content.person(content.deliverables[k].control.owner),
+               [content.person(a) for a in content.deliverables[k].control.approvers])
+              for k in kinds]))
     folder = {MEMO: remembered(cache, ".memo.docx", lambda: transmittal_memo(
-        content, person, kinds, docs, signoffs, sent, due, redlines), *memo_inputs)}
+        content, person, kinds, docs, signoffs, sent, due, redlines, why), *memo_inputs)}
     for kind in kinds:
         folder[f"{kind}.docx"] = files[f"dist/docx/{kind}.docx"]
+        if f"dist/pdf/{kind}.pdf" in files:
+            folder[sign_name(kind)] = files[f"dist/pdf/{kind}.pdf"]
     for kind in redlines:
         folder[redline_name(kind)] = files[f"dist/redline/{kind}.docx"]
     folder[MANIFEST] = manifest(content, person, kinds, docs, signoffs, folder, sent, due)
     folder[SUMS] = sha256sums(folder)
     return folder
+
+
+def sign_name(kind: str) -> str:
+    """The PDF in the packet that the approver signs (the DOCX beside it is to read)."""
+    return f"{kind}.pdf"
+
+
+def decision_due(content: Content, kinds: list[str], sent: date) -> tuple[date, str]:
+    """The date a packet's decisions are due, and why: ten business days after it is sent, or
+    the business day before the earliest meeting that needs one of its documents decided (a
+    launch agenda is approved before its meeting), whichever comes first."""
+    due, why = respond_by(sent), f"ten business days after {sent.isoformat()}"
+    for kind in kinds:
+        meeting = getattr(content.deliverables[kind], "meeting", None)
+        when = getattr(meeting, "date", None)
+        if not isinstance(when, date) or when <= sent:
+            continue
+        before = when - timedelta(days=1)
+        while before.weekday() >= 5 and before > sent:
+            before -= timedelta(days=1)
+        if before < due:
+            due = before
+            why = (f"the {content.deliverables[kind].control.title} must be approved before its "
+                   f"meeting on {when.isoformat()}")
+    return due, why
 
 
 def redline_name(kind: str) -> str:
@@ -131,6 +161,7 @@ def manifest(content: Content, person: str, kinds: list[str], docs: dict[str, Do
             "id": kind, "number": docs[kind].meta.number, "title": docs[kind].meta.title,
             "version": docs[kind].meta.version, "state": signoffs[kind].state,
             "fingerprint": signoffs[kind].fingerprint, "file": f"{kind}.docx",
+            **({"sign": sign_name(kind)} if sign_name(kind) in folder else {}),
             **({"redline": redline_name(kind)} if redline_name(kind) in folder else {}),
         } for kind in kinds],
         "files": [{"path": name, "sha256": _sha256(data), "bytes": len(data)}
@@ -164,32 +195,38 @@ def zip_folder(prefix: str, folder: dict[str, bytes], when: datetime) -> bytes:
 
 def transmittal_memo(content: Content, person: str, kinds: list[str], docs: dict[str, Document],
                      signoffs: dict[str, Signoff], sent: date, due: date,
-                     redlines: list[str] | None = None) -> bytes:
-    """The covering memo (DOCX): to, from, date, the documents and their fingerprints, what and when."""
+                     redlines: list[str] | None = None, why: str = "") -> bytes:
+    """The covering memo (DOCX) for a reader who never opens a terminal: what to read, how to
+    sign in Acrobat with a PIV/CAC card, where to send the signed file, and by when."""
     from .render.docx import WordBody
     from .render.docxparts import docx_bytes, open_reference, package_parts
 
     word, ids, shared = open_reference(_reference(content))
     out = WordBody(word, ids)
     p, program = content.person(person), content.program
-    owners = sorted({docs[k].meta.owner + ", " + docs[k].meta.owner_title for k in kinds})
+    owners = _owners(content, kinds)
     out.paragraph(f"{program.name} ({program.acronym})", "Subtitle")
-    out.paragraph("Transmittal memorandum: documents for your decision", "Title")
+    out.paragraph("Transmittal memorandum: documents for your signature", "Title")
     _pairs(out, [
         ("To", f"{p.name}, {p.title}, {content.organisation(p.organisation).name}"),
-        ("From", "; ".join(owners)),
-        ("Date", sent.isoformat()),
+        ("From", "; ".join(f"{o.name}, {o.title}" for o in owners)),
+        ("Date", _day(sent)),
         ("Subject", f"Approval of {program.acronym} {program.labels.documents} "
                     f"({len(kinds)} document{'s' if len(kinds) != 1 else ''})"),
-        ("Decision needed by", due.isoformat()),
+        ("Please sign and return by", _day(due) + (f" ({why})" if why else "")),
     ])
     out.paragraph(
-        f"You are a required approver of the documents below. Please review each one and record "
-        f"your decision, approved or rejected (with a comment saying why), by {due.isoformat()}. "
-        "Your decision applies to the exact content identified by the document's fingerprint, "
-        "which is also printed on its approval page; if the content changes before you decide, "
-        "you will receive a new packet.")
+        f"You are a required approver of the document{'s' if len(kinds) != 1 else ''} below. "
+        f"Please read each one, and if you approve it, sign it digitally and send it back by "
+        f"{_day(due)}. Your signature approves exactly the version you were sent; if the "
+        "document changes before you sign, you will receive a new packet.")
     _documents_table(out, kinds, docs, signoffs)
+    out.heading("What to read", 2)
+    for kind in kinds:
+        m = docs[kind].meta
+        out.paragraph(f"{m.number} {m.title}, version {m.version}: read {kind}.docx (Word) or "
+                      f"{sign_name(kind)}; they hold the same words. The approval page at the "
+                      "end lists every approver.", "List Bullet")
     if redlines:
         out.heading("What changed since you signed", 2)
         for kind in redlines:
@@ -197,17 +234,90 @@ def transmittal_memo(content: Content, person: str, kinds: list[str], docs: dict
                 f"{docs[kind].meta.number} changed after your earlier decision, which no longer "
                 f"counts. {redline_name(kind)} is the current document with every change since "
                 "the approved version shown as Word tracked changes (Review, then Next change).")
-    out.heading("Fingerprints", 2)
+    out.heading("How to sign with your PIV or CAC card", 2)
+    for step in _signing_steps(p.name):
+        out.paragraph(step, "List Number")
+    out.heading("Where to send the signed file", 2)
+    for kind in kinds:
+        owner = content.person(content.deliverables[kind].control.owner)
+        others = [content.person(a).name for a in content.deliverables[kind].control.approvers
+                  if a != person]
+        out.paragraph(
+            f"{sign_name(kind)}: e-mail the signed file to {owner.name} ({owner.email}) by "
+            f"{_day(due)}. " + (f"The same file is then signed in turn by "
+                                f"{_and(others)}; {owner.name} forwards it." if others else ""),
+            "List Bullet")
+    out.heading("If you do not approve", 2)
+    out.paragraph(
+        "Do not sign. Reply to the document owner by the same date saying what must change; "
+        "your rejection and its reasons are recorded, and a revised document will be sent to "
+        "you.")
+    out.heading("For the program office", 2)
+    out.paragraph(
+        f"Each document is identified by its content fingerprint, printed on its approval page "
+        f"and listed below; {MANIFEST} and {SUMS} hold the SHA-256 hash of every file in this "
+        f"packet, so the office can confirm that nothing was changed on the way. Signed files "
+        f"are checked (signer, certificate, and that nothing but signatures was added) before "
+        f"the approval is recorded.")
     for kind in kinds:
         out.paragraph(f"{docs[kind].meta.number}: {signoffs[kind].fingerprint}")
-    out.heading("How to respond and check this packet", 2)
-    out.paragraph(
-        f"Send your decision to the document owner, who records it with \"pmodocs approve "
-        f"DOCUMENT --by {person} --decision approved\" (or rejected). {MANIFEST} and {SUMS} list "
-        f"the SHA-256 hash of every file in this packet; \"pmodocs verify\" (or \"sha256sum -c "
-        f"{SUMS}\") confirms that nothing was changed on the way.")
-    _properties(word, f"Transmittal to {p.name}", owners, sent)
+    _memo_header_footer(word, ids, program.acronym, p.name, due)
+    _properties(word, f"Transmittal to {p.name}", [f"{o.name}, {o.title}" for o in owners], sent)
     return docx_bytes(package_parts(word, shared), datetime(sent.year, sent.month, sent.day))
+
+
+def _signing_steps(name: str) -> list[str]:
+    return [
+        "Insert your PIV or CAC card into the card reader of your computer.",
+        "Open the PDF in Adobe Acrobat or the free Adobe Acrobat Reader (a web browser's PDF "
+        "viewer cannot sign). Go to the approval page at the end, headed \"Approval\".",
+        f"Click the signature box marked \"Signature of {name}\" (your name). Sign only your "
+        "own box; the other boxes belong to the other approvers.",
+        "When Acrobat asks for a digital ID, choose the certificate on your card meant for "
+        "signing (it shows your name), then Continue and Sign.",
+        "Save the signed file under the same name when Acrobat asks, and enter your card's PIN.",
+        "Do not change anything else: no comments, highlights, stamps, text or pages. Any change "
+        "besides signatures voids the signature for this approval.",
+    ]
+
+
+def _owners(content: Content, kinds: list[str]) -> list[Any]:
+    ids = sorted({content.deliverables[k].control.owner for k in kinds})
+    return [content.person(i) for i in ids]
+
+
+def _day(d: date) -> str:
+    """A date as a reader says it: "Wednesday 11 November 2026"."""
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _memo_header_footer(word: Any, ids: Any, acronym: str, name: str, due: date) -> None:
+    """A running header (what and for whom) and a footer with "Page X of Y" on every page."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from .render.docxparts import add_field, add_run
+
+    for section in word.sections:
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        header = section.header.paragraphs[0]._p
+        for run in header.r_lst:
+            header.remove(run)
+        header.style = ids.paragraph("Header")
+        add_run(header, f"{acronym} · Transmittal memorandum to {name} · sign by {due.isoformat()}")
+        footer = section.footer.paragraphs[0]._p
+        for run in footer.r_lst:
+            footer.remove(run)
+        footer.style = ids.paragraph("Footer")
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_run(footer, f"{acronym} · Page ")
+        add_field(footer, "PAGE", "1")
+        add_run(footer, " of ")
+        add_field(footer, "NUMPAGES", "1")
 
 
 def _reference(content: Content) -> bytes:
@@ -238,14 +348,15 @@ def _documents_table(out: Any, kinds: list[str], docs: dict[str, Document],
     out.paragraph("Documents for decision", "Caption")
     grid = out.even_grid(6)
     table = out.table(grid)
-    header = ("Number", "Title", "Version", "State", "Fingerprint", "File")
+    header = ("Number", "Title", "Version", "State", "Fingerprint", "Files")
     for p, text in zip(add_row(table, grid.cells, keep_together=False), header):
         add_run(p, text, bold=True)
     for kind in kinds:
         m = docs[kind].meta
         cells = add_row(table, grid.cells, keep_together=False)
         for p, text in zip(cells, (m.number, m.title, m.version, signoffs[kind].state,
-                                   m.short_fingerprint, f"{kind}.docx")):
+                                   m.short_fingerprint, f"{kind}.docx (read), "
+                                   f"{sign_name(kind)} (sign)")):
             add_run(p, text)
 
 
@@ -311,6 +422,7 @@ def _check_manifest(where: str, files: dict[str, bytes]) -> list[str]:
         data = json.loads(files[MANIFEST])
         entries = {e["path"]: e["sha256"] for e in data["files"]}
         documents = [(d["file"], d["fingerprint"]) for d in data["documents"]]
+        documents += [(d["sign"], d["fingerprint"]) for d in data["documents"] if "sign" in d]
     except (ValueError, KeyError, TypeError) as exc:
         return [f"{where}/{MANIFEST}: cannot be read ({type(exc).__name__}: {exc})"]
     problems = []
@@ -319,8 +431,11 @@ def _check_manifest(where: str, files: dict[str, bytes]) -> list[str]:
             problems.append(f"{where}/{name}: SHA-256 differs from {MANIFEST} (the file was changed)")
         elif name not in files:
             problems.append(f"{where}/{name}: is listed in {MANIFEST} but missing")
+    from .sigfields import pdf_fingerprint
+
     for name, fp in documents:
-        found = docx_fingerprint(files[name]) if name in files else None
+        read = pdf_fingerprint if name.endswith(".pdf") else docx_fingerprint
+        found = read(files[name]) if name in files else None
         if name in files and found != fp:
             problems.append(f"{where}/{name}: carries fingerprint {found or 'none'}, but the "
                             f"manifest sends it for {fp}")

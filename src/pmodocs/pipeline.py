@@ -139,14 +139,17 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
 
     def meanwhile(files: dict[str, bytes]) -> None:  # python work, while the PDFs render
         files.update(redline_files(content, redlines))
-        files.update(packet_files(content, docs, signoffs, files, cache))
         when = build_time(content)  # the workbook reads the registers' model values only
         book = register_book(content)
         files["dist/registers.xlsx"] = remembered(cache, ".xlsx", lambda: render_xlsx(book, when),
                                                   repr(book), when.isoformat())
 
     files = document_files(content, docs, progress, cache, meanwhile)
+    files.update(packet_files(content, docs, signoffs, files, cache))  # they carry the PDFs to sign
     files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
+    from .signatures import fully_signed
+
+    files.update(fully_signed(content, signoffs))  # dist/signed/<id>.pdf: every approver signed
     return files
 
 
@@ -225,8 +228,11 @@ class _Renderer:
         from .render.typst import pandoc_ast, render_typst, typst_template
 
         def make() -> bytes:
+            from .sigfields import prepare_pdf
+
             source = render_typst(doc, pandoc_to_typst(pandoc_ast(doc)))
-            return typst_to_pdf(source, when=self.when, template=f"{typst_template()} (for {kind})")
+            return prepare_pdf(typst_to_pdf(source, when=self.when,
+                                            template=f"{typst_template()} (for {kind})"), doc)
         return self._cached(self._key(doc), ".pdf", make)
 
 

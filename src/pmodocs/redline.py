@@ -1,9 +1,9 @@
 """What changed since approval: the approved and current document trees, diffed once.
 
 The approved content is kept as a snapshot (`content/snapshots/<id>/<fingerprint>.json`, the
-canonical JSON the fingerprint hashes), so history travels with the content and needs no git.
-The snapshot is validated and composed exactly like the current content, and the two document
-trees are compared block by block: paragraphs by words, tables cell by cell with added and
+canonical JSON of the document tree the fingerprint hashes), so history travels with the
+content and needs no git. The snapshot is read back as a document tree, given the sign-off its
+records gave it, and the two document trees are compared block by block: paragraphs by words, tables cell by cell with added and
 removed rows, list items as rows of one cell. Every writer (DOCX tracked changes, the site's
 "Changes since approval" section, `pmodocs diff`) renders this one change list.
 """
@@ -11,6 +11,7 @@ removed rows, list items as rows of one cell. Every writer (DOCX tracked changes
 from __future__ import annotations
 
 import dataclasses
+
 import difflib
 import re
 from dataclasses import dataclass
@@ -20,8 +21,8 @@ from typing import Literal
 
 from .document import ApprovalPage, Block, BulletList, Document, Heading, Paragraph, Table
 from .errors import ContentError, Problem, UsageError
-from .model import DELIVERABLE_KINDS, Content, Deliverable
-from .signoff import Signoff, canonical_json, fingerprint, signoff
+from .model import Content
+from .signoff import Signoff, content_bytes, signoff, signoff_for
 
 SNAPSHOTS = "snapshots"
 """The folder under content/ holding approved snapshots, one sub-folder per deliverable."""
@@ -106,24 +107,33 @@ def snapshot_path(root: Path, kind: str, fp: str) -> Path:
     return root / SNAPSHOTS / kind / f"{fp}.json"
 
 
-def load_snapshot(content: Content, kind: str, fp: str) -> Deliverable:
-    """The approved model kept for `fp`; a snapshot that is not that content is a content error."""
-    from pydantic import ValidationError
+def load_snapshot(content: Content, kind: str, fp: str) -> Document:
+    """The approved document tree kept for `fp` (without its sign-off; see contenttree.dress);
+    a snapshot that is not that content is a content error."""
+    import hashlib
+
+    from .contenttree import tree_from_bytes
 
     path = snapshot_path(content.root, kind, fp)
     display = str(path)
     try:
-        model = DELIVERABLE_KINDS[kind].model_validate_json(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, ValidationError) as exc:
-        reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        raise ContentError([Problem(display, 0, "", f"cannot be read as a {kind} snapshot "
-                                    f"({reason}); restore it from version control")]) from None
-    found = fingerprint(model)  # type: ignore[arg-type]
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError([Problem(display, 0, "", f"cannot be read ({exc.strerror}); restore "
+                                    "it from version control")]) from None
+    found = hashlib.sha256(data).hexdigest()
     if found != fp:
         raise ContentError([Problem(display, 0, "", f"holds content with fingerprint {found[:12]}, "
-                                    f"not the {fp[:12]} its name says (the snapshot was edited); "
+                                    f"not the {fp[:12]} its name says (the snapshot was edited, or "
+                                    "predates document-tree fingerprints: run `pmodocs migrate`); "
                                     "restore it from version control")])
-    return model  # type: ignore[return-value]
+    logo = content.program.branding.logo
+    try:
+        return tree_from_bytes(data, (content.root / logo).read_bytes() if logo else None)
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ContentError([Problem(display, 0, "", f"cannot be read as a {kind} document tree "
+                                    f"({type(exc).__name__}: {exc}); restore it from version "
+                                    "control")]) from None
 
 
 def snapshot_fingerprints(content: Content, kind: str) -> list[str]:
@@ -131,9 +141,9 @@ def snapshot_fingerprints(content: Content, kind: str) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
 
 
-def snapshot_bytes(doc: Deliverable) -> bytes:
+def snapshot_bytes(content: Content, kind: str) -> bytes:
     """Exactly the bytes the fingerprint hashes, so `sha256sum` of the file is its name."""
-    return canonical_json(doc).encode("utf-8")
+    return content_bytes(content, kind)
 
 
 # --- which approved version -------------------------------------------------------------------
@@ -158,21 +168,14 @@ def all_redlines(content: Content, docs: dict[str, Document],
 
 
 def redline(content: Content, kind: str, current: Document, fp: str) -> Redline:
-    """Compose the snapshot for `fp` as it was approved and diff it against `current`."""
-    from .compose import compose_document
+    """The snapshot for `fp`, with the sign-off its records gave it, diffed against `current`."""
+    from .contenttree import approver_ids, dress
 
-    then = dataclasses.replace(content, deliverables={**content.deliverables,
-                                                      kind: load_snapshot(content, kind, fp)})
-    try:
-        old = compose_document(then, kind, signoff(then, kind))
-    except (StopIteration, KeyError) as exc:  # a person, role or body since removed
-        raise ContentError([Problem(str(snapshot_path(content.root, kind, fp)), 0, "",
-                                    "the approved content refers to something no longer in the "
-                                    f"content ({type(exc).__name__} {exc}), so its changes cannot "
-                                    "be shown; restore it or record a new decision")]) from None
+    kept = load_snapshot(content, kind, fp)
+    then = signoff_for(content, kind, fp, approver_ids(kept), kept.meta.status)
     from .pipeline import build_time
 
-    old = reader_view(old, current)
+    old = reader_view(dress(kept, then), current)
     last = content.deliverables[kind].control.revisions[-1]
     approvals = tuple(f"{content.person(r.approver).name} ({r.decision} {r.date.isoformat()})"
                       for r in content.approvals if r.deliverable == kind and r.fingerprint == fp)

@@ -19,17 +19,31 @@ from .model import Approval, Content, Deliverable
 STATES = ("draft", "in review", "approved", "rejected", "changed since approval")
 
 
-def fingerprint(doc: Deliverable) -> str:
-    """SHA-256 of the validated model as canonical JSON: key order and comments never count.
+def fingerprint(content: Content, kind: str) -> str:
+    """SHA-256 of what a reader of the deliverable sees: its composed document tree, serialised
+    canonically, without the sign-off bookkeeping (see contenttree.py).
 
-    Fields left at their default are omitted, so adding an optional field to the model (or
-    writing a default out explicitly) does not void every approval already given.
+    A renamed role, a person's new title or a changed program field changes every deliverable
+    that shows it; key order, comments and fields left at their default never count.
     """
+    return hashlib.sha256(content_bytes(content, kind)).hexdigest()
+
+
+def content_bytes(content: Content, kind: str) -> bytes:
+    """The bytes the fingerprint hashes; approve keeps them as the approved snapshot."""
+    from .contenttree import neutral_tree, tree_bytes
+
+    return tree_bytes(neutral_tree(content, kind))
+
+
+def model_fingerprint(doc: Deliverable) -> str:
+    """The fingerprint used before document-tree fingerprints (the deliverable's own model only);
+    migrate_approvals.py reads it to carry old approvals over."""
     return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
 
 
 def canonical_json(doc: Deliverable) -> str:
-    """The text the fingerprint hashes; approve keeps it as the approved snapshot."""
+    """The deliverable's validated model as canonical JSON (the old fingerprint's input)."""
     data = doc.model_dump(mode="json", exclude_defaults=True)
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -41,6 +55,10 @@ class ApproverStatus:
     date: str | None
     current: bool
     comment: str | None
+    evidence: str | None = None
+    """How the latest decision is proven: "signature" (a checked signed PDF) or "recorded"."""
+    certificate: str | None = None
+    """The signer's certificate subject, when a signature proves the decision."""
 
 
 @dataclass(frozen=True)
@@ -59,15 +77,22 @@ class Signoff:
 def signoff(content: Content, kind: str) -> Signoff:
     """The approval state of one deliverable, from approvals.yaml and its current fingerprint."""
     doc = content.deliverables[kind]
-    fp = fingerprint(doc)
+    return signoff_for(content, kind, fingerprint(content, kind), doc.control.approvers,
+                       doc.control.status)
+
+
+def signoff_for(content: Content, kind: str, fp: str, approvers: Any,
+                author_status: str) -> Signoff:
+    """The sign-off the records of approvals.yaml give content `fp` with these approvers."""
     latest: dict[str, Approval] = {}
+    signed_only = content.program.signoff.require_signatures
     for record in content.approvals:
-        if record.deliverable == kind:
+        if record.deliverable == kind and (_kept(content, record) or not signed_only):
             previous = latest.get(record.approver)
             if previous is None or record.date >= previous.date:
                 latest[record.approver] = record
     statuses = []
-    for person in doc.control.approvers:
+    for person in approvers:
         rec = latest.get(person)
         statuses.append(ApproverStatus(
             person=person,
@@ -75,8 +100,19 @@ def signoff(content: Content, kind: str) -> Signoff:
             date=rec.date.isoformat() if rec else None,
             current=bool(rec and rec.fingerprint == fp),
             comment=rec.comment if rec else None,
+            evidence=("signature" if _kept(content, rec) else "recorded") if rec else None,
+            certificate=rec.signature.subject if rec and _kept(content, rec) else None,
         ))
-    return Signoff(kind, fp, _state(doc.control.status, statuses), tuple(statuses))
+    return Signoff(kind, fp, _state(author_status, statuses), tuple(statuses))
+
+
+def _kept(content: Content, record: Approval) -> bool:
+    """A record names a signature whose signed file is kept in the content folder (`pmodocs
+    verify DELIVERABLE` checks the signature in it again)."""
+    if not record.signature:
+        return False
+    path = (content.root / record.signature.file).resolve()
+    return content.root.resolve() in path.parents and path.is_file()
 
 
 def _state(author_status: str, statuses: list[ApproverStatus]) -> str:
@@ -109,7 +145,9 @@ def status_rows(content: Content) -> list[dict[str, Any]]:
             "todo": todo_count(content, kind),
             "fingerprint": so.fingerprint,
             "approvers": [{"person": a.person, "decision": a.decision, "date": a.date,
-                           "current": a.current} for a in so.approvers],
+                           "current": a.current, "evidence": a.evidence,
+                           **({"certificate": a.certificate} if a.certificate else {})}
+                          for a in so.approvers],
         })
     return rows
 
@@ -145,25 +183,25 @@ def record_approval(content_dir: Path, kind: str, person: str, decision: str, wh
     from .pipeline import load_and_check
 
     content, _ = load_and_check(content_dir)
-    doc = _refuse_unknown(content, kind, person)
-    record = _new_record(kind, person, decision, when, fingerprint(doc), comment)
+    _refuse_unknown(content, kind, person)
+    record = _new_record(kind, person, decision, when, fingerprint(content, kind), comment)
     current = signoff(content, kind)
     mine = next(a for a in current.approvers if a.person == person)
     if mine.current and mine.decision == decision:
         raise UsageError(f"{person} already {decision} {kind} for its current content on "
                          f"{mine.date}; nothing was written")
-    _keep_snapshot(content_dir, kind, doc, record.fingerprint)
+    _keep_snapshot(content_dir, content, kind, record.fingerprint)
     _append_record(content_dir / "approvals.yaml", record)
     return record
 
 
-def _keep_snapshot(content_dir: Path, kind: str, doc: Deliverable, fp: str) -> None:
+def _keep_snapshot(content_dir: Path, content: Content, kind: str, fp: str) -> None:
     """content/snapshots/<kind>/<fingerprint>.json, written before the record that needs it, so
     a later build can show the approver what changed since this decision."""
     from .redline import snapshot_bytes, snapshot_path
 
     path = snapshot_path(content_dir, kind, fp)
-    data = snapshot_bytes(doc)
+    data = snapshot_bytes(content, kind)
     if path.is_file() and path.read_bytes() == data:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,10 +210,7 @@ def _keep_snapshot(content_dir: Path, kind: str, doc: Deliverable, fp: str) -> N
 
 def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
     """The deliverable, after checking that `person` is one of its required approvers."""
-    if kind not in content.deliverables:
-        guess = difflib.get_close_matches(kind, list(content.deliverables), n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else "expected one of: " + ", ".join(content.deliverables)
-        raise UsageError(f"'{kind}' is not a deliverable ({hint})")
+    known_deliverable(content, kind)
     ids = [p.id for p in content.people]
     if person not in ids:
         guess = difflib.get_close_matches(person, ids, n=1)
@@ -187,6 +222,15 @@ def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
                          f"{', '.join(doc.control.approvers)}; see control.approvers in "
                          f"deliverables/{kind}.yaml)")
     return doc
+
+
+def known_deliverable(content: Content, kind: str) -> Deliverable:
+    """The deliverable `kind`; a usage error with a suggestion when there is none."""
+    if kind not in content.deliverables:
+        guess = difflib.get_close_matches(kind, list(content.deliverables), n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else "expected one of: " + ", ".join(content.deliverables)
+        raise UsageError(f"'{kind}' is not a deliverable ({hint})")
+    return content.deliverables[kind]
 
 
 def _new_record(kind: str, person: str, decision: str, when: date, fp: str,
@@ -223,6 +267,8 @@ def _append_record(path: Path, record: Approval) -> None:
         value = getattr(record, key)
         if value is not None:
             item[key] = value
+    if record.signature is not None:
+        item["signature"] = CommentedMap(record.signature.model_dump())
     records.append(item)
     out = io.StringIO()
     yaml.dump(data, out)
@@ -235,6 +281,18 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Bytes written beside the file and renamed into place (a kept signed PDF)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

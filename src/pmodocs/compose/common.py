@@ -107,7 +107,7 @@ def approval_page(content: Content, doc: Deliverable, so: Signoff) -> list[Block
             name=person.name, title=person.title,
             organisation=content.organisation(person.organisation).name,
             decision=decision, date=a.date if a.decision and a.current else "",
-            comment=(a.comment or "") if a.current else "",
+            comment=(a.comment or "") if a.current else "", person=a.person,
         ))
     statement = (f"By signing, each approver accepts {c.title} version {c.version} "
                  f"({document_number(content, doc)}) exactly as identified by its content "

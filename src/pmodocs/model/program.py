@@ -35,6 +35,17 @@ class CheckOptions(Record):
     strict: bool = Field(False, description="Report contradictions as errors, not warnings.")
 
 
+class SignoffPolicy(Record):
+    """How approvals are proven: `trust` lists PEM files (paths inside the content folder) of the
+    roots approvers' certificates must chain to; with `require_signatures`, only decisions proven
+    by a signature (`pmodocs approve --signed`) count."""
+
+    trust: list[str] = Field([], description="PEM files (paths inside the content folder) of the "
+                             "root certificates approvers' certificates must chain to.")
+    require_signatures: bool = Field(False, description="Count only decisions proven by a "
+                                     "signature (`pmodocs approve --signed`).")
+
+
 class Program(Record):
     """Name, owner, phase and status date of the program; how its documents are numbered."""
 
@@ -59,6 +70,8 @@ class Program(Record):
                                        "additions and the words used for parties and phases.")
     checks: CheckOptions = Field(CheckOptions(), description="How `check` treats contradictions "
                                  "between what is typed and what it can compute.")
+    signoff: SignoffPolicy = Field(SignoffPolicy(), description="How approvals are proven: trusted "
+                                   "root certificates and whether only signatures count.")
 
     @cached_property
     def vocab(self) -> Resolved:
@@ -95,6 +108,9 @@ class Person(Record):
     title: Text = Field(description="Job title as printed on signature lines.")
     organisation: OrganisationId = Field(description="The organisation the person works for.")
     email: Email = Field(description="E-mail address.")
+    certificate_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        None, description="Pins the signing certificate (SHA-256 of its DER bytes) when its "
+        "e-mail is not the person's.")
 
 
 class Role(Record):

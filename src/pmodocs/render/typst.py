@@ -161,6 +161,8 @@ def _approval(page: ApprovalPage) -> list[Any]:
     for e in page.entries:
         rows = [("Name", e.name), ("Title", e.title), ("Organisation", e.organisation),
                 ("Decision", e.decision), ("Date", e.date or "________________"),
-                ("Signature", "_" * 40), ("Comment", e.comment or "")]
+                ("Signature", "\n\n\n" + "_" * 40), ("Comment", e.comment or "")]
+        # three blank lines above the signature line: room for the signature field placed
+        # over it after compiling (sigfields.py)
         blocks.append(_table(Table(f"Approver: {e.name}", ("Field", "Entry"), tuple(rows), (1, 3))))
     return blocks

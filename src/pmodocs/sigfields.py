@@ -1,0 +1,145 @@
+"""The PDF ready for signature: one empty signature field per required approver, and the
+content fingerprint the file was made for.
+
+typst cannot make form fields, so they are added after compiling: a pure function of the
+compiled PDF and the document tree (the pipeline calls it; it writes nothing). Each field is
+named after the approver's person id and labelled (`/TU`) with their name and title, placed
+over their signature line on the approval page, and tagged as a `Form` structure element next
+to the approver's table, so the file stays PDF/UA-1 (and PDF/A-2: every widget printable, with
+an appearance). The fingerprint goes into the document information dictionary
+(`/PMODOCSFingerprint`), so a signed file can be matched to the content it was made for.
+The result is rewritten by pikepdf with a deterministic /ID: same input, same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from .document import ApprovalPage, Document
+
+FINGERPRINT_KEY = "/PMODOCSFingerprint"
+"""The document information entry holding the content fingerprint."""
+LINE_MIN = 30
+"""A text run of at least this many underscores is a signature line."""
+FIELD_HEIGHT = 40.0
+FIELD_WIDTH = 220.0
+
+
+@dataclass(frozen=True)
+class Signatory:
+    person: str
+    label: str
+
+
+def signatories(doc: Document) -> list[Signatory]:
+    """Who signs this document, in approval-page order (person id, "Name, Title")."""
+    return [Signatory(e.person, f"Signature of {e.name}, {e.title}")
+            for b in doc.blocks if isinstance(b, ApprovalPage) for e in b.entries if e.person]
+
+
+def prepare_pdf(pdf: bytes, doc: Document) -> bytes:
+    """The compiled PDF with its fingerprint, and, unless approved, one field per approver."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as out:
+        out.docinfo[FINGERPRINT_KEY] = doc.meta.fingerprint
+        if doc.meta.approval_state != "approved":
+            people = signatories(doc)
+            if people:
+                _add_fields(out, people, _signature_lines(pdf, len(people)))
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return buffer.getvalue()
+
+
+def _signature_lines(pdf: bytes, count: int) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """(page index, field rectangle) of the last `count` signature lines of the document.
+
+    A signature line is a run of underscores; the field covers it and the blank lines above it.
+    When the approval page has fewer lines (another layout), the missing fields are stacked in
+    the right margin area of the last page, so every approver still has a field to sign.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    found: list[tuple[int, tuple[float, float, float, float]]] = []
+    for index, page in enumerate(reader.pages):
+        lines: list[tuple[float, float]] = []
+
+        def visit(text: str, cm: list, tm: list, *_: Any) -> None:
+            if text.strip().startswith("_" * LINE_MIN):
+                x = cm[4] + tm[4] * cm[0] + (len(text) - len(text.lstrip())) * 2
+                lines.append((x, cm[5] + tm[5] * cm[3]))
+
+        page.extract_text(visitor_text=visit)
+        for x, y in sorted(lines, key=lambda p: -p[1]):
+            found.append((index, (x, y - 3, x + FIELD_WIDTH, y - 3 + FIELD_HEIGHT)))
+    found = found[-count:] if len(found) >= count else found
+    last = len(reader.pages) - 1
+    box = reader.pages[-1].mediabox
+    while len(found) < count:  # no room found: a row of boxes at the foot of the last page
+        n = count - len(found)
+        x = float(box.width) - 72 - FIELD_WIDTH
+        found.append((last, (x, 72 + (n - 1) * (FIELD_HEIGHT + 6), x + FIELD_WIDTH,
+                             72 + (n - 1) * (FIELD_HEIGHT + 6) + FIELD_HEIGHT)))
+    return found
+
+
+def _add_fields(pdf: Any, people: list[Signatory],
+                places: list[tuple[int, tuple[float, float, float, float]]]) -> None:
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    root = pdf.Root
+    tree = root.StructTreeRoot
+    top = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+    kids = top.K if isinstance(top.K, pikepdf.Array) else Array([top.K])
+    tables = [i for i, k in enumerate(kids)
+              if isinstance(k, pikepdf.Dictionary) and k.get("/S") == Name.Table]
+    after = tables[-len(people):] if len(tables) >= len(people) else []
+    nums = tree.ParentTree.Nums
+    next_key = int(tree.get("/ParentTreeNextKey", len(nums) // 2))
+    fields = Array()
+    forms: list[tuple[int, Any]] = []
+    for k, (who, (index, rect)) in enumerate(zip(people, places)):
+        page = pdf.pages[index]
+        width, height = rect[2] - rect[0], rect[3] - rect[1]
+        look = pdf.make_stream(b"", Type=Name.XObject, Subtype=Name.Form,
+                               BBox=Array([0, 0, width, height]), Resources=Dictionary())
+        widget = pdf.make_indirect(Dictionary(
+            Type=Name.Annot, Subtype=Name.Widget, FT=Name.Sig, T=String(who.person),
+            TU=String(who.label), Rect=Array([round(v, 2) for v in rect]), F=4, P=page.obj,
+            AP=Dictionary(N=look), StructParent=next_key,
+            MK=Dictionary(BC=Array([0.4, 0.4, 0.4]))))
+        form = pdf.make_indirect(Dictionary(
+            Type=Name.StructElem, S=Name.Form, P=top, Alt=String(who.label),
+            K=Array([Dictionary(Type=Name.OBJR, Obj=widget, Pg=page.obj)])))
+        nums.append(next_key)
+        nums.append(form)
+        next_key += 1
+        if "/Annots" not in page.obj:
+            page.obj.Annots = Array()
+        page.obj.Annots.append(widget)
+        page.obj.Tabs = Name.S
+        fields.append(widget)
+        forms.append((after[k] if after else len(kids) - 1, form))
+    for position, form in sorted(forms, key=lambda p: -p[0]):
+        kids.insert(position + 1, form)
+    top.K = kids
+    tree.ParentTreeNextKey = next_key
+    root.AcroForm = pdf.make_indirect(Dictionary(Fields=fields))
+
+
+def pdf_fingerprint(data: bytes) -> str | None:
+    """The content fingerprint a pmodocs PDF was made for (its latest revision), if any."""
+    from pypdf import PdfReader
+
+    try:
+        info: Any = PdfReader(io.BytesIO(data)).metadata or {}
+    except Exception:
+        return None
+    value = info.get(FINGERPRINT_KEY)
+    return str(value) if value else None
