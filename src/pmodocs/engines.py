@@ -66,7 +66,12 @@ def _typst_compiler(typst: Any) -> Any:
     to document (same PDF bytes, a fifth less time); a compiler is not shared between threads."""
     compiler = getattr(_compilers, "compiler", None)
     if compiler is None:
-        compiler = _compilers.compiler = typst.Compiler(ignore_system_fonts=True, font_paths=[])
+        from .fonts import font_dirs
+
+        # typst's own fonts and the folders of the Noto/Carlito fallbacks (fonts.py), never the
+        # system's font configuration.
+        compiler = _compilers.compiler = typst.Compiler(ignore_system_fonts=True,
+                                                        font_paths=font_dirs())
     return compiler
 
 

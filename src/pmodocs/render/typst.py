@@ -8,6 +8,7 @@ from templates/typst/deliverable.typ.j2, where every value is passed as a typst 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from ..document import (
     column_weights, landscape_flags,
 )
 from ..errors import RenderError
+from ..fonts import typst_families
 
 _ATTR: list[Any] = ["", [], []]
 PORTRAIT_CHARS, LANDSCAPE_CHARS = 95, 135
@@ -72,7 +74,7 @@ def render_typst(doc: Document, body: str) -> str:
     lang, _, region = m.language.partition("-")
     try:
         return env.get_template(TEMPLATE_NAME).render(
-            meta=m, lang=lang, region=region.lower(), body=body,
+            meta=m, lang=lang, region=region.lower(), body=body, fonts=typst_families(),
             paper="us-letter" if m.paper == "letter" else "a4",
             logo=typst_bytes(m.logo) if m.logo else None)
     except TemplateError as exc:
@@ -92,7 +94,27 @@ def _inlines(text: str) -> list[Any]:
         if i:
             out.append({"t": "LineBreak"})
         if line:
-            out.append({"t": "Str", "c": line})
+            out += _literal_str(line)
+    return out
+
+
+_SHORTHAND = re.compile(r"-(?=[0-9?])|\.(?=\.\.)")
+"""What typst markup would turn into other characters and pandoc leaves alone: `-` before a digit
+(a minus sign, U+2212), `-?` (a soft hyphen) and `...` (an ellipsis)."""
+
+
+def _literal_str(text: str) -> list[Any]:
+    """A pandoc Str whose characters stay themselves in the PDF: typst shorthands are escaped, so
+    "-0042" is found in the PDF's text as "-0042"."""
+    out: list[Any] = []
+    start = 0
+    for match in _SHORTHAND.finditer(text):
+        if match.start() > start:
+            out.append({"t": "Str", "c": text[start:match.start()]})
+        out.append({"t": "RawInline", "c": ["typst", "\\" + match.group()]})
+        start = match.end()
+    if start < len(text):
+        out.append({"t": "Str", "c": text[start:]})
     return out
 
 
@@ -132,10 +154,29 @@ def _table(t: Table) -> dict[str, Any]:
     total = sum(weights)
     colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidth", "c": w / total}] for w in weights]
     head = [_ATTR, [[_ATTR, [_cell(c) for c in t.columns]]]]
-    body = [[_ATTR, 0, [], [[_ATTR, [_cell(c) for c in row]] for row in t.rows]]]
+    width = LANDSCAPE_CHARS if t.wide else PORTRAIT_CHARS
+    body = [[_ATTR, 0, [], [[_ATTR, _row_cells(row, weights, total, width)] for row in t.rows]]]
     caption = [None, [{"t": "Plain", "c": _inlines(t.caption)}]]
     attr = ["", ["wide"] if t.wide else [], []]
     return {"t": "Table", "c": [attr, caption, colspecs, head, body, [_ATTR, []]]}
+
+
+LONG_ROW_LINES = 24
+"""A row taller than about this many lines of table text (well under a page) may continue on the
+next page; shorter rows stay whole, as in the DOCX (w:cantSplit)."""
+
+
+def _row_cells(row: tuple[str, ...], weights: list[float], total: float, width: int) -> list[Any]:
+    """The row's cells; a row too long for a page gets `breakable: true` cells, so typst carries
+    the rest of it to the next page instead of cutting it off."""
+    lines = max((sum(-(-len(part) // max(1, int(width * w / total) - 1)) or 1
+                     for part in text.split("\n"))
+                 for text, w in zip(row, weights)), default=0)
+    cells = [_cell(c) for c in row]
+    if lines > LONG_ROW_LINES:
+        for cell in cells:
+            cell[0] = ["", [], [["typst:breakable", "true"]]]
+    return cells
 
 
 def _approval(page: ApprovalPage) -> list[Any]:
