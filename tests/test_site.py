@@ -177,7 +177,8 @@ def test_a_hostile_risk_title_shows_as_text_everywhere_on_the_site(content_copy,
 
 def test_long_tables_are_sortable_and_the_script_ships_with_the_site(built_example):
     risk = page(built_example, "plans/risk.html")
-    assert re.search(r'pm-table--risk-register"><table data-sortable="true">', risk)
+    assert re.search(r'pm-table--risk-register[^"]*" role="region" aria-label="[^"]+" tabindex="0">'
+                     r'<table data-sortable="true">', risk)
     assert 'src="../assets/pmodocs.js"' in risk
     assert (built_example / "site" / "assets" / "pmodocs.js").is_file()
 
@@ -187,7 +188,7 @@ def test_raci_cells_carry_their_letter_and_the_legend_is_on_the_page(built_examp
     raci = re.search(r'pm-table--raci.*?</table>', gov, flags=re.S).group(0)
     letters = [v for a in content.deliverables["governance"].raci.activities
                for v in a.assignments.values() if v]
-    assert len(re.findall(r'<td class="pm-raci pm-raci--[a-z]+">', raci)) == len(letters)
+    assert len(re.findall(r'<td data-label="[^"]+" class="pm-raci pm-raci--[a-z]+">', raci)) == len(letters)
     assert "A = Accountable" in visible(gov)
 
 
@@ -199,7 +200,7 @@ def test_inventory_rows_expiring_within_the_window_are_highlighted(built_example
                 if any(d and d <= horizon for d in (a.warranty_expires, a.licence_expires))]
     assert expected, "the example program should show the highlight"
     mo = page(built_example, "plans/mo-plan.html")
-    flagged = re.findall(r'<tr class="pm-row--attention"><td>([^<]+)</td>', mo)
+    flagged = re.findall(r'<tr class="pm-row--attention"><td data-label="[^"]+"[^>]*>([^<]+)</td>', mo)
     assert flagged == expected
     assert all(i in visible(mo.split("Expiring within")[1][:2000]) for i in expected)
 

@@ -56,7 +56,7 @@ def render_document(doc: Document, downloads: dict[str, str], redline: Redline |
     did), then every block."""
     m = doc.meta
     out = [
-        "---", f"title: {_yaml_str(m.title)}", "---", "",
+        "---", f"title: {_yaml_str(m.title)}", *_register_front_matter(doc), "---", "",
         f"# {md_text(m.title)}", "",
         f'<p class="pm-docline">{html_text(m.number)} · version {html_text(m.version)} · '
         f"{badge(m.approval_state)} · fingerprint <code>{html_text(m.short_fingerprint)}</code></p>",
@@ -70,6 +70,17 @@ def render_document(doc: Document, downloads: dict[str, str], redline: Redline |
         out += changes_section(redline)
     out += _blocks(doc.blocks, base_level=2)
     return "\n".join(out).rstrip() + "\n"
+
+
+REGISTER_COLUMNS = 6
+"""A page holding a table this wide (or a landscape one) is a register page: no table of contents
+beside it, so the table gets the page's full width."""
+
+
+def _register_front_matter(doc: Document) -> list[str]:
+    if any(t.wide or len(t.columns) >= REGISTER_COLUMNS for t in doc.tables()):
+        return ["hide:", "  - toc"]
+    return []
 
 
 def render_page(page: Page) -> str:
@@ -105,9 +116,16 @@ def meter(m: Meter) -> str:
     return (f'<div class="pm-meter"><div class="pm-meter__label"><strong>{html_text(m.label)}'
             f"</strong> <span>{html_text(m.text)}</span></div>"
             f'<div class="pm-meter__bar" role="progressbar" aria-label="{html_text(m.label)}" '
-            f'aria-valuemin="0" aria-valuemax="{m.total:g}" aria-valuenow="{m.done:g}" '
+            f'aria-valuemin="0" aria-valuemax="{_decimal(m.total)}" '
+            f'aria-valuenow="{_decimal(m.done)}" '
             f'aria-valuetext="{html_text(m.text)}"><span style="width: {share * 100:.1f}%">'
             "</span></div></div>")
+
+
+def _decimal(number: float) -> str:
+    """A plain decimal for an ARIA value ("6300000", "12.5"; never "6.3e+06", which is invalid)."""
+    text = f"{number:.6f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
 
 
 def with_tag(page: str, tag: str) -> str:
@@ -167,35 +185,62 @@ def table_html(table: Table) -> str:
         for n, row in enumerate(table.rows))
     kind = f" pm-table--{table.kind}" if table.kind else ""
     sortable = ' data-sortable="true"' if table.kind in SORTABLE else ""
-    return (f'<div class="pm-table{kind}"><table{sortable}><caption>{html_text(table.caption)}'
-            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    stack = _stack_class(len(table.columns)) if table.kind != "raci" else ""
+    return table_region(f"pm-table{kind}{stack}", table.caption,
+                        f"<table{sortable}><caption>{html_text(table.caption)}</caption>"
+                        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+STACK_COLUMNS = 4
+"""Tables with at least this many columns become stacked records on a phone (pmodocs.css); the
+RACI matrix stays a matrix (its activity column and role header stay in view as it scrolls)."""
+_NOWRAP = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?|[-+]?\$[\d,.]+[kKmM]?|"
+                     r"[-+]?[\d,.]+ ?%?|[A-Za-z]{0,6}-?\d[\w.-]{0,10}")
+"""Cells that must not wrap: dates, money, numbers and short ids (`r-04`, `bc-31`, `1.2.3`)."""
+
+
+def table_region(classes: str, caption: str, table: str) -> str:
+    """The scroll box around a table: a labelled region a keyboard can focus and scroll."""
+    return (f'<div class="{classes}" role="region" aria-label="{html_text(caption)}" '
+            f'tabindex="0">{table}</div>')
+
+
+def _stack_class(columns: int) -> str:
+    return " pm-table--stack" if columns >= STACK_COLUMNS else ""
+
+
+def _td(column: str, text: str, inner: str | None = None, classes: str = "") -> str:
+    """A body cell carrying its column name (shown before it when a table is stacked)."""
+    if _NOWRAP.fullmatch(text):
+        classes = (classes + " pm-nowrap").strip()
+    cls = f' class="{classes}"' if classes else ""
+    return f'<td data-label="{html_text(column)}"{cls}>{html_text(text) if inner is None else inner}</td>'
 
 
 def _cell(table: Table, column: str, text: str) -> str:
     """A body cell: state columns get a badge, RACI letters a class per letter."""
     states = BADGE_COLUMNS.get(column)
     if states and text in states:
-        return (f'<td><span class="pm-badge pm-badge--{states[text]}">{html_text(text)}</span>'
-                "</td>")
+        return _td(column, text, f'<span class="pm-badge pm-badge--{states[text]}">'
+                                 f"{html_text(text)}</span>")
     if table.kind == "raci" and text and re.fullmatch(r"[A-Z/]{1,3}", text):
         letters = text.replace("/", "").lower()
-        return f'<td class="pm-raci pm-raci--{letters}">{html_text(text)}</td>'
-    return f"<td>{html_text(text)}</td>"
+        return _td(column, text, classes=f"pm-raci pm-raci--{letters}")
+    return _td(column, text)
 
 
 def _approval(page: ApprovalPage) -> list[str]:
+    columns = ("Name", "Title", "Organisation", "Decision", "Date", "Comment")
     rows = "".join(
-        f"<tr><td>{html_text(e.name)}</td><td>{html_text(e.title)}</td>"
-        f"<td>{html_text(e.organisation)}</td><td>{html_text(e.decision)}</td>"
-        f"<td>{html_text(e.date or '—')}</td><td>{html_text(e.comment or '—')}</td></tr>"
-        for e in page.entries)
+        "<tr>" + "".join(_td(c, v) for c, v in zip(columns, (
+            e.name, e.title, e.organisation, e.decision, e.date or "—", e.comment or "—")))
+        + "</tr>" for e in page.entries)
+    head = "".join(f'<th scope="col">{c}</th>' for c in columns)
     return ["## " + md_text(page.title), "", md_text(page.statement), "",
             f"Content fingerprint: <code>{html_text(page.fingerprint)}</code>", "",
-            '<div class="pm-table pm-table--approval"><table><caption>Approval record</caption>'
-            '<thead><tr><th scope="col">Name</th><th scope="col">Title</th>'
-            '<th scope="col">Organisation</th><th scope="col">Decision</th>'
-            '<th scope="col">Date</th><th scope="col">Comment</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>"]
+            table_region("pm-table pm-table--approval pm-table--stack", "Approval record",
+                         "<table><caption>Approval record</caption>"
+                         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")]
 
 
 # --- changes since approval -------------------------------------------------------------------
@@ -274,5 +319,6 @@ def _rows_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, tupl
     body = "".join(f'<tr class="pm-row--{op}"><td>{CHANGE_WORDS[op]}</td>'
                    + "".join(f"<td>{spans_html(c)}</td>" for c in cells) + "</tr>"
                    for op, cells in rows)
-    return (f'<div class="pm-table pm-table--redline"><table><caption>{caption or html_text(title)}'
-            f" (changed rows)</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    return table_region("pm-table pm-table--redline", f"{title} (changed rows)",
+                        f"<table><caption>{caption or html_text(title)} (changed rows)</caption>"
+                        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
