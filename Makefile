@@ -12,6 +12,8 @@ check: $(VENV)/.installed
 	$(PY) build.py check
 
 test: $(VENV)/.installed
+	# axe-core for tests/test_axe.py, from npm's lock file (skipped where there is no npm)
+	if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/axe --no-audit --no-fund --silent; fi
 	$(PY) -m pytest
 
 reference: $(VENV)/.installed
