@@ -178,10 +178,12 @@ def _block(block: Block, base: int) -> list[str]:
 
 def table_html(table: Table) -> str:
     """A table with classes the stylesheet and script key on: kind, highlighted rows, sorting."""
-    head = "".join(f'<th scope="col">{html_text(c)}</th>' for c in table.columns)
-    body = "".join(
+    head = " ".join(f'<th scope="col">{html_text(c)}</th>' for c in table.columns)
+    # Cells and rows are separated by a space: the search index reads the HTML's text, and
+    # without it "open" and "r-04" from neighbouring cells become one word.
+    body = " ".join(
         ('<tr class="pm-row--attention">' if n in table.highlight else "<tr>")
-        + "".join(_cell(table, col, c) for col, c in zip(table.columns, row)) + "</tr>"
+        + " ".join(_cell(table, col, c) for col, c in zip(table.columns, row)) + "</tr>"
         for n, row in enumerate(table.rows))
     kind = f" pm-table--{table.kind}" if table.kind else ""
     sortable = ' data-sortable="true"' if table.kind in SORTABLE else ""
@@ -232,10 +234,10 @@ def _cell(table: Table, column: str, text: str) -> str:
 def _approval(page: ApprovalPage) -> list[str]:
     columns = ("Name", "Title", "Organisation", "Decision", "Date", "Comment")
     rows = "".join(
-        "<tr>" + "".join(_td(c, v) for c, v in zip(columns, (
+        "<tr>" + " ".join(_td(c, v) for c, v in zip(columns, (
             e.name, e.title, e.organisation, e.decision, e.date or "—", e.comment or "—")))
         + "</tr>" for e in page.entries)
-    head = "".join(f'<th scope="col">{c}</th>' for c in columns)
+    head = " ".join(f'<th scope="col">{c}</th>' for c in columns)
     return ["## " + md_text(page.title), "", md_text(page.statement), "",
             f"Content fingerprint: <code>{html_text(page.fingerprint)}</code>", "",
             table_region("pm-table pm-table--approval pm-table--stack", "Approval record",
