@@ -287,3 +287,24 @@ def test_on_a_phone_long_registers_become_stacked_records(browser, site):
         page.screenshot(path=str(ARTIFACTS / "risk-390.png"))
     finally:
         context.close()
+
+
+def test_charts_on_a_phone_have_labels_of_at_least_11_px_and_name_the_block_cycles(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        for rel in ("index.html", "plans/mo-plan.html", "plans/risk.html"):
+            page.goto(f"{site}/{rel}")
+            sizes = page.evaluate("""() => [...document.querySelectorAll('.pm-chart svg text')]
+                .map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)""")
+            assert sizes and min(sizes) >= 10.9, (rel, min(sizes))
+        page.goto(f"{site}/plans/mo-plan.html")
+        labels = " ".join(page.locator(".pm-chart svg text").all_text_contents())
+        assert "Block cycle 3.1, post-go-live" in labels and "$480,000" in labels
+        region = page.get_by_role("region", name="Hours and dollars per block cycle against the "
+                                  "authorised total")
+        assert region.count() == 1 and region.get_attribute("tabindex") == "0"
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        page.screenshot(path=str(ARTIFACTS / "mo-plan-390.png"), full_page=False)
+    finally:
+        context.close()

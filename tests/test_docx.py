@@ -349,3 +349,26 @@ def test_the_fast_package_writer_writes_what_python_docx_save_writes(documents):
     for kind in ("risk", "mo-plan"):
         word = docx.Document(io.BytesIO(render_docx(documents[kind])))
         assert package_parts(word) == saved_parts(word), kind
+
+
+def test_word_charts_are_drawn_in_the_documents_font():
+    """The PNG Word shows is drawn from the SVG with its text set in Carlito (Calibri's metrics),
+    not in the site's sans-serif: the pictures differ, and the SVG typst reads names Carlito."""
+    from pmodocs.engines import typst_to_png
+    from pmodocs.fonts import CHART_FILES, font_files
+    from pmodocs.render.docx import CHART_PPI, chart_png, word_font_svg
+    from pmodocs.render.typst import typst_str
+
+    if len(font_files(CHART_FILES)) < len(CHART_FILES):
+        pytest.skip("Carlito is not installed (Debian fonts-crosextra-carlito)")
+    from pmodocs.compose.charts import budget_chart
+    from pmodocs.load import load_content
+
+    content = load_content(EXAMPLE)
+    chart = budget_chart(content, content.deliverables["mo-plan"])
+    assert 'font-family="Carlito' in word_font_svg(chart.svg)
+    assert "Carlito" not in chart.svg
+    plain = typst_to_png("#set page(width: auto, height: auto, margin: 0pt, fill: white)\n"
+                         f'#image(bytes({typst_str(chart.svg)}), format: "svg", width: 6.000in)',
+                         ppi=CHART_PPI, what="test")
+    assert chart_png(chart, 6.0) != plain

@@ -102,50 +102,59 @@ def heat_map_alt(cells: dict[tuple[int, int], list[str]], count: int) -> str:
 
 
 def budget_chart(content: Content, plan: MOPlan) -> Chart:
-    """Hours and dollars of each block cycle, stacked, against the charter's authorised total."""
+    """Each block cycle by name, with its hours and dollars as bars against the authorised totals,
+    and the allocated totals; every bar is labelled with its amount."""
     funding = content.deliverables["charter"].funding
-    rows = [("Hours", [b.hours for b in plan.block_cycles], funding.authorised_hours, hours, " h"),
-            ("Dollars", [b.dollars for b in plan.block_cycles], funding.authorised_dollars, money, "")]
-    ids = [b.id for b in plan.block_cycles]
-    left, width, bar, gap, top = 80, 560, 34, 58, 40
+    cycles = plan.block_cycles
+    total_h, total_d = sum(b.hours for b in cycles), sum(b.dollars for b in cycles)
+    auth_h, auth_d = funding.authorised_hours, funding.authorised_dollars
+    # Narrow on purpose (a phone shows it at about its own size, so 13-14 px text stays >= 11 px)
+    left, width, bar, top = 10, 240, 14, 8
+    scale_h = width / max(auth_h, total_h, 1)
+    scale_d = width / max(auth_d, total_d, 1)
     body: list[str] = []
+    y = top
+    for n, b in enumerate(cycles):
+        colour = SEGMENTS[n % len(SEGMENTS)]
+        for line in _wrap(b.name, 40):
+            y += 17
+            body.append(text(left, y, line, size=14, weight="bold"))
+        for value, scale, shown in ((b.hours, scale_h, f"{hours(b.hours)} h"),
+                                    (b.dollars, scale_d, money(b.dollars))):
+            y += 5
+            body.append(rect(left, y, width, bar, "#eceff1", stroke="#eceff1"))
+            body.append(rect(left, y, max(1.0, value * scale), bar, colour, stroke=colour))
+            body.append(text(left + width + 8, y + bar - 2, shown, size=13))
+            y += bar
+        y += 12
+    share_h = f"{total_h / auth_h:.0%}" if auth_h else "n/a"
+    share_d = f"{total_d / auth_d:.0%}" if auth_d else "n/a"
+    y += 8
+    body.append(text(left, y, f"Allocated {hours(total_h)} h of {hours(auth_h)} h ({share_h})",
+                     size=14, weight="bold"))
+    body.append(text(left, y + 20, f"Allocated {money(total_d)} of {money(auth_d)} ({share_d})",
+                     size=14, weight="bold"))
+    body.append(text(left, y + 40, "Upper bar: hours; lower bar: dollars;", size=12))
+    body.append(text(left, y + 56, "full grey width = the authorised total", size=12))
     descs = []
-    for n, (label, values, authorised, fmt, unit) in enumerate(rows):
-        y = top + n * (bar + gap)
-        scale = width / max(authorised, sum(values), 1)
-        ax = left + authorised * scale
-        body.append(rect(left, y, ax - left, bar, "#eceff1", stroke="#90a4ae"))
-        body += _stacked_bar(left, y, bar, scale, ids, values)
-        body.append(f'<line x1="{ax:.1f}" y1="{y - 8:.1f}" x2="{ax:.1f}" y2="{y + bar + 8:.1f}" '
-                    f'stroke="{INK}" stroke-width="2" stroke-dasharray="5 3"/>')
-        body.append(text(ax, y - 11, "authorised", anchor="middle", size=10))
-        body.append(text(left - 8, y + bar / 2 + 4, label, anchor="end", weight="bold"))
-        total = sum(values)
-        share = f"{total / authorised:.0%}" if authorised else "n/a"
-        body.append(text(left, y + bar + 20, f"allocated {fmt(total)}{unit} of "
-                         f"{fmt(authorised)}{unit} authorised ({share}); grey = unallocated",
-                         size=11))
-        descs.append(f"{label}: " + "; ".join(f"{i} {fmt(v)}{unit}" for i, v in zip(ids, values))
-                     + f"; allocated {fmt(total)}{unit} of {fmt(authorised)}{unit} authorised "
-                       f"({share}).")
-    body += _legend(left, 16, [(i, SEGMENTS[k % len(SEGMENTS)]) for k, i in enumerate(ids)])
+    for label, values, authorised, fmt, unit, share in (
+            ("Hours", [b.hours for b in cycles], auth_h, hours, " h", share_h),
+            ("Dollars", [b.dollars for b in cycles], auth_d, money, "", share_d)):
+        descs.append(f"{label}: " + "; ".join(f"{b.id} {fmt(v)}{unit} ({b.name})"
+                                              for b, v in zip(cycles, values))
+                     + f"; allocated {fmt(sum(values))}{unit} of {fmt(authorised)}{unit} "
+                       f"authorised ({share}).")
     desc = "Budget per block cycle against the authorised total. " + " ".join(descs)
     return Chart("Hours and dollars per block cycle against the authorised total", desc,
-                 svg(left + width + 40, top + 2 * (bar + gap), "Hours and dollars per block cycle "
+                 svg(left + width + 100, y + 66, "Hours and dollars per block cycle "
                      "against the authorised total", desc, body))
 
 
-def _stacked_bar(x: float, y: float, h: float, scale: float, labels: list[str],
-                 values: list[float]) -> list[str]:
-    out = []
-    for k, (label, value) in enumerate(zip(labels, values)):
-        w = value * scale
-        out.append(rect(x, y, w, h, SEGMENTS[k % len(SEGMENTS)]))
-        if w > 8 * len(label):
-            out.append(text(x + w / 2, y + h / 2 + 4, label, anchor="middle", size=11,
-                            fill="#ffffff", weight="bold"))
-        x += w
-    return out
+def _wrap(words: str, width: int) -> list[str]:
+    """Lines of at most about `width` characters, broken between words (SVG text does not wrap)."""
+    import textwrap
+
+    return textwrap.wrap(words, width, break_long_words=False) or [""]
 
 
 def _legend(x: float, y: float, entries: list[tuple[str, str]]) -> list[str]:

@@ -203,13 +203,25 @@ CHART_PPI = 200
 """Resolution of chart pictures in Word: sharp in print, about 40 kB a chart."""
 
 
+CHART_FONT = 'font-family="Carlito, Calibri, sans-serif"'
+"""Word's charts are set in the document's font (Carlito has Calibri's metrics; fonts.py)."""
+
+
+def word_font_svg(svg: str) -> str:
+    """The chart's SVG with its text in the DOCX body font."""
+    import re
+
+    return re.sub(r'font-family="[^"]*"', CHART_FONT, svg)
+
+
 def chart_png(c: Chart, width_in: float) -> bytes:
     """The chart's SVG drawn as a PNG `width_in` inches wide, by typst (the PDF engine)."""
     from ..engines import typst_to_png
     from .typst import typst_str
 
     source = ("#set page(width: auto, height: auto, margin: 0pt, fill: white)\n"
-              f'#image(bytes({typst_str(c.svg)}), format: "svg", width: {width_in:.3f}in)')
+              f'#image(bytes({typst_str(word_font_svg(c.svg))}), format: "svg", '
+              f"width: {width_in:.3f}in)")
     return typst_to_png(source, ppi=CHART_PPI, what=f"the chart {c.caption!r}")
 
 
