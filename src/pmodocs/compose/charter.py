@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..document import Block, Heading, Paragraph
 from ..model import Charter, Content
-from .common import bullets, fmt_date, hours, money, names, table, yes_no
+from .common import bullets, fmt_date, hours, money, names, sentence, table, yes_no
 
 
 def charter_blocks(content: Content, doc: Charter) -> list[Block]:
@@ -45,8 +45,9 @@ def charter_blocks(content: Content, doc: Charter) -> list[Block]:
               [(r.activity, org(r.primary), names(content, r.supporting) or "—")
                for r in s.responsibilities], kind="responsibilities"),
         Heading(2, "Transition"),
-        Paragraph(f"Primary responsibility after go-live: {org(s.transition.primary_after_go_live)}. "
-                  f"{s.transition.approach}"),
+        Paragraph(sentence(f"Primary responsibility after go-live: "
+                           f"{org(s.transition.primary_after_go_live)}") + " "
+                  + sentence(s.transition.approach)),
         table("Transition steps", ("Step", "Owner", "By"),
               [(t.step, org(t.owner), fmt_date(t.by)) for t in s.transition.steps]),
         Heading(2, "Training"),
