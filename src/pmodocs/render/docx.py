@@ -247,14 +247,24 @@ def toc_bookmark(index: int) -> str:
 
 
 def _contents(out: WordBody, doc: Document, *, page_numbers: bool = True) -> None:
-    """A TOC field whose cached result already lists the headings, so it reads without updating.
+    """The contents: every level-1 and level-2 heading.
 
-    With `page_numbers`, each entry ends in a dot leader and a PAGEREF field to a bookmark
-    around its heading: LibreOffice lays them out with the right page, and Word, asked by
-    `w:updateFields`, rebuilds the whole contents when the file is opened."""
+    With `page_numbers` (deliverables), each entry ends in a dot leader and a PAGEREF field to a
+    bookmark around its heading: LibreOffice lays the numbers out itself, and Word, asked by
+    `w:updateFields`, fills them in when the file is opened. (Inside a TOC field both would show
+    the field's cached text instead, and the right numbers are only known after layout.)
+    Without (redlines), a TOC field whose cached result already lists the headings."""
     out.paragraph("Contents", "TOC Heading")
     headings = [h for h in doc.headings() if h.level <= 2]
-    right = round(text_width(doc.meta.paper, landscape=False) * 1440)
+    if page_numbers:
+        right = round(text_width(doc.meta.paper, landscape=False) * 1440)
+        for i, h in enumerate(headings):
+            para = out.paragraph(h.text, f"TOC {h.level}")
+            _dot_leader_tab(para, right)
+            add_run(para, "\t")
+            add_field(para, f"PAGEREF {toc_bookmark(i + 1)} \\h", "")
+        out.page_break()
+        return
     first = out.paragraph(style="TOC 1")
     field_begin(first, r'TOC \o "1-2" \h \z \u')
     field_separate(first)
@@ -262,10 +272,6 @@ def _contents(out: WordBody, doc: Document, *, page_numbers: bool = True) -> Non
     for i, h in enumerate(headings):
         para = first if i == 0 else out.paragraph(style=f"TOC {h.level}")
         add_run(para, h.text)
-        if page_numbers:
-            _dot_leader_tab(para, right)
-            add_run(para, "\t")
-            add_field(para, f"PAGEREF {toc_bookmark(i + 1)} \\h", "")
         last = para
     field_end(last)
     out.page_break()
