@@ -350,7 +350,9 @@ class _BodyWriter:
             number = self.figures
         from docx.enum.text import WD_LINE_SPACING
 
-        width = text_width(self.meta.paper, self.landscape)
+        from .typst import chart_width_in
+
+        width = chart_width_in(c.svg, text_width(self.meta.paper, self.landscape))
         picture = self.word.add_paragraph()
         # inline, single-spaced (an exact line height would let it overlap the text above),
         # and on the page of its caption

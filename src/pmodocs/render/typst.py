@@ -23,6 +23,7 @@ _ATTR: list[Any] = ["", [], []]
 PORTRAIT_CHARS, LANDSCAPE_CHARS = 95, 135
 """About how many characters of 8.5 pt table text fit across a Letter page."""
 PANDOC_API = [1, 23, 1]
+PORTRAIT_TEXT_IN = 6.25  # A4 text width; Letter is 6.5 in
 
 
 def typst_str(value: object) -> str:
@@ -31,6 +32,22 @@ def typst_str(value: object) -> str:
     escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
                .replace("\r", "\\r").replace("\t", "\\t"))
     return f'"{escaped}"'
+
+
+CHART_PX_PER_IN = 80
+"""A chart is drawn at most at its own size at 80 px an inch (its labels then print at 9-11 pt),
+never wider than the text nor taller than `max_height_in`."""
+
+
+def chart_width_in(svg: str, max_width_in: float, max_height_in: float = 6.0) -> float:
+    """How wide (inches) to draw a chart, from its SVG's viewBox."""
+    found = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg)
+    if not found:
+        return max_width_in
+    width, height = float(found.group(1)), float(found.group(2))
+    natural = width / CHART_PX_PER_IN
+    limit = max_height_in * width / height if height else max_width_in
+    return round(min(max_width_in, natural, limit), 3)
 
 
 def typst_bytes(data: bytes) -> str:
@@ -142,8 +159,10 @@ def _block(block: Block) -> list[Any]:
         return [{"t": "Para", "c": [{"t": "Strong", "c": _inlines(block.title + ":")},
                                     {"t": "Space"}, *_inlines(block.text)]}]
     if isinstance(block, Chart):
+        width = chart_width_in(block.svg, PORTRAIT_TEXT_IN)
         return [_raw(f"#figure(image(bytes({typst_str(block.svg)}), format: \"svg\", "
-                     f"alt: {typst_str(block.alt)}, width: 100%), caption: {typst_str(block.caption)})")]
+                     f"alt: {typst_str(block.alt)}, width: {width}in), "
+                     f"caption: {typst_str(block.caption)})")]
     if isinstance(block, ApprovalPage):
         return _approval(block)
     raise TypeError(f"no typst writer for {type(block).__name__}")
