@@ -204,6 +204,11 @@ _NOWRAP = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?|[-+]?\$[\d,.
 """Cells that must not wrap: dates, money, numbers and short ids (`r-04`, `bc-31`, `1.2.3`)."""
 
 
+LONG_CELL = 60
+"""A cell longer than this gets room for whole phrases (pm-long: at least 16em) rather than a
+word a line; the table then scrolls sideways in its region."""
+
+
 def table_region(classes: str, caption: str, table: str) -> str:
     """The scroll box around a table: a labelled region a keyboard can focus and scroll."""
     return (f'<div class="{classes}" role="region" aria-label="{html_text(caption)}" '
@@ -216,8 +221,10 @@ def _stack_class(columns: int) -> str:
 
 def _td(column: str, text: str, inner: str | None = None, classes: str = "") -> str:
     """A body cell carrying its column name (shown before it when a table is stacked)."""
-    if _NOWRAP.fullmatch(text):
+    if _NOWRAP.fullmatch(text) or (len(text) <= 16 and not any(c.isspace() for c in text)):
         classes = (classes + " pm-nowrap").strip()
+    elif len(text) > LONG_CELL:
+        classes = (classes + " pm-long").strip()
     cls = f' class="{classes}"' if classes else ""
     return f'<td data-label="{html_text(column)}"{cls}>{html_text(text) if inner is None else inner}</td>'
 
