@@ -423,6 +423,9 @@ class _BodyWriter:
             self.out.paragraph()
 
 
+from .typst import role_codes  # noqa: E402  (shared with the PDF's RACI)
+
+
 def page_break_before(p: Any) -> Any:
     """Start the paragraph on a new page (`paragraph_format.page_break_before = True`)."""
     p.get_or_add_pPr().pageBreakBefore_val = True
@@ -434,22 +437,6 @@ DECISION_BOXES = "☐ Approve    ☐ Reject"
 SIGNATURE_ROW_TWIPS = 864  # 0.6 in: room for a handwritten signature
 _W_TR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tr"
 _W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
-
-
-def role_codes(names: tuple[str, ...] | list[str]) -> list[str]:
-    """Short unique codes for role names, the initials of their words ("Executive Sponsor
-    (Customer)" -> "ESC", "IV&V Lead" -> "IL"), numbered when two roles share initials."""
-    import re
-
-    codes: list[str] = []
-    for name in names:
-        words = re.findall(r"[A-Za-z0-9][A-Za-z0-9&]*", name)
-        code = "".join(wd[0].upper() for wd in words)[:4] or "R"
-        base, n = code, 2
-        while code in codes:
-            code, n = f"{base}{n}", n + 1
-        codes.append(code)
-    return codes
 
 
 def _column_widths(t: Table, total: float) -> list[float]:

@@ -198,6 +198,22 @@ def _row_cells(row: tuple[str, ...], weights: list[float], total: float, width: 
     return cells
 
 
+def role_codes(names: tuple[str, ...] | list[str]) -> list[str]:
+    """Short unique codes for role names, the initials of their words ("Executive Sponsor
+    (Customer)" -> "ESC", "IV&V Lead" -> "IL"), numbered when two roles share initials."""
+    import re
+
+    codes: list[str] = []
+    for name in names:
+        words = re.findall(r"[A-Za-z0-9][A-Za-z0-9&]*", name)
+        code = "".join(wd[0].upper() for wd in words)[:4] or "R"
+        base, n = code, 2
+        while code in codes:
+            code, n = f"{base}{n}", n + 1
+        codes.append(code)
+    return codes
+
+
 def _approval(page: ApprovalPage) -> list[Any]:
     blocks: list[Any] = [_raw("#pagebreak(weak: true)"),
                          {"t": "Header", "c": [1, _ATTR, _inlines(page.title)]},
