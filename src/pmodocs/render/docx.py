@@ -398,8 +398,10 @@ class _BodyWriter:
         total = text_width(self.meta.paper, self.landscape)
         roles = len(t.columns) - 2
         side = 0.9
-        letter = max(0.4, min(0.55, (total - side - 2.8) / max(roles, 1)))
-        return [total - side - letter * roles, side, *([letter] * roles)]
+        letter = min(0.55, (total - side - 2.8) / max(roles, 1))
+        if letter < 0.4:  # many roles: the activity column keeps at least 1.5 in
+            letter = max(0.1, (total - side - 1.5) / max(roles, 1))
+        return [max(1.5, total - side - letter * roles), side, *([letter] * roles)]
 
     def approval(self, page: ApprovalPage) -> None:
         """The approval page on a new page: statement, fingerprint, one table per signatory,
