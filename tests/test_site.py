@@ -342,3 +342,12 @@ def test_generated_config_and_pages_build_with_zensical(built_example, tmp_path)
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "Phase exit criteria" in home and "<svg" in home
     assert (tmp_path / "site" / "downloads" / "launch-meeting.ics").is_file()
+
+
+def test_progress_bars_give_aria_values_as_plain_decimals(built_example):
+    from pmodocs.render.markdown import _decimal
+
+    home = page(built_example, "index.html")
+    values = re.findall(r'aria-value(?:max|now)="([^"]*)"', home)
+    assert values and all(re.fullmatch(r"\d+(\.\d+)?", v) for v in values), values
+    assert (_decimal(6.3e6), _decimal(12.5), _decimal(0.0)) == ("6300000", "12.5", "0")
