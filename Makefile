@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip --disable-pip-version-check
 # two test workers: the machines this project runs on have two cores
 JOBS ?= 2
+# axe-core for tests/test_axe.py, from npm's lock file (skipped where there is no npm)
+AXE := if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/axe --no-audit --no-fund --silent; fi
 
 .PHONY: build check test test-fast reference schemas bench upgrade clean
 
@@ -16,6 +18,7 @@ check: $(VENV)/.installed
 	$(PY) build.py check
 
 test: $(VENV)/.installed
+	$(AXE)
 	$(PY) -m pytest -n $(JOBS)
 
 # the edit-test loop: everything but the tests marked slow (browser, LibreOffice, portfolios, fuzzing)

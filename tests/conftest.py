@@ -19,7 +19,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 SLOW_FILES = {"test_browser.py", "test_hostile_browser.py", "test_portfolio.py", "test_fuzz.py",
-              "test_scale.py", "test_bad_inputs.py", "test_atomic.py"}
+              "test_scale.py", "test_bad_inputs.py", "test_atomic.py", "test_axe.py",
+              "test_schema_lsp.py", "test_bench.py", "test_serve.py", "test_signatures.py"}
 """Files whose tests build many programs, drive a browser or LibreOffice, or fuzz: `make
 test-fast` (`-m "not slow"`) leaves them out; a single test elsewhere says @pytest.mark.slow."""
 

@@ -235,3 +235,80 @@ def test_portfolio_search_results_name_their_program(tab, portfolio_site):
             tags[path.split("/")[-3]] = item.locator(".md-tag").all_inner_texts()
     assert tags == {"alpha": ["SCAS"], "beta": ["BPH"]}, tags
     assert tab.problems == []
+
+
+def test_search_finds_a_word_of_a_table_cell_and_folds_accents(tab, site, built_example):
+    import json
+
+    index = json.loads((built_example / "site/search/search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(d["text"] for d in index["docs"])
+    assert "openr-04" not in text and "open r-04" in text  # cells are separate words
+    tab.goto(f"{site}/index.html")
+    results = search(tab, "Knowledgeable")
+    assert any("risk.html" in (a or "") for a in
+               [i.locator("a").first.get_attribute("href") for i in results.all()])
+    tab.goto(f"{site}/index.html")
+    results = search(tab, "Bronte")
+    shown = " ".join(results.all_inner_texts())
+    assert "Brontë" in shown, shown
+    # the folded spelling is indexed but not shown in the preview
+    assert "Bronte" not in shown.replace("Brontë", ""), shown
+    assert tab.problems == []
+
+
+def test_tables_scroll_in_a_focusable_region_and_dates_do_not_wrap(tab, site):
+    tab.goto(f"{site}/plans/risk.html")
+    region = tab.get_by_role("region", name="Risk register")
+    assert region.count() == 1
+    region.focus()
+    assert tab.evaluate("document.activeElement.getAttribute('role')") == "region"
+    before = region.evaluate("el => el.scrollLeft")
+    for _ in range(5):
+        tab.keyboard.press("ArrowRight")  # the keyboard scrolls the focused region
+    tab.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle())
+    assert region.evaluate("el => el.scrollLeft") > before
+    first = region.locator("tbody td").first
+    box, cell = region.bounding_box(), first.bounding_box()
+    assert abs(cell["x"] - box["x"]) < 4, "the first column stays in view while the rest scrolls"
+    for date in tab.locator("td.pm-nowrap").all()[:20]:
+        assert date.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    # the register page has no table of contents beside it: the table gets the width
+    assert not tab.locator(".md-sidebar--secondary").first.is_visible()
+
+
+def test_on_a_phone_long_registers_become_stacked_records(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/plans/risk.html")
+        region = page.locator(".pm-table--risk-register")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        assert region.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+        cell = region.locator("tbody tr").first.locator("td").nth(1)
+        label = cell.evaluate("e => getComputedStyle(e, '::before').content")
+        assert cell.get_attribute("data-label") in label
+        assert cell.evaluate("e => getComputedStyle(e).display") == "block"
+        page.screenshot(path=str(ARTIFACTS / "risk-390.png"))
+    finally:
+        context.close()
+
+
+def test_charts_on_a_phone_have_labels_of_at_least_11_px_and_name_the_block_cycles(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        for rel in ("index.html", "plans/mo-plan.html", "plans/risk.html"):
+            page.goto(f"{site}/{rel}")
+            sizes = page.evaluate("""() => [...document.querySelectorAll('.pm-chart svg text')]
+                .map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)""")
+            assert sizes and min(sizes) >= 10.9, (rel, min(sizes))
+        page.goto(f"{site}/plans/mo-plan.html")
+        labels = " ".join(page.locator(".pm-chart svg text").all_text_contents())
+        assert "Block cycle 3.1, post-go-live" in labels and "$480,000" in labels
+        region = page.get_by_role("region", name="Hours and dollars per block cycle against the "
+                                  "authorised total")
+        assert region.count() == 1 and region.get_attribute("tabindex") == "0"
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        page.screenshot(path=str(ARTIFACTS / "mo-plan-390.png"), full_page=False)
+    finally:
+        context.close()

@@ -3,6 +3,8 @@ python-docx, then every file opened by LibreOffice (converted to PDF) and read b
 
 from __future__ import annotations
 
+import re
+
 import io
 import subprocess
 import zipfile
@@ -123,12 +125,21 @@ def test_document_control_lists_revisions_distribution_and_approvers(built_examp
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_contents_is_a_toc_field_already_listing_the_headings(built_example, documents, kind):
+def test_the_contents_lists_the_headings_with_live_page_numbers(built_example, documents, kind):
     word = open_docx(built_example, kind)
     entries = [p for p in word.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
-    assert 'TOC \\o "1-2"' in instructions(entries[0]._p)
     expected = [(f"TOC {h.level}", h.text) for h in documents[kind].headings() if h.level <= 2]
-    assert [(p.style.name, p.text) for p in entries] == expected
+    assert [(p.style.name, p.text.split("\t")[0]) for p in entries] == expected
+    # each entry's page number is a PAGEREF to a bookmark around its heading, and Word is asked
+    # to update the fields when it opens the file
+    marks = {b.get(f"{W}name"): b.getparent() for b in word.element.body.iter(f"{W}bookmarkStart")}
+    headings = [p for p in word.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    for n, entry in enumerate(entries, start=1):
+        ref = re.search(r"PAGEREF (\S+) \\h", instructions(entry._p)).group(1)
+        assert "".join(t.text or "" for t in marks[ref].iter(f"{W}t")) == entry.text.split("\t")[0]
+        assert marks[ref] in [h._p for h in headings]
+    settings = word.settings.element
+    assert settings.find(f"{W}updateFields").get(f"{W}val") == "true"
 
 
 # --- headers, footers, sections -------------------------------------------------------------
@@ -202,8 +213,60 @@ def test_the_approval_page_ends_the_document_with_a_signature_line_per_approver(
     signature_tables = word.tables[-len(page.entries):]
     for entry, table in zip(page.entries, signature_tables):
         fields = {row.cells[0].text: row.cells[1].text for row in table.rows}
-        assert fields["Name"] == entry.name and fields["Decision"] == entry.decision
-        assert fields["Organisation"] == entry.organisation and fields["Signature"] == "_" * 40
+        assert (table.rows[0].cells[0].text, table.rows[0].cells[1].text) == ("Field", "Entry")
+        assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
+        decision = "☐ Approve    ☐ Reject" if entry.decision == "pending" else entry.decision
+        assert fields["Name"] == entry.name and fields["Decision"] == decision
+        assert fields["Organisation"] == entry.organisation and fields["Signature"] == ""
+        signature = next(r for r in table.rows if r.cells[0].text == "Signature")
+        height = signature._tr.trPr.find(f"{W}trHeight")
+        assert int(height.get(f"{W}val")) >= 0.6 * 1440 and height.get(f"{W}hRule") == "atLeast"
+
+
+def test_the_title_page_table_has_a_marked_header_row(built_example):
+    table = open_docx(built_example, "charter").tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Item", "Entry"]
+    assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
+    assert table.rows[1].cells[0].text == "Document number"
+
+
+def test_headings_captions_and_pictures_keep_with_what_follows(built_example):
+    word = open_docx(built_example, "mo-plan")
+    paragraphs = word.paragraphs
+    for i, p in enumerate(paragraphs):
+        if p.style.name.startswith("Heading") or (p.style.name == "Caption"
+                                                  and p.text.startswith("Table")):
+            assert p.paragraph_format.keep_with_next, p.text
+        if p._p.findall(".//" + f"{W}drawing") and i + 1 < len(paragraphs) \
+                and paragraphs[i + 1].text.startswith("Figure"):
+            assert p.paragraph_format.keep_with_next
+            assert p.paragraph_format.line_spacing_rule is not None  # single, never exact
+
+
+def test_the_raci_uses_role_codes_with_a_legend_and_narrow_letter_columns(built_example, documents):
+    from pmodocs.render.docx import role_codes
+
+    raci = next(t for t in documents["governance"].tables() if t.kind == "raci")
+    roles = raci.columns[2:]
+    codes = role_codes(roles)
+    assert len(set(codes)) == len(codes) and all(len(c) <= 6 for c in codes)
+    word = open_docx(built_example, "governance")
+    table = next(t for t in word.tables if [c.text for c in t.rows[0].cells][2:] == codes)
+    legend = " ".join(p.text for p in word.paragraphs if p.text.startswith("Roles: "))
+    for code, role in zip(codes, roles):
+        assert f"{code} = {role}" in legend
+    widths = [int(g.get(f"{W}w")) for g in table._tbl.tblGrid.findall(f"{W}gridCol")]
+    assert widths[0] >= 2.5 * 1440 and max(widths[2:]) <= 0.55 * 1440
+
+
+def test_the_subject_property_is_never_cut_mid_word():
+    from pmodocs.render.docx import subject
+
+    long = "Plan the maintenance and operations phase " * 12
+    cut = subject(long)
+    assert len(cut) <= 255 and cut.endswith(" …")
+    assert long.startswith(cut[:-2]) and long[len(cut) - 2] == " "
+    assert subject("Short purpose.") == "Short purpose."
 
 
 # --- properties -----------------------------------------------------------------------------
@@ -216,7 +279,9 @@ def test_core_and_custom_properties_describe_the_deliverable(built_example, docu
     cp = open_docx(built_example, kind).core_properties
     assert (cp.title, cp.author, cp.version, cp.content_status) == (
         m.title, m.owner, m.version, m.approval_state)
-    assert cp.subject == m.purpose[:250] and cp.keywords == ", ".join(m.keywords)
+    from pmodocs.render.docx import subject
+
+    assert cp.subject == subject(m.purpose) and cp.keywords == ", ".join(m.keywords)
     with zipfile.ZipFile(built_example / "dist/docx" / f"{kind}.docx") as zf:
         custom = ElementTree.fromstring(zf.read("docProps/custom.xml"))
     props = {p.get("name"): "".join(p.itertext()) for p in custom}
@@ -247,10 +312,11 @@ def test_a_chart_is_a_picture_with_its_alt_text_and_a_numbered_caption_in_word()
     word = docx.Document(io.BytesIO(render_docx(chart_document())))
     [shape] = word.inline_shapes
     assert shape._inline.docPr.get("descr") == CHART_ALT
-    assert abs(shape.width.inches - text_width("letter", landscape=False)) < 0.01
+    # a 320 px wide chart is drawn at its own size, 80 px an inch (never wider than the text)
+    assert abs(shape.width.inches - 320 / 80) < 0.01 < text_width("letter", landscape=False) - 4
     blob = word.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
     assert blob.startswith(b"\x89PNG")
-    assert int.from_bytes(blob[16:20], "big") == 6.5 * 200, "drawn 200 pixels an inch"
+    assert int.from_bytes(blob[16:20], "big") == 4 * 200, "drawn 200 pixels an inch"
     captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
     assert captions[0] == "Figure 1: Hours per block cycle"
     picture = next(i for i, p in enumerate(word.paragraphs) if p._p.xpath(".//w:drawing"))
@@ -323,9 +389,11 @@ def test_libreoffice_opens_every_docx_with_page_x_of_y_on_every_page(
         assert f"Page {number} of {len(pages)}" in text, (kind, number)
         if number > 1:
             assert m.number in text, (kind, number)
-    last = pages[-1]
-    assert "Approval" in last and "Signature" in last and "By signing" in " ".join(
-        p for p in pages if "Approval" in p)
+    # the approval page (its signature rows are 0.6 in high) may run onto a second page, and
+    # nothing else follows it
+    start = next(i for i, p in enumerate(pages) if "By signing" in p)
+    assert "Approval" in pages[start] and start >= len(pages) - 2
+    assert all("Signature" in p for p in pages[start:])
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -349,3 +417,40 @@ def test_the_fast_package_writer_writes_what_python_docx_save_writes(documents):
     for kind in ("risk", "mo-plan"):
         word = docx.Document(io.BytesIO(render_docx(documents[kind])))
         assert package_parts(word) == saved_parts(word), kind
+
+
+def test_word_charts_are_drawn_in_the_documents_font():
+    """The PNG Word shows is drawn from the SVG with its text set in Carlito (Calibri's metrics),
+    not in the site's sans-serif: the pictures differ, and the SVG typst reads names Carlito."""
+    from pmodocs.engines import typst_to_png
+    from pmodocs.fonts import CHART_FILES, font_files
+    from pmodocs.render.docx import CHART_PPI, chart_png, word_font_svg
+    from pmodocs.render.typst import typst_str
+
+    if len(font_files(CHART_FILES)) < len(CHART_FILES):
+        pytest.skip("Carlito is not installed (Debian fonts-crosextra-carlito)")
+    from pmodocs.compose.charts import budget_chart
+    from pmodocs.load import load_content
+
+    content = load_content(EXAMPLE)
+    chart = budget_chart(content, content.deliverables["mo-plan"])
+    assert 'font-family="Carlito' in word_font_svg(chart.svg)
+    assert "Carlito" not in chart.svg
+    plain = typst_to_png("#set page(width: auto, height: auto, margin: 0pt, fill: white)\n"
+                         f'#image(bytes({typst_str(chart.svg)}), format: "svg", width: 6.000in)',
+                         ppi=CHART_PPI, what="test")
+    assert chart_png(chart, 6.0) != plain
+
+
+@pytest.mark.parametrize("kind", ["governance", "mo-plan"])
+def test_libreoffice_shows_the_right_page_number_for_every_contents_entry(
+        libreoffice_pdfs, documents, kind):
+    pages = pdf_pages(libreoffice_pdfs[kind])
+    headings = [h.text for h in documents[kind].headings() if h.level <= 2]
+    contents = next(i for i, p in enumerate(pages) if "Contents" in p)
+    listing = " ".join(pages[contents].split())
+    for heading in headings:
+        found = re.search(re.escape(" ".join(heading.split())) + r" ?\.{3,} ?(\d+)", listing)
+        assert found, heading
+        shown = " ".join(pages[int(found.group(1)) - 1].split())
+        assert " ".join(heading.split()) in shown, (heading, found.group(1))

@@ -123,8 +123,9 @@ def test_table_header_cells_are_tagged_as_headers(built_example, documents, kind
     approvers = sum(len(b.entries) for b in doc.blocks if isinstance(b, ApprovalPage))
     with pikepdf.open(pdf_path(built_example, kind)) as pdf:
         tags = struct_types(pdf)
-    assert tags["/TH"] == sum(len(t.columns) for t in doc.tables()) + 2 * approvers
-    assert tags["/THead"] == len(doc.tables()) + approvers
+    title_page = 1  # the title page's table: Item | Entry
+    assert tags["/TH"] == sum(len(t.columns) for t in doc.tables()) + 2 * (approvers + title_page)
+    assert tags["/THead"] == len(doc.tables()) + approvers + title_page
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -323,3 +324,150 @@ def test_the_cli_reports_a_broken_template_without_a_traceback(broken_templates,
     assert "Traceback" not in result.stderr
     assert str(broken_templates) in result.stderr and "unknown variable: nonsense" in result.stderr
     assert not (tmp_path / "out/dist").exists()
+
+
+# --- characters stay themselves; every script the fonts cover; long rows split ----------------
+
+LONG_RESPONSE = " ".join(f"Step {n}: call desk ext-{n:04d} and record ticket -{n:04d} in the log."
+                         for n in range(1, 16))
+NAMES = {"chinese": "王秀英", "arabic": "فاطمة الزهراء", "greek": "Ευχαριστώ", "cyrillic": "Пётр Ильич"}
+
+
+def require_noto() -> None:
+    """Skip (or fail under PMODOCS_REQUIRE_TOOLS=1) when Debian's Noto fonts are missing."""
+    import os
+
+    from pmodocs import fonts
+
+    if len(fonts.font_files(fonts.FALLBACK_FILES)) < len(fonts.FALLBACK_FILES):
+        message = "PDF fonts missing: apt-get install fonts-noto-core fonts-droid-fallback"
+        if os.environ.get("PMODOCS_REQUIRE_TOOLS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def international_pdf(tmp_path_factory):
+    """The risk plan with a 15-step response, a hyphenated number and names in four scripts."""
+    require_noto()
+    content = tmp_path_factory.mktemp("intl") / "content"
+    shutil.copytree(EXAMPLE, content)
+
+    def change(d):
+        d["risks"][0]["response"] = LONG_RESPONSE
+        d["risks"][1]["title"] = "Form DFA-0042 and code -0042 are lost... or not"
+        d["risks"][2]["title"] = " · ".join(NAMES.values())
+    edit_yaml(content / "deliverables/risk.yaml", change)
+    loaded = load_content(content)
+    from pmodocs.checks import run_checks
+
+    assert not [p for p in run_checks(loaded) if p.severity == "error"]
+    docs, _ = compose_all(loaded)
+    path = tmp_path_factory.mktemp("intl-pdf") / "risk.pdf"
+    path.write_bytes(render_pdf(docs["risk"]))
+    return path
+
+
+def test_hyphens_before_digits_and_dots_stay_the_characters_the_content_has(international_pdf):
+    text = " ".join(pdf_pages(international_pdf))
+    assert "DFA-0042 and code -0042 are lost... or not" in " ".join(text.split())
+    assert "\u2212" not in text and "\u2026" not in text
+
+
+def test_a_row_longer_than_a_page_continues_on_the_next_page_with_nothing_lost(international_pdf):
+    pages = pdf_pages(international_pdf)
+    text = " ".join(" ".join(pages).split())
+    for n in range(1, 16):
+        assert f"ticket -{n:04d} in the log." in text, n
+    first = next(i for i, p in enumerate(pages) if "Step 1:" in p)
+    last = next(i for i, p in enumerate(pages) if "Step 15:" in p)
+    assert first <= last
+
+
+def test_chinese_arabic_greek_and_cyrillic_names_are_drawn_in_embedded_noto_fonts(international_pdf):
+    require_tool("pdffonts", "lists PDF fonts; Debian package poppler-utils")
+    text = " ".join(pdf_pages(international_pdf))
+    for script, name in NAMES.items():
+        # pdftotext gives right-to-left text in visual order; compare the letters
+        if script == "arabic":
+            assert all(word in text or word[::-1] in text for word in name.split()), script
+        else:
+            assert name in text, script
+    fonts = subprocess.run(["pdffonts", str(international_pdf)], capture_output=True, text=True).stdout
+    assert "DroidSansFallback" in fonts and "NotoNaskhArabic" in fonts
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]), fonts
+
+
+def test_every_table_has_header_cells_including_the_title_page(built_example):
+    import pikepdf
+
+    with pikepdf.open(pdf_path(built_example, "charter")) as pdf:
+        tags = struct_types(pdf)
+        tables = tags["/Table"]
+        # each table's first row is made of TH cells (the title page's too)
+        assert tags["/TH"] >= 2 * tables, tags
+        first_page = pdf.pages[0].obj
+        heads = [n for n in _struct_nodes(pdf) if n.get("/S") == "/TH" and n.get("/Pg") == first_page]
+        assert heads, "the title-page table has no TH cells"
+
+
+def _struct_nodes(pdf):
+    import pikepdf
+
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        yield node
+        kids = node.get("/K")
+        stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+
+
+@pytest.mark.parametrize("text", ["Launch party 🎉", "Reserved \U000E0080 here"])
+def test_check_refuses_text_no_pdf_font_can_draw_with_file_and_line(content_copy, text):
+    require_noto()
+    from pmodocs.checks import run_checks
+
+    edit_yaml(content_copy / "deliverables/risk.yaml",
+              lambda d: d["risks"][3].__setitem__("title", text))
+    problems = [p for p in run_checks(load_content(content_copy)) if p.severity == "error"]
+    assert len(problems) == 1, problems
+    p = problems[0]
+    assert p.file.endswith("risk.yaml") and p.field == "risks[3].title" and p.line > 1
+    lines = (content_copy / "deliverables/risk.yaml").read_text(encoding="utf-8").splitlines()
+    assert text in lines[p.line - 1]
+    odd = next(c for c in text if not c.isascii())
+    assert f"U+{ord(odd):04X}" in p.message
+
+
+def test_font_coverage_comes_from_the_installed_fonts_and_is_cached(tmp_path, monkeypatch):
+    from pmodocs import fonts
+
+    require_noto()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fonts.coverage.cache_clear()
+    try:
+        have = fonts.coverage()
+        assert {ord("王"), ord("ف"), ord("Ω"), ord("Ж")} <= have and ord("🎉") not in have
+        assert list((tmp_path / "pmodocs").glob("font-coverage-*.json"))
+    finally:
+        fonts.coverage.cache_clear()
+
+
+# --- page-validation: PDF/UA-1 and PDF/A-2a -------------------------------------------------
+
+def assert_valid(path: Path) -> None:
+    page = pytest.importorskip("page", reason="pip install page-validation")
+    for profile in ("ua1", "2a"):
+        result = page.validate_pdf(str(path), profile=profile)
+        assert result.is_compliant, (path.name, profile, [str(f) for f in result.failures][:10])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_pdf_passes_page_validation_for_pdf_ua_1_and_pdf_a_2a(built_example, kind):
+    assert_valid(pdf_path(built_example, kind))
+
+
+def test_a_pdf_with_cjk_arabic_and_split_rows_passes_page_validation(international_pdf):
+    assert_valid(international_pdf)

@@ -181,7 +181,8 @@ def test_a_hostile_risk_title_shows_as_text_everywhere_on_the_site(content_copy,
 
 def test_long_tables_are_sortable_and_the_script_ships_with_the_site(built_example):
     risk = page(built_example, "plans/risk.html")
-    assert re.search(r'pm-table--risk-register"><table data-sortable="true">', risk)
+    assert re.search(r'pm-table--risk-register[^"]*" role="region" aria-label="[^"]+" tabindex="0">'
+                     r'<table data-sortable="true">', risk)
     assert 'src="../assets/pmodocs.js"' in risk
     assert (built_example / "site" / "assets" / "pmodocs.js").is_file()
 
@@ -191,7 +192,7 @@ def test_raci_cells_carry_their_letter_and_the_legend_is_on_the_page(built_examp
     raci = re.search(r'pm-table--raci.*?</table>', gov, flags=re.S).group(0)
     letters = [v for a in content.deliverables["governance"].raci.activities
                for v in a.assignments.values() if v]
-    assert len(re.findall(r'<td class="pm-raci pm-raci--[a-z]+">', raci)) == len(letters)
+    assert len(re.findall(r'<td data-label="[^"]+" class="pm-raci pm-raci--[a-z]+[^"]*">', raci)) == len(letters)
     assert "A = Accountable" in visible(gov)
 
 
@@ -203,7 +204,7 @@ def test_inventory_rows_expiring_within_the_window_are_highlighted(built_example
                 if any(d and d <= horizon for d in (a.warranty_expires, a.licence_expires))]
     assert expected, "the example program should show the highlight"
     mo = page(built_example, "plans/mo-plan.html")
-    flagged = re.findall(r'<tr class="pm-row--attention"><td>([^<]+)</td>', mo)
+    flagged = re.findall(r'<tr class="pm-row--attention"><td data-label="[^"]+"[^>]*>([^<]+)</td>', mo)
     assert flagged == expected
     gone = [a.id for a in content.deliverables["mo-plan"].inventory
             if any(d and d < content.program.as_of for d in (a.warranty_expires, a.licence_expires))]
@@ -352,3 +353,12 @@ def test_generated_config_and_pages_build_with_zensical(built_example, tmp_path)
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "Phase exit criteria" in home and "<svg" in home
     assert (tmp_path / "site" / "downloads" / "launch-meeting.ics").is_file()
+
+
+def test_progress_bars_give_aria_values_as_plain_decimals(built_example):
+    from pmodocs.render.markdown import _decimal
+
+    home = page(built_example, "index.html")
+    values = re.findall(r'aria-value(?:max|now)="([^"]*)"', home)
+    assert values and all(re.fullmatch(r"\d+(\.\d+)?", v) for v in values), values
+    assert (_decimal(6.3e6), _decimal(12.5), _decimal(0.0)) == ("6300000", "12.5", "0")

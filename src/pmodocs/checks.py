@@ -132,6 +132,7 @@ def run_checks(content: Content) -> list[Problem]:
         src = content.sources[rel]
         problems += _unique_ids(doc, src)
         problems += todo_warnings(doc, src)
+        problems += undrawable_text(doc, src)
     problems += _global_ids(content)
     for check in (_controls, _funding, _raci, _change_types, _agenda, _approvals, _dates, _branding,
                   _vocabulary, _either_or, _schedule):
@@ -522,6 +523,23 @@ def todo_warnings(node: Any, src: Source, path: tuple = ()) -> list[Problem]:
         return [p for i, v in enumerate(node) for p in todo_warnings(v, src, path + (i,))]
     if isinstance(node, str) and node.lstrip().upper().startswith("TODO"):
         return [_at(src, path, "still says TODO (write the real text)", "warning")]
+    return []
+
+
+def undrawable_text(node: Any, src: Source, path: tuple = ()) -> list[Problem]:
+    """An error for every text holding a character no PDF font can draw (see fonts.py)."""
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in undrawable_text(v, src, path + (k,))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in undrawable_text(v, src, path + (i,))]
+    if isinstance(node, str) and not node.isascii():
+        from .fonts import describe, undrawable
+
+        missing = undrawable(node)
+        if missing:
+            return [_at(src, path, "has " + ", ".join(describe(c) for c in missing[:5]) + " that no "
+                        "PDF font can draw (expected letters of a script the bundled fonts cover: "
+                        "Latin, Greek, Cyrillic, Arabic, Hebrew, CJK; no emoji)")]
     return []
 
 

@@ -66,7 +66,12 @@ def _typst_compiler(typst: Any) -> Any:
     to document (same PDF bytes, a fifth less time); a compiler is not shared between threads."""
     compiler = getattr(_compilers, "compiler", None)
     if compiler is None:
-        compiler = _compilers.compiler = typst.Compiler(ignore_system_fonts=True, font_paths=[])
+        from .fonts import font_dirs
+
+        # typst's own fonts and the folders of the Noto/Carlito fallbacks (fonts.py), never the
+        # system's font configuration.
+        compiler = _compilers.compiler = typst.Compiler(ignore_system_fonts=True,
+                                                        font_paths=font_dirs())
     return compiler
 
 
@@ -113,6 +118,9 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             config = load_config(config_file=str(config_file), strict=True)
+            from .sitecache import SearchFold
+
+            config.plugins["pmodocs-search-fold"] = SearchFold()
             if cache_dir is not None:
                 from .sitecache import SiteCache
 

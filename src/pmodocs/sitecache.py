@@ -184,3 +184,41 @@ def _restore(page: Any, stored: dict, files: Any) -> None:
     if stored["links"] is not None:
         page.links_to_anchors = {files.get_file_from_path(src): anchors
                                  for src, anchors in stored["links"].items()}
+
+
+class SearchFold(BasePlugin):
+    """Accent folding for mkdocs-material's search: after the index is written, every entry whose
+    text has accented words gets their plain spellings in a hidden span, so "Bronte" finds
+    "Brontë". Material's tokenizer skips markup, so the span's words are indexed; its results
+    render the span hidden, so previews show the text as written. Added by pmodocs when it builds
+    (like SiteCache); the published mkdocs.yml builds without it."""
+
+    def on_post_build(self, *, config: Any) -> None:
+        path = Path(config["site_dir"]) / "search" / "search_index.json"
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if fold_index(data):
+                path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                                encoding="utf-8")
+
+
+def folded(word: str) -> str:
+    """The word without accents: "Brontë" -> "Bronte", "Núñez" -> "Nunez"."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold_index(data: dict[str, Any]) -> bool:
+    """Add folded spellings to every entry of a search index (title and text); True if any."""
+    import re
+
+    changed = False
+    for doc in data.get("docs", []):
+        words = re.findall(r"\w+", re.sub(r"<[^>]*>", " ", f"{doc.get('title', '')} {doc.get('text', '')}"))
+        extra = sorted({f for w in words if not w.isascii() and (f := folded(w)) != w})
+        if extra:
+            doc["text"] = f"{doc.get('text', '')}<span hidden> {' '.join(extra)}</span>"
+            changed = True
+    return changed

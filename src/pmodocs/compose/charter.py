@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..document import Block, Heading, Paragraph
 from ..model import Charter, Content
-from .common import bullets, fmt_date, hours, money, names, table, yes_no
+from .common import bullets, fmt_date, hours, money, names, sentence, table, yes_no
 
 
 def charter_blocks(content: Content, doc: Charter) -> list[Block]:
@@ -145,10 +145,11 @@ def transition_blocks(content: Content, doc: Charter) -> list[Block]:
     org = content.party_name
     blocks: list[Block] = []
     if t.primary_after_go_live:
-        blocks.append(Paragraph(f"Primary responsibility after go-live: "
-                                f"{org(t.primary_after_go_live)}. {t.approach}"))
+        blocks.append(Paragraph(sentence(f"Primary responsibility after go-live: "
+                                         f"{org(t.primary_after_go_live)}") + " "
+                                + sentence(t.approach)))
     else:
-        blocks.append(Paragraph(t.approach))
+        blocks.append(Paragraph(sentence(t.approach)))
     if t.go_lives:
         blocks.append(table("Transition and go-live by organisation",
                             ("Organisation", "Takes over", "Transition starts", "Go-live"),

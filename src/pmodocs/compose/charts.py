@@ -102,41 +102,55 @@ def heat_map_alt(cells: dict[tuple[int, int], list[str]], count: int) -> str:
 
 
 def budget_chart(content: Content, plan: MOPlan) -> Chart:
-    """Hours and dollars of each block cycle, stacked, against the charter's authorised total."""
+    """Each block cycle by name, with a bar for each measure the program is funded in (hours,
+    dollars) against the authorised total, and the allocated totals; every bar is labelled with
+    its amount. Narrow on purpose: a phone shows it at about its own size, so 13-14 px text stays
+    at least 11 px."""
     funding = content.deliverables["charter"].funding
     unit = content.program.labels.release_unit
-    rows = [(label, [getattr(b, m) for b in plan.block_cycles], funding.total(m), fmt, suffix)
-            for m, label, fmt, suffix in (("hours", "Hours", hours, " h"),
-                                          ("dollars", "Dollars", money, ""))
-            if m in funding.measures]
-    ids = [b.id for b in plan.block_cycles]
-    left, width, bar, gap, top = 80, 560, 34, 58, 40
+    cycles = plan.block_cycles
+    measures = [(m, label, fmt, suffix) for m, label, fmt, suffix in (
+        ("hours", "Hours", hours, " h"), ("dollars", "Dollars", money, "")) if m in funding.measures]
+    totals = {m: sum(getattr(b, m) for b in cycles) for m, *_ in measures}
+    authorised = {m: funding.total(m) for m, *_ in measures}
+    left, width, bar, top = 10, 240, 14, 8
+    scale = {m: width / max(authorised[m], totals[m], 1) for m, *_ in measures}
     body: list[str] = []
+    y = top
+    for n, b in enumerate(cycles):
+        colour = SEGMENTS[n % len(SEGMENTS)]
+        for line in _wrap(b.name, 40):
+            y += 17
+            body.append(text(left, y, line, size=14, weight="bold"))
+        for m, _, fmt, suffix in measures:
+            value = getattr(b, m)
+            y += 5
+            body.append(rect(left, y, width, bar, "#eceff1", stroke="#eceff1"))
+            body.append(rect(left, y, max(1.0, value * scale[m]), bar, colour, stroke=colour))
+            body.append(text(left + width + 8, y + bar - 2, f"{fmt(value)}{suffix}", size=13))
+            y += bar
+        y += 12
+    share = {m: f"{totals[m] / authorised[m]:.0%}" if authorised[m] else "n/a"
+             for m, *_ in measures}
+    y += 8
+    for m, _, fmt, suffix in measures:
+        body.append(text(left, y, f"Allocated {fmt(totals[m])}{suffix} of "
+                         f"{fmt(authorised[m])}{suffix} ({share[m]})", size=14, weight="bold"))
+        y += 20
+    if len(measures) > 1:
+        body.append(text(left, y, "Upper bar: hours; lower bar: dollars;", size=12))
+        y += 16
+    body.append(text(left, y, "full grey width = the authorised total", size=12))
     descs = []
-    for n, (label, values, authorised, fmt, unit) in enumerate(rows):
-        y = top + n * (bar + gap)
-        scale = width / max(authorised, sum(values), 1)
-        ax = left + authorised * scale
-        body.append(rect(left, y, ax - left, bar, "#eceff1", stroke="#90a4ae"))
-        body += _stacked_bar(left, y, bar, scale, ids, values)
-        body.append(f'<line x1="{ax:.1f}" y1="{y - 8:.1f}" x2="{ax:.1f}" y2="{y + bar + 8:.1f}" '
-                    f'stroke="{INK}" stroke-width="2" stroke-dasharray="5 3"/>')
-        body.append(text(ax, y - 11, "authorised", anchor="middle", size=10))
-        body.append(text(left - 8, y + bar / 2 + 4, label, anchor="end", weight="bold"))
-        total = sum(values)
-        share = f"{total / authorised:.0%}" if authorised else "n/a"
-        body.append(text(left, y + bar + 20, f"allocated {fmt(total)}{unit} of "
-                         f"{fmt(authorised)}{unit} authorised ({share}); grey = unallocated",
-                         size=11))
-        descs.append(f"{label}: " + "; ".join(f"{i} {fmt(v)}{unit}" for i, v in zip(ids, values))
-                     + f"; allocated {fmt(total)}{unit} of {fmt(authorised)}{unit} authorised "
-                       f"({share}).")
-    body += _legend(left, 16, [(i, SEGMENTS[k % len(SEGMENTS)]) for k, i in enumerate(ids)])
-    what = " and ".join(label.lower() for label, *_ in rows).capitalize()
+    for m, label, fmt, suffix in measures:
+        descs.append(f"{label}: " + "; ".join(f"{b.id} {fmt(getattr(b, m))}{suffix} ({b.name})"
+                                              for b in cycles)
+                     + f"; allocated {fmt(totals[m])}{suffix} of {fmt(authorised[m])}{suffix} "
+                       f"authorised ({share[m]}).")
+    what = " and ".join(label.lower() for _, label, *_ in measures).capitalize()
     title = f"{what} per {unit} against the authorised total"
     desc = f"Budget per {unit} against the authorised total. " + " ".join(descs)
-    return Chart(title, desc, svg(left + width + 40, top + len(rows) * (bar + gap), title, desc,
-                                  body))
+    return Chart(title, desc, svg(left + width + 100, y + 10, title, desc, body))
 
 
 MILESTONE_MARKS = (("baseline", "#ffffff", "baseline"), ("forecast", "#ff9800", "forecast"),
@@ -211,17 +225,11 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
     return Chart(title, desc, svg(left + width + 30, height, title, desc, body))
 
 
-def _stacked_bar(x: float, y: float, h: float, scale: float, labels: list[str],
-                 values: list[float]) -> list[str]:
-    out = []
-    for k, (label, value) in enumerate(zip(labels, values)):
-        w = value * scale
-        out.append(rect(x, y, w, h, SEGMENTS[k % len(SEGMENTS)]))
-        if w > 8 * len(label):
-            out.append(text(x + w / 2, y + h / 2 + 4, label, anchor="middle", size=11,
-                            fill="#ffffff", weight="bold"))
-        x += w
-    return out
+def _wrap(words: str, width: int) -> list[str]:
+    """Lines of at most about `width` characters, broken between words (SVG text does not wrap)."""
+    import textwrap
+
+    return textwrap.wrap(words, width, break_long_words=False) or [""]
 
 
 def _legend(x: float, y: float, entries: list[tuple[str, str]]) -> list[str]:

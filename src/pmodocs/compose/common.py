@@ -24,6 +24,12 @@ def hours(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
+def sentence(text: str) -> str:
+    """`text` ending in one full stop: "Meridian Systems Integration, Inc." gets no second one."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from ..document import Block, Heading, Paragraph
 from ..model import Content, ContinuityPlan, LaunchAgenda, RoleCards
-from .common import bullets, fmt_date, names, table, yes_no
+from .common import bullets, fmt_date, names, sentence, table, yes_no
 
 
 def continuity_blocks(content: Content, doc: ContinuityPlan) -> list[Block]:
@@ -47,8 +47,9 @@ def rolecard_blocks(content: Content, doc: RoleCards) -> list[Block]:
                   [(i, d.responsibility, yes_no(d.project_need))
                    for i, d in enumerate(card.responsibilities, 1)],
                   widths=(0.4, 5, 1.2), kind="role-card"),
-            Paragraph(f"Side: {role.side}. Organisation: {names(content, role.all_organisations)}. "
-                      f"Held by: {names(content, role.holders)}."),
+            Paragraph(f"Side: {role.side}. "
+                      + sentence(f"Organisation: {names(content, role.all_organisations)}")
+                      + " " + sentence(f"Held by: {names(content, role.holders)}")),
         ]
     return blocks
 

@@ -22,9 +22,9 @@ from ..document import (
     column_weights, landscape_flags,
 )
 from .docxparts import (
-    SECTPR, Grid, StyleIds, add_field, add_page_break, add_row, add_run, docx_bytes, field_begin,
-    field_end, field_separate, insert_block, new_paragraph, new_table, open_reference,
-    package_parts,
+    SECTPR, Grid, StyleIds, add_bookmark, add_field, add_page_break, add_row, add_run,
+    ask_fields_update, docx_bytes, field_begin, field_end, field_separate, insert_block,
+    keep_with_next, new_paragraph, new_table, open_reference, package_parts, set_row_height,
 )
 from .reference import TABLE_STYLE, reference_docx
 
@@ -52,7 +52,8 @@ def render_docx(doc: Document, *, reference: Path | None = None,
     _properties(word, m)
     _page_setup(word.sections[0], m.paper, landscape=False)
     _title_page(out, m)
-    _contents(out, doc)
+    _contents(out, doc, page_numbers=body is None)
+    ask_fields_update(word.settings.element)
     if body is not None:
         body(out, m)
     else:
@@ -85,8 +86,9 @@ class WordBody:
         return insert_block(self.element, p)
 
     def heading(self, text: str, level: int) -> Any:
-        """A paragraph in Word's own heading style, so it shows in the navigation pane."""
-        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+        """A paragraph in Word's own heading style, so it shows in the navigation pane; it stays
+        on the page of what follows it."""
+        return keep_with_next(self.paragraph(text, "Title" if level == 0 else f"Heading {level}"))
 
     def page_break(self) -> None:
         add_page_break(self.paragraph())
@@ -116,10 +118,15 @@ class WordBody:
         return insert_block(self.element, new_table(self.ids.table(TABLE_STYLE), grid, fixed=fixed,
                                                     header_row=header_row))
 
-    def label_value_table(self, rows: list[tuple[str, str]], widths: list[float]) -> Any:
-        """Bold labels beside their values, rows kept together, no shaded header row."""
+    def label_value_table(self, rows: list[tuple[str, str]], widths: list[float],
+                          header: tuple[str, str] | None = None) -> Any:
+        """Bold labels beside their values, rows kept together; with `header`, a marked header
+        row (`w:tblHeader`, read out by screen readers) names the two columns."""
         grid = self.grid(2, widths)
-        tbl = self.table(grid, header_row=False)
+        tbl = self.table(grid, header_row=header is not None)
+        if header is not None:
+            for p, text in zip(add_row(tbl, grid.cells, header=True), header):
+                add_run(p, text, bold=True)
         for label, value in rows:
             cells = add_row(tbl, grid.cells)
             add_run(cells[0], label, bold=True)
@@ -130,13 +137,21 @@ class WordBody:
 def _properties(word: Any, m: DocumentMeta) -> None:
     cp = word.core_properties
     when = datetime(m.date.year, m.date.month, m.date.day)
-    cp.title, cp.subject, cp.author = m.title, m.purpose[:250], m.owner
+    cp.title, cp.subject, cp.author = m.title, subject(m.purpose), m.owner
     cp.keywords = ", ".join(m.keywords)
     cp.version, cp.content_status = m.version, m.approval_state
     cp.category, cp.comments = "Program deliverable", f"{m.number}; fingerprint {m.fingerprint}"
     cp.identifier, cp.language = m.number, m.language
     cp.last_modified_by, cp.revision = m.owner, 1
     cp.created = cp.modified = cp.last_printed = when
+
+
+def subject(purpose: str, limit: int = 255) -> str:
+    """The Subject property: the purpose, shortened at a word (Word keeps 255 characters)."""
+    import textwrap
+
+    text = " ".join(purpose.split())
+    return text if len(text) <= limit else textwrap.shorten(text, limit, placeholder=" …")
 
 
 def text_width(paper: str, landscape: bool) -> float:
@@ -164,7 +179,8 @@ def _title_page(out: WordBody, m: DocumentMeta) -> None:
     out.paragraph(m.program, "Subtitle")
     out.paragraph(m.department, "Subtitle")
     out.paragraph(m.title, "Title")
-    out.label_value_table(title_rows(m), [1.8, text_width(m.paper, landscape=False) - 1.8])
+    out.label_value_table(title_rows(m), [1.8, text_width(m.paper, landscape=False) - 1.8],
+                          header=("Item", "Entry"))
     if m.is_draft:
         out.paragraph(draft_line(m), "Intense Quote")
     out.page_break()
@@ -203,20 +219,52 @@ CHART_PPI = 200
 """Resolution of chart pictures in Word: sharp in print, about 40 kB a chart."""
 
 
+CHART_FONT = 'font-family="Carlito, Calibri, sans-serif"'
+"""Word's charts are set in the document's font (Carlito has Calibri's metrics; fonts.py)."""
+
+
+def word_font_svg(svg: str) -> str:
+    """The chart's SVG with its text in the DOCX body font."""
+    import re
+
+    return re.sub(r'font-family="[^"]*"', CHART_FONT, svg)
+
+
 def chart_png(c: Chart, width_in: float) -> bytes:
     """The chart's SVG drawn as a PNG `width_in` inches wide, by typst (the PDF engine)."""
     from ..engines import typst_to_png
     from .typst import typst_str
 
     source = ("#set page(width: auto, height: auto, margin: 0pt, fill: white)\n"
-              f'#image(bytes({typst_str(c.svg)}), format: "svg", width: {width_in:.3f}in)')
+              f'#image(bytes({typst_str(word_font_svg(c.svg))}), format: "svg", '
+              f"width: {width_in:.3f}in)")
     return typst_to_png(source, ppi=CHART_PPI, what=f"the chart {c.caption!r}")
 
 
-def _contents(out: WordBody, doc: Document) -> None:
-    """A TOC field whose cached result already lists the headings, so it reads without updating."""
+def toc_bookmark(index: int) -> str:
+    """The bookmark around the `index`-th contents heading (Word's own `_Toc` prefix)."""
+    return f"_Toc{index:08d}"
+
+
+def _contents(out: WordBody, doc: Document, *, page_numbers: bool = True) -> None:
+    """The contents: every level-1 and level-2 heading.
+
+    With `page_numbers` (deliverables), each entry ends in a dot leader and a PAGEREF field to a
+    bookmark around its heading: LibreOffice lays the numbers out itself, and Word, asked by
+    `w:updateFields`, fills them in when the file is opened. (Inside a TOC field both would show
+    the field's cached text instead, and the right numbers are only known after layout.)
+    Without (redlines), a TOC field whose cached result already lists the headings."""
     out.paragraph("Contents", "TOC Heading")
     headings = [h for h in doc.headings() if h.level <= 2]
+    if page_numbers:
+        right = round(text_width(doc.meta.paper, landscape=False) * 1440)
+        for i, h in enumerate(headings):
+            para = out.paragraph(h.text, f"TOC {h.level}")
+            _dot_leader_tab(para, right)
+            add_run(para, "\t")
+            add_field(para, f"PAGEREF {toc_bookmark(i + 1)} \\h", "")
+        out.page_break()
+        return
     first = out.paragraph(style="TOC 1")
     field_begin(first, r'TOC \o "1-2" \h \z \u')
     field_separate(first)
@@ -229,6 +277,21 @@ def _contents(out: WordBody, doc: Document) -> None:
     out.page_break()
 
 
+def _dot_leader_tab(p: Any, position: int) -> None:
+    from .docxparts import PPR, new_element, w
+
+    ppr = p.find(PPR)
+    if ppr is None:
+        ppr = new_element(PPR)
+        p.insert(0, ppr)
+    tabs = new_element(w("tabs"))
+    tab = new_element(w("tab"))
+    for key, value in (("val", "right"), ("leader", "dot"), ("pos", str(position))):
+        tab.set(w(key), value)
+    tabs.append(tab)
+    ppr.append(tabs)
+
+
 class _BodyWriter:
     """Writes blocks in order, opening a landscape section around each wide table."""
 
@@ -237,13 +300,20 @@ class _BodyWriter:
         self.out, self.word, self.meta, self.tables, self.figures = out, out.word, meta, 0, 0
         self.draw = draw or chart_png
         self.landscape = False
+        self.contents = 0  # headings written that the contents lists (levels 1 and 2)
+
+    def _bookmark(self, p: Any, level: int) -> Any:
+        if level <= 2:
+            self.contents += 1
+            add_bookmark(p, toc_bookmark(self.contents), self.contents)
+        return p
 
     def block(self, block: Block, landscape: bool) -> None:
         self._orient(landscape)
         if isinstance(block, Table):
             self.table(block)
         elif isinstance(block, Heading):
-            self.out.heading(block.text, min(block.level, 3))
+            self._bookmark(self.out.heading(block.text, min(block.level, 3)), block.level)
         elif isinstance(block, Paragraph):
             self.out.paragraph(block.text)
         elif isinstance(block, BulletList):
@@ -278,45 +348,97 @@ class _BodyWriter:
         if number is None:
             self.figures += 1
             number = self.figures
-        width = text_width(self.meta.paper, self.landscape)
-        run = self.word.add_paragraph().add_run()
+        from docx.enum.text import WD_LINE_SPACING
+
+        from .typst import chart_width_in
+
+        width = chart_width_in(c.svg, text_width(self.meta.paper, self.landscape))
+        picture = self.word.add_paragraph()
+        # inline, single-spaced (an exact line height would let it overlap the text above),
+        # and on the page of its caption
+        picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        picture.paragraph_format.keep_with_next = True
+        picture.paragraph_format.space_before = Inches(0.08)
+        run = picture.add_run()
         shape = run.add_picture(io.BytesIO(self.draw(c, width)), width=Inches(width))
         shape._inline.docPr.set("descr", c.alt)
         shape._inline.docPr.set("name", f"Figure {number}")
         self.out.paragraph(f"Figure {number}: {c.caption}", "Caption")
 
     def table_grid(self, t: Table) -> Grid:
-        """Column widths from the shared rule, fitted to the current page orientation."""
+        """Column widths from the shared rule, fitted to the current page orientation (the RACI:
+        a wide activity column, narrow letter columns)."""
+        if t.kind == "raci":
+            return self.out.grid(len(t.columns), self.table_grid_raci(t))
         return self.out.grid(len(t.columns), _column_widths(t, text_width(self.meta.paper,
                                                                           self.landscape)))
 
     def table(self, t: Table) -> None:
         """Caption, then a fixed-layout table whose bold header row repeats on every page."""
         self.tables += 1
-        self.out.paragraph(f"Table {self.tables}: {t.caption}", "Caption")
+        keep_with_next(self.out.paragraph(f"Table {self.tables}: {t.caption}", "Caption"))
+        columns = t.columns
+        if t.kind == "raci":
+            columns = self.raci_legend(t)
         grid = self.table_grid(t)
         tbl = self.out.table(grid, fixed=True)
-        for index, texts in enumerate((t.columns, *t.rows)):
+        for index, texts in enumerate((columns, *t.rows)):
             for p, text in zip(add_row(tbl, grid.cells, header=index == 0), texts):
                 add_run(p, text, bold=index == 0)
 
+    def raci_legend(self, t: Table) -> tuple[str, ...]:
+        """The RACI's role columns as short codes, with a legend paragraph naming each role in
+        full (full names would break inside the narrow letter columns)."""
+        codes = role_codes(t.columns[2:])
+        legend = "; ".join(f"{code} = {name}" for code, name in zip(codes, t.columns[2:]))
+        keep_with_next(self.out.paragraph(f"Roles: {legend}.", "Caption"))
+        return (*t.columns[:2], *codes)
+
+    def table_grid_raci(self, t: Table) -> list[float]:
+        total = text_width(self.meta.paper, self.landscape)
+        roles = len(t.columns) - 2
+        side = 0.9
+        letter = min(0.55, (total - side - 2.8) / max(roles, 1))
+        if letter < 0.4:  # many roles: the activity column keeps at least 1.5 in
+            letter = max(0.1, (total - side - 1.5) / max(roles, 1))
+        return [max(1.5, total - side - letter * roles), side, *([letter] * roles)]
+
     def approval(self, page: ApprovalPage) -> None:
-        """The approval page on a new page: statement, fingerprint, one table per signatory."""
-        page_break_before(self.out.heading(page.title, 1))
+        """The approval page on a new page: statement, fingerprint, one table per signatory,
+        with a signature row tall enough to sign in and boxes to tick for the decision."""
+        self._bookmark(page_break_before(self.out.heading(page.title, 1)), 1)
         self.out.paragraph(page.statement)
         self.out.paragraph(f"Content fingerprint: {page.fingerprint}")
         widths = [1.6, text_width(self.meta.paper, self.landscape) - 1.6]
         for entry in page.entries:
-            self.out.label_value_table([
+            decision = DECISION_BOXES if entry.decision == "pending" else entry.decision
+            tbl = self.out.label_value_table([
                 ("Name", entry.name), ("Title", entry.title), ("Organisation", entry.organisation),
-                ("Decision", entry.decision), ("Date", entry.date or "________________"),
-                ("Signature", "_" * 40), ("Comment", entry.comment or "")], widths)
+                ("Decision", decision), ("Date", entry.date or ""),
+                ("Signature", ""), ("Comment", entry.comment or "")], widths,
+                header=("Field", "Entry"))
+            rows = tbl.findall(_W_TR)
+            set_row_height(rows[6], SIGNATURE_ROW_TWIPS)
+            for row in rows[:-1]:  # one signatory's table never splits across pages
+                for p in row.iter(_W_P):
+                    keep_with_next(p)
             self.out.paragraph()
 
 
-def page_break_before(p: Any) -> None:
+from .typst import role_codes  # noqa: E402  (shared with the PDF's RACI)
+
+
+def page_break_before(p: Any) -> Any:
     """Start the paragraph on a new page (`paragraph_format.page_break_before = True`)."""
     p.get_or_add_pPr().pageBreakBefore_val = True
+    return p
+
+
+DECISION_BOXES = "☐ Approve    ☐ Reject"
+"""An undecided approval: the signatory ticks one box."""
+SIGNATURE_ROW_TWIPS = 864  # 0.6 in: room for a handwritten signature
+_W_TR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tr"
+_W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
 
 
 def _column_widths(t: Table, total: float) -> list[float]:

@@ -158,6 +158,64 @@ def add_field(p: Any, instruction: str, cached: str) -> None:
     field_end(p)
 
 
+def keep_with_next(p: Any) -> Any:
+    """Keep the paragraph on the page of the next one (`w:keepNext`): a heading or caption never
+    ends a page apart from its table or picture."""
+    ppr = p.find(PPR)
+    if ppr is None:
+        ppr = new_element(PPR)
+        p.insert(0, ppr)
+    if ppr.find(w("keepNext")) is None:
+        keep = new_element(w("keepNext"))
+        style = ppr.find(PSTYLE)
+        if style is not None:
+            style.addnext(keep)
+        else:
+            ppr.insert(0, keep)
+    return p
+
+
+def add_bookmark(p: Any, name: str, number: int) -> None:
+    """Wrap the paragraph's runs in a bookmark (a PAGEREF field can then give its page)."""
+    start = new_element(w("bookmarkStart"))
+    start.set(w("id"), str(number))
+    start.set(w("name"), name)
+    end = new_element(w("bookmarkEnd"))
+    end.set(w("id"), str(number))
+    ppr = p.find(PPR)
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
+
+
+def set_row_height(tr: Any, twips: int) -> None:
+    """At least `twips` high (`w:trHeight w:hRule="atLeast"`): room to sign by hand."""
+    tr_pr = tr.find(TRPR)
+    if tr_pr is None:
+        tr_pr = new_element(TRPR)
+        tr.insert(0, tr_pr)
+    height = SubElement(tr_pr, w("trHeight"))
+    height.set(w("val"), str(twips))
+    height.set(w("hRule"), "atLeast")
+
+
+def ask_fields_update(settings: Any) -> None:
+    """`w:updateFields` in settings.xml: Word offers to update the contents' page numbers (and
+    every other field) when the file is opened."""
+    if settings.find(w("updateFields")) is not None:
+        return
+    update = new_element(w("updateFields"))
+    update.set(w("val"), "true")
+    later = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
+    for child in settings:
+        if child.tag in {w(t) for t in later} or child.tag.endswith("}mathPr"):
+            child.addprevious(update)
+            return
+    settings.append(update)
+
+
 # --- tables ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def render_document(doc: Document, downloads: dict[str, str], redline: Redline |
     did), then every block."""
     m = doc.meta
     out = [
-        "---", f"title: {_yaml_str(m.title)}", "---", "",
+        "---", f"title: {_yaml_str(m.title)}", *_register_front_matter(doc), "---", "",
         f"# {md_text(m.title)}", "",
         f'<p class="pm-docline">{html_text(m.number)} · version {html_text(m.version)} · '
         f"{badge(m.approval_state)} · fingerprint <code>{html_text(m.short_fingerprint)}</code></p>",
@@ -75,6 +75,17 @@ def render_document(doc: Document, downloads: dict[str, str], redline: Redline |
         out += changes_section(redline)
     out += _blocks(doc.blocks, base_level=2)
     return "\n".join(out).rstrip() + "\n"
+
+
+REGISTER_COLUMNS = 6
+"""A page holding a table this wide (or a landscape one) is a register page: no table of contents
+beside it, so the table gets the page's full width."""
+
+
+def _register_front_matter(doc: Document) -> list[str]:
+    if any(t.wide or len(t.columns) >= REGISTER_COLUMNS for t in doc.tables()):
+        return ["hide:", "  - toc"]
+    return []
 
 
 def render_page(page: Page) -> str:
@@ -110,9 +121,16 @@ def meter(m: Meter) -> str:
     return (f'<div class="pm-meter"><div class="pm-meter__label"><strong>{html_text(m.label)}'
             f"</strong> <span>{html_text(m.text)}</span></div>"
             f'<div class="pm-meter__bar" role="progressbar" aria-label="{html_text(m.label)}" '
-            f'aria-valuemin="0" aria-valuemax="{m.total:g}" aria-valuenow="{m.done:g}" '
+            f'aria-valuemin="0" aria-valuemax="{_decimal(m.total)}" '
+            f'aria-valuenow="{_decimal(m.done)}" '
             f'aria-valuetext="{html_text(m.text)}"><span style="width: {share * 100:.1f}%">'
             "</span></div></div>")
+
+
+def _decimal(number: float) -> str:
+    """A plain decimal for an ARIA value ("6300000", "12.5"; never "6.3e+06", which is invalid)."""
+    text = f"{number:.6f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
 
 
 def with_tag(page: str, tag: str) -> str:
@@ -156,7 +174,10 @@ def _block(block: Block, base: int) -> list[str]:
                 f"{html_text(block.title)}</p><p>{html_text(block.text)}</p></div>"]
     if isinstance(block, Chart):
         # The SVG carries role="img", <title> and <desc>; the figure adds the visible caption.
-        return [f'<figure class="pm-chart">{block.svg}'
+        # On a phone a chart keeps its own size (its labels stay legible) and scrolls sideways
+        # in a focusable, labelled region.
+        return [f'<figure class="pm-chart"><div class="pm-chart__scroll" role="region" '
+                f'aria-label="{html_text(block.caption)}" tabindex="0">{block.svg}</div>'
                 f"<figcaption>{html_text(block.caption)}</figcaption></figure>"]
     if isinstance(block, ApprovalPage):
         return _approval(block)
@@ -165,42 +186,78 @@ def _block(block: Block, base: int) -> list[str]:
 
 def table_html(table: Table) -> str:
     """A table with classes the stylesheet and script key on: kind, highlighted rows, sorting."""
-    head = "".join(f'<th scope="col">{html_text(c)}</th>' for c in table.columns)
-    body = "".join(
+    head = " ".join(f'<th scope="col">{html_text(c)}</th>' for c in table.columns)
+    # Cells and rows are separated by a space: the search index reads the HTML's text, and
+    # without it "open" and "r-04" from neighbouring cells become one word.
+    body = " ".join(
         ('<tr class="pm-row--attention">' if n in table.highlight else "<tr>")
-        + "".join(_cell(table, col, c) for col, c in zip(table.columns, row)) + "</tr>"
+        + " ".join(_cell(table, col, c) for col, c in zip(table.columns, row)) + "</tr>"
         for n, row in enumerate(table.rows))
     kind = f" pm-table--{table.kind}" if table.kind else ""
     sortable = ' data-sortable="true"' if table.kind in SORTABLE else ""
-    return (f'<div class="pm-table{kind}"><table{sortable}><caption>{html_text(table.caption)}'
-            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    stack = _stack_class(len(table.columns)) if table.kind != "raci" else ""
+    return table_region(f"pm-table{kind}{stack}", table.caption,
+                        f"<table{sortable}><caption>{html_text(table.caption)}</caption>"
+                        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+STACK_COLUMNS = 4
+"""Tables with at least this many columns become stacked records on a phone (pmodocs.css); the
+RACI matrix stays a matrix (its activity column and role header stay in view as it scrolls)."""
+_NOWRAP = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?|[-+]?\$[\d,.]+[kKmM]?|"
+                     r"[-+]?[\d,.]+ ?%?|[A-Za-z]{0,6}-?\d[\w.-]{0,10}")
+"""Cells that must not wrap: dates, money, numbers and short ids (`r-04`, `bc-31`, `1.2.3`)."""
+
+
+LONG_CELL = 60
+"""A cell longer than this gets room for whole phrases (pm-long: at least 16em) rather than a
+word a line; the table then scrolls sideways in its region."""
+
+
+def table_region(classes: str, caption: str, table: str) -> str:
+    """The scroll box around a table: a labelled region a keyboard can focus and scroll."""
+    return (f'<div class="{classes}" role="region" aria-label="{html_text(caption)}" '
+            f'tabindex="0">{table}</div>')
+
+
+def _stack_class(columns: int) -> str:
+    return " pm-table--stack" if columns >= STACK_COLUMNS else ""
+
+
+def _td(column: str, text: str, inner: str | None = None, classes: str = "") -> str:
+    """A body cell carrying its column name (shown before it when a table is stacked)."""
+    if _NOWRAP.fullmatch(text) or (len(text) <= 16 and not any(c.isspace() for c in text)):
+        classes = (classes + " pm-nowrap").strip()
+    elif len(text) > LONG_CELL:
+        classes = (classes + " pm-long").strip()
+    cls = f' class="{classes}"' if classes else ""
+    return f'<td data-label="{html_text(column)}"{cls}>{html_text(text) if inner is None else inner}</td>'
 
 
 def _cell(table: Table, column: str, text: str) -> str:
     """A body cell: state columns get a badge, RACI letters a class per letter."""
     states = BADGE_COLUMNS.get(column)
     if states and text in states:
-        return (f'<td><span class="pm-badge pm-badge--{states[text]}">{html_text(text)}</span>'
-                "</td>")
+        return _td(column, text, f'<span class="pm-badge pm-badge--{states[text]}">'
+                                 f"{html_text(text)}</span>")
     if table.kind == "raci" and text and re.fullmatch(r"[A-Z/]{1,3}", text):
         letters = text.replace("/", "").lower()
-        return f'<td class="pm-raci pm-raci--{letters}">{html_text(text)}</td>'
-    return f"<td>{html_text(text)}</td>"
+        return _td(column, text, classes=f"pm-raci pm-raci--{letters}")
+    return _td(column, text)
 
 
 def _approval(page: ApprovalPage) -> list[str]:
+    columns = ("Name", "Title", "Organisation", "Decision", "Date", "Comment")
     rows = "".join(
-        f"<tr><td>{html_text(e.name)}</td><td>{html_text(e.title)}</td>"
-        f"<td>{html_text(e.organisation)}</td><td>{html_text(e.decision)}</td>"
-        f"<td>{html_text(e.date or '—')}</td><td>{html_text(e.comment or '—')}</td></tr>"
-        for e in page.entries)
+        "<tr>" + " ".join(_td(c, v) for c, v in zip(columns, (
+            e.name, e.title, e.organisation, e.decision, e.date or "—", e.comment or "—")))
+        + "</tr>" for e in page.entries)
+    head = " ".join(f'<th scope="col">{c}</th>' for c in columns)
     return ["## " + md_text(page.title), "", md_text(page.statement), "",
             f"Content fingerprint: <code>{html_text(page.fingerprint)}</code>", "",
-            '<div class="pm-table pm-table--approval"><table><caption>Approval record</caption>'
-            '<thead><tr><th scope="col">Name</th><th scope="col">Title</th>'
-            '<th scope="col">Organisation</th><th scope="col">Decision</th>'
-            '<th scope="col">Date</th><th scope="col">Comment</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>"]
+            table_region("pm-table pm-table--approval pm-table--stack", "Approval record",
+                         "<table><caption>Approval record</caption>"
+                         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")]
 
 
 # --- changes since approval -------------------------------------------------------------------
@@ -281,5 +338,6 @@ def _rows_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, tupl
     body = "".join(f'<tr class="pm-row--{op}"><td>{CHANGE_WORDS[op]}</td>'
                    + "".join(f"<td>{spans_html(c)}</td>" for c in cells) + "</tr>"
                    for op, cells in rows)
-    return (f'<div class="pm-table pm-table--redline"><table><caption>{caption or html_text(title)}'
-            f" (changed rows)</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    return table_region("pm-table pm-table--redline", f"{title} (changed rows)",
+                        f"<table><caption>{caption or html_text(title)} (changed rows)</caption>"
+                        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

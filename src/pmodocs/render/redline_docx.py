@@ -18,14 +18,15 @@ from ..document import (
     ApprovalPage, BulletList, Chart, DocumentMeta, Heading, Paragraph, Table, landscape_flags,
 )
 from ..redline import BlockChange, EntryChange, Redline, RowChange, Span, Spans, entry_rows, side, words
-from .docx import WordBody, _BodyWriter, page_break_before, text_width
+from .docx import DECISION_BOXES, WordBody, _BodyWriter, page_break_before, text_width
 from .docxparts import (
     P, PPR, PSTYLE, R, TBL, TC, TR, VAL, add_row, add_run, new_paragraph, set_bold,
 )
 
-SIGNATURE = "_" * 40
-DATE_BLANK = "_" * 16
-"""What the approval page shows on a signatory's empty signature and date lines."""
+SIGNATURE = ""
+DATE_BLANK = ""
+"""What the approval page shows in a signatory's empty signature and date rows (the signature
+row is 0.6 in high, room to sign, as in the DOCX)."""
 
 
 def render_redline_docx(red: Redline, *, reference: Path | None = None) -> bytes:
@@ -121,7 +122,8 @@ def _title_page_changes(out: WordBody, old: DocumentMeta, new: DocumentMeta,
     from .docx import draft_line, title_rows
 
     table = out.element.find(TBL)
-    for tr, (_, before), (_, after) in zip(table.iterchildren(TR), title_rows(old), title_rows(new)):
+    rows = list(table.iterchildren(TR))[1:]  # after the header row (Item, Entry)
+    for tr, (_, before), (_, after) in zip(rows, title_rows(old), title_rows(new)):
         if before != after:
             para = tr.findall(TC)[1].find(P)
             for run in para.findall(R):
@@ -264,12 +266,22 @@ class _RedlineWriter(_BodyWriter):
 
     def _entry(self, entry: EntryChange) -> None:
         """One signatory's label/value table, its lines and the whole table marked as changed."""
+        from .docx import SIGNATURE_ROW_TWIPS
+        from .docxparts import set_row_height
+
         grid = self.out.grid(2, [1.6, text_width(self.meta.paper, self.landscape) - 1.6])
-        tbl = self.out.table(grid, header_row=False)
+        tbl = self.out.table(grid, header_row=True)
+        mark = entry.op if entry.op in ("ins", "del") else "same"
+        for p, text in zip(add_row(tbl, grid.cells, header=True), ("Field", "Entry")):
+            add_spans(p, (Span(mark, text),), self.marks, bold=True)
+        if mark != "same":
+            self.marks.mark_row(tbl[-1], mark)
         for label, value, op in _entry_lines(entry):
             cells = add_row(tbl, grid.cells)
             add_spans(cells[0], label, self.marks, bold=True)
             add_spans(cells[1], value, self.marks)
+            if label and label[0].text == "Signature":
+                set_row_height(tbl[-1], SIGNATURE_ROW_TWIPS)
             if op in ("ins", "del"):
                 self.marks.mark_row(tbl[-1], op)
         spacer = self.out.paragraph()
@@ -285,6 +297,9 @@ def _entry_lines(entry: EntryChange) -> list[tuple[Spans, Spans, str]]:
     mark = entry.op if entry.op in ("ins", "del") else "same"
     for label, row in zip(labels, entry.rows):
         value = row.cells[1] if len(row.cells) > 1 else ()
+        if label == "Decision":
+            value = tuple(Span(s.op, DECISION_BOXES if s.text == "pending" else s.text)
+                          for s in value)
         if label == "Date":
             value = words(side(value, "old") or DATE_BLANK, side(value, "new") or DATE_BLANK)
             value = tuple(Span(mark, s.text) for s in value) if mark != "same" else value

@@ -17,11 +17,13 @@ from ..document import (
     column_weights, landscape_flags,
 )
 from ..errors import RenderError
+from ..fonts import typst_families
 
 _ATTR: list[Any] = ["", [], []]
 PORTRAIT_CHARS, LANDSCAPE_CHARS = 95, 135
 """About how many characters of 8.5 pt table text fit across a Letter page."""
 PANDOC_API = [1, 23, 1]
+PORTRAIT_TEXT_IN = 6.25  # A4 text width; Letter is 6.5 in
 
 
 def typst_str(value: object) -> str:
@@ -30,6 +32,22 @@ def typst_str(value: object) -> str:
     escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
                .replace("\r", "\\r").replace("\t", "\\t"))
     return f'"{escaped}"'
+
+
+CHART_PX_PER_IN = 80
+"""A chart is drawn at most at its own size at 80 px an inch (its labels then print at 9-11 pt),
+never wider than the text nor taller than `max_height_in`."""
+
+
+def chart_width_in(svg: str, max_width_in: float, max_height_in: float = 6.0) -> float:
+    """How wide (inches) to draw a chart, from its SVG's viewBox."""
+    found = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg)
+    if not found:
+        return max_width_in
+    width, height = float(found.group(1)), float(found.group(2))
+    natural = width / CHART_PX_PER_IN
+    limit = max_height_in * width / height if height else max_width_in
+    return round(min(max_width_in, natural, limit), 3)
 
 
 def typst_bytes(data: bytes) -> str:
@@ -73,7 +91,7 @@ def render_typst(doc: Document, body: str) -> str:
     lang, _, region = m.language.partition("-")
     try:
         return env.get_template(TEMPLATE_NAME).render(
-            meta=m, lang=lang, region=region.lower(), body=body,
+            meta=m, lang=lang, region=region.lower(), body=body, fonts=typst_families(),
             paper="us-letter" if m.paper == "letter" else "a4",
             logo=typst_bytes(m.logo) if m.logo else None)
     except TemplateError as exc:
@@ -107,7 +125,27 @@ def _inlines(text: str) -> list[Any]:
             out += [{"t": "Str", "c": number.group(1)}, {"t": "RawInline", "c": ["typst", "\\."]}]
             line = line[number.end():]
         if line:
-            out.append({"t": "Str", "c": line})
+            out += _literal_str(line)
+    return out
+
+
+_SHORTHAND = re.compile(r"-(?=[0-9?])|\.(?=\.\.)")
+"""What typst markup would turn into other characters and pandoc leaves alone: `-` before a digit
+(a minus sign, U+2212), `-?` (a soft hyphen) and `...` (an ellipsis)."""
+
+
+def _literal_str(text: str) -> list[Any]:
+    """A pandoc Str whose characters stay themselves in the PDF: typst shorthands are escaped, so
+    "-0042" is found in the PDF's text as "-0042"."""
+    out: list[Any] = []
+    start = 0
+    for match in _SHORTHAND.finditer(text):
+        if match.start() > start:
+            out.append({"t": "Str", "c": text[start:match.start()]})
+        out.append({"t": "RawInline", "c": ["typst", "\\" + match.group()]})
+        start = match.end()
+    if start < len(text):
+        out.append({"t": "Str", "c": text[start:]})
     return out
 
 
@@ -135,8 +173,10 @@ def _block(block: Block) -> list[Any]:
         return [{"t": "Para", "c": [{"t": "Strong", "c": _inlines(block.title + ":")},
                                     {"t": "Space"}, *_inlines(block.text)]}]
     if isinstance(block, Chart):
+        width = chart_width_in(block.svg, PORTRAIT_TEXT_IN)
         return [_raw(f"#figure(image(bytes({typst_str(block.svg)}), format: \"svg\", "
-                     f"alt: {typst_str(block.alt)}, width: 100%), caption: {typst_str(block.caption)})")]
+                     f"alt: {typst_str(block.alt)}, width: {width}in), "
+                     f"caption: {typst_str(block.caption)})")]
     if isinstance(block, ApprovalPage):
         return _approval(block)
     raise TypeError(f"no typst writer for {type(block).__name__}")
@@ -147,10 +187,45 @@ def _table(t: Table) -> dict[str, Any]:
     total = sum(weights)
     colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidth", "c": w / total}] for w in weights]
     head = [_ATTR, [[_ATTR, [_cell(c) for c in t.columns]]]]
-    body = [[_ATTR, 0, [], [[_ATTR, [_cell(c) for c in row]] for row in t.rows]]]
+    width = LANDSCAPE_CHARS if t.wide else PORTRAIT_CHARS
+    body = [[_ATTR, 0, [], [[_ATTR, _row_cells(row, weights, total, width)] for row in t.rows]]]
     caption = [None, [{"t": "Plain", "c": _inlines(t.caption)}]]
     attr = ["", ["wide"] if t.wide else [], []]
     return {"t": "Table", "c": [attr, caption, colspecs, head, body, [_ATTR, []]]}
+
+
+LONG_ROW_LINES = 24
+"""A row taller than about this many lines of table text (well under a page) may continue on the
+next page; shorter rows stay whole, as in the DOCX (w:cantSplit)."""
+
+
+def _row_cells(row: tuple[str, ...], weights: list[float], total: float, width: int) -> list[Any]:
+    """The row's cells; a row too long for a page gets `breakable: true` cells, so typst carries
+    the rest of it to the next page instead of cutting it off."""
+    lines = max((sum(-(-len(part) // max(1, int(width * w / total) - 1)) or 1
+                     for part in text.split("\n"))
+                 for text, w in zip(row, weights)), default=0)
+    cells = [_cell(c) for c in row]
+    if lines > LONG_ROW_LINES:
+        for cell in cells:
+            cell[0] = ["", [], [["typst:breakable", "true"]]]
+    return cells
+
+
+def role_codes(names: tuple[str, ...] | list[str]) -> list[str]:
+    """Short unique codes for role names, the initials of their words ("Executive Sponsor
+    (Customer)" -> "ESC", "IV&V Lead" -> "IL"), numbered when two roles share initials."""
+    import re
+
+    codes: list[str] = []
+    for name in names:
+        words = re.findall(r"[A-Za-z0-9][A-Za-z0-9&]*", name)
+        code = "".join(wd[0].upper() for wd in words)[:4] or "R"
+        base, n = code, 2
+        while code in codes:
+            code, n = f"{base}{n}", n + 1
+        codes.append(code)
+    return codes
 
 
 def _approval(page: ApprovalPage) -> list[Any]:

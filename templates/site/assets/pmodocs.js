@@ -1,4 +1,4 @@
-/* pmodocs: sortable tables (table[data-sortable]). No dependencies, no outside requests.
+/* pmodocs: sortable tables (table[data-sortable]) and landmark names. No dependencies, no outside requests.
    Each column header becomes a button; a second click reverses the order. Numbers, money
    ($1,200) and ISO dates sort by value, everything else alphabetically. */
 (function () {
@@ -47,7 +47,39 @@
     });
   }
 
+  /* Accessible names Material leaves out: the search dialog has none, and a nav section and a
+     heading in the page's table of contents may share one (landmarks must be unique). */
+  function nameLandmarks() {
+    document.querySelectorAll(".md-search[role=dialog]:not([aria-label])").forEach(function (d) {
+      d.setAttribute("aria-label", "Search");
+    });
+    document.querySelectorAll(".md-nav--secondary nav[aria-labelledby]").forEach(function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      if (label) nav.setAttribute("aria-label", "Contents: " + label.textContent.trim());
+    });
+    /* A section with its own index page labels its nav with an icon-only label: use the
+       section's link text. */
+    document.querySelectorAll("nav[aria-labelledby]").forEach(function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      if (label && !label.textContent.trim()) {
+        var box = label.closest(".md-nav__container");
+        var text = box ? box.textContent.trim() : "";
+        if (text) nav.setAttribute("aria-label", text);
+      }
+    });
+    var seen = {};
+    document.querySelectorAll("nav").forEach(function (nav) {
+      var byId = nav.getAttribute("aria-labelledby");
+      var label = nav.getAttribute("aria-label") ||
+        (byId && document.getElementById(byId) ? document.getElementById(byId).textContent.trim() : "");
+      if (!label) return;
+      seen[label] = (seen[label] || 0) + 1;
+      if (seen[label] > 1) nav.setAttribute("aria-label", label + " (" + seen[label] + ")");
+    });
+  }
+
   function init() {
+    nameLandmarks();
     document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
   }
 
