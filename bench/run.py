@@ -298,9 +298,13 @@ def scenario_serve(runs: int, work: Path) -> dict:
     reader.start()
     try:
         first = poll(lambda: b"Deliverables" in fetch(f"{base}/index.html"))
-        ready = poll(lambda: any("ready" in line for _, line in lines)) + first
+        poll(lambda: any(line.startswith("ready") for _, line in lines))
+        ready = next(t for t, line in lines if line.startswith("ready"))
         pages, docxs, pdfs = [], [], []
+        complete = lambda since: any(line.startswith("preview complete") for _, line in lines[since:])
+        poll(lambda: complete(0))  # the first build's downloads and full site are in place
         for i in range(runs):
+            settled = len(lines)
             old_pdf = fetch(f"{base}/downloads/risk.pdf")
             word = edit_one_deliverable(content, f"Serve{i}")
             pages.append(poll(lambda: word.encode() in fetch(f"{base}/plans/risk.html")))
@@ -308,7 +312,7 @@ def scenario_serve(runs: int, work: Path) -> dict:
                          + pages[-1])
             pdfs.append(poll(lambda: (lambda b: b.startswith(b"%PDF") and b != old_pdf)(
                 fetch(f"{base}/downloads/risk.pdf"))) + docxs[-1])
-            time.sleep(0.5)  # let the background work settle between edits
+            poll(lambda: complete(settled))  # edit again once the preview is complete
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -316,6 +320,8 @@ def scenario_serve(runs: int, work: Path) -> dict:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    if os.environ.get("BENCH_SERVE_LOG"):
+        print("\n".join(f"{t:7.2f} {line}" for t, line in lines))
     starting = next((t for t, line in lines if "starting" in line), None)
     return {"first_page": first, "ready": ready, "starting_message": starting,
             "page": statistics.median(pages), "docx": statistics.median(docxs),
@@ -372,12 +378,17 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true",
                         help="smallest run that exercises everything: no portfolio beyond 1 program")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve latencies")
+    parser.add_argument("--serve-only", action="store_true", help="only the serve latencies")
     parser.add_argument("--no-write", action="store_true", help="print only; keep bench/RESULTS.md")
     args = parser.parse_args()
     sizes = [int(n) for n in args.portfolio.split(",") if n.strip()]
     if args.quick:
         sizes = sizes[:1]
     pandoc = pandoc_path()
+    if args.serve_only:
+        with tempfile.TemporaryDirectory(prefix="pmodocs-bench-") as tmp:
+            print("\n".join(serve_lines(scenario_serve(max(3, args.runs), Path(tmp)))))
+        return 0
     with tempfile.TemporaryDirectory(prefix="pmodocs-bench-") as tmp:
         work = Path(tmp)
         cold = scenario_cold(args.runs, work, pandoc)
