@@ -100,8 +100,8 @@ class Preview:
         try:
             with self.lock:
                 made = self._site_sources()
-                if made is not None:
-                    self._full_site(made[1])
+                if made is not None:  # every page is new: no side folder, no copying;
+                    self._dirty_site(made[1])  # the strict full build follows the downloads
         except PmodocsError as exc:
             self._show_errors(exc)
             made = None
