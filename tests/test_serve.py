@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import signal
 import socket
 import subprocess
@@ -11,7 +12,8 @@ import time
 import urllib.request
 import zipfile
 
-from conftest import edit_yaml
+import pytest
+from conftest import EXAMPLE, edit_yaml
 
 
 def free_port() -> int:
@@ -87,3 +89,33 @@ def test_serve_rebuilds_on_change_shows_errors_and_stops_on_ctrl_c(content_copy)
     assert "starting" in out and "ready" in out  # says it is starting, then when it is ready
     assert out.index("starting") < out.index("ready")
     assert "stopped" in out and "Traceback" not in err
+
+
+@pytest.mark.slow  # two programs
+def test_serve_previews_a_portfolio_and_follows_an_edit_in_one_program(tmp_path):
+    folder = tmp_path / "programs"
+    for pid, acronym in (("alpha", "ALPHA"), ("beta", "BETA")):
+        shutil.copytree(EXAMPLE, folder / pid)
+        edit_yaml(folder / pid / "program.yaml",
+                  lambda d, acronym=acronym: d["program"].__setitem__("acronym", acronym))
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "pmodocs.cli", "serve", "--content",
+                                str(folder), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        home = wait_for(f"{base}/index.html", "BETA")
+        assert "ALPHA" in home
+        edit_yaml(folder / "beta/deliverables/risk.yaml",
+                  lambda d: d["risks"][0].__setitem__("title", "Only beta changed"))
+        wait_for(f"{base}/beta/plans/risk.html", "Only beta changed")
+        assert "Only beta changed" not in fetch(f"{base}/alpha/plans/risk.html")
+        deadline = time.monotonic() + 90
+        while "Only beta changed" not in docx_text(f"{base}/beta/downloads/risk.docx"):
+            assert time.monotonic() < deadline, "the portfolio preview's DOCX never showed the edit"
+            time.sleep(0.5)
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "ready" in out and "Traceback" not in err
