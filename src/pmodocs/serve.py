@@ -392,14 +392,17 @@ def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
     """Write `data` unless the file already holds it (its modification time then stays, so a
-    dirty mkdocs build leaves its page alone). True if written."""
+    dirty mkdocs build leaves its page alone). True if written. The file is replaced in one
+    step: the server may be sending it to a browser at that moment."""
     try:
         if path.read_bytes() == data:
             return False
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
     return True
 
 
