@@ -4,7 +4,8 @@
 The baseline is what a user would otherwise write: from the `site_src/` and `mkdocs.yml` that a
 pmodocs build generates, a Makefile run with `make -j2` that builds the site with `mkdocs build`
 and, for each deliverable page, converts it with pandoc (pypandoc's bundled binary) to DOCX and
-to typst, and compiles the typst to PDF with the `typst` package. Every scenario alternates
+to typst, and compiles the typst to PDF with the `typst` package (the site's download files are
+copied from the pmodocs build, as the user's Makefile would copy its own). Every scenario alternates
 pmodocs and the baseline run by run, so both see the same machine load, and reports the ratio
 pmodocs / baseline of the medians. Each run is a fresh process; wall time, CPU time (user+sys of
 the process and its children) and peak RSS are recorded. `pmodocs serve` is timed from outside,
