@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 
-from conftest import edit_yaml
+import pytest
+from conftest import EXAMPLE, edit_yaml
 
 
 def free_port() -> int:
@@ -23,6 +27,17 @@ def fetch(url: str) -> str:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
     except OSError:
+        return ""
+
+
+def docx_text(url: str) -> str:
+    """The body XML of the DOCX served at url ('' while it is not a DOCX)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            data = response.read()
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return z.read("word/document.xml").decode("utf-8")
+    except (OSError, zipfile.BadZipFile, KeyError):
         return ""
 
 
@@ -47,13 +62,60 @@ def test_serve_rebuilds_on_change_shows_errors_and_stops_on_ctrl_c(content_copy)
         edit_yaml(content_copy / "deliverables/risk.yaml",
                   lambda d: d["risks"][0].__setitem__("title", "Freshly edited risk title"))
         wait_for(f"{base}/plans/risk.html", "Freshly edited risk title")
+        # the edited deliverable's download follows (rendered in the background)
+        deadline = time.monotonic() + 60
+        while "Freshly edited risk title" not in docx_text(f"{base}/downloads/risk.docx"):
+            assert time.monotonic() < deadline, "the preview's DOCX never showed the edit"
+            time.sleep(0.5)
         edit_yaml(content_copy / "deliverables/risk.yaml",
                   lambda d: d["risks"][0].__setitem__("owner", "nobody-at-all"))
-        page = wait_for(f"{base}/plans/risk.html", "pmodocs-errors")
-        assert "risks[0].owner: &#x27;nobody-at-all&#x27; is not a person" in page
+        page = wait_for(f"{base}/plans/risk.html", "is not a person")
+        banner = page[page.find("pmodocs-errors"):][:1500]
+        assert "risks[0].owner: &#x27;nobody-at-all&#x27; is not a person" in page, banner
         assert "Freshly edited risk title" in page  # the last good build stays up
+        assert "pmodocs-errors" in wait_for(f"{base}/index.html", "is not a person")
+        edit_yaml(content_copy / "deliverables/risk.yaml",  # fixed: every banner goes
+                  lambda d: d["risks"][0].__setitem__("title", "Fixed again"))
+        edit_yaml(content_copy / "deliverables/risk.yaml",
+                  lambda d: d["risks"][0].__setitem__("owner", "denise-carmichael"))
+        page = wait_for(f"{base}/plans/risk.html", "Fixed again")
+        assert "pmodocs-errors" not in page
+        for other in ("index.html", "plans/charter.html"):  # pages the edit did not touch too
+            assert "pmodocs-errors" not in fetch(f"{base}/{other}")
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
+    assert "starting" in out and "ready" in out  # says it is starting, then when it is ready
+    assert out.index("starting") < out.index("ready")
     assert "stopped" in out and "Traceback" not in err
+
+
+@pytest.mark.slow  # two programs
+def test_serve_previews_a_portfolio_and_follows_an_edit_in_one_program(tmp_path):
+    folder = tmp_path / "programs"
+    for pid, acronym in (("alpha", "ALPHA"), ("beta", "BETA")):
+        shutil.copytree(EXAMPLE, folder / pid)
+        edit_yaml(folder / pid / "program.yaml",
+                  lambda d, acronym=acronym: d["program"].__setitem__("acronym", acronym))
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "pmodocs.cli", "serve", "--content",
+                                str(folder), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        home = wait_for(f"{base}/index.html", "BETA")
+        assert "ALPHA" in home
+        edit_yaml(folder / "beta/deliverables/risk.yaml",
+                  lambda d: d["risks"][0].__setitem__("title", "Only beta changed"))
+        wait_for(f"{base}/beta/plans/risk.html", "Only beta changed")
+        assert "Only beta changed" not in fetch(f"{base}/alpha/plans/risk.html")
+        deadline = time.monotonic() + 90
+        while "Only beta changed" not in docx_text(f"{base}/beta/downloads/risk.docx"):
+            assert time.monotonic() < deadline, "the portfolio preview's DOCX never showed the edit"
+            time.sleep(0.5)
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "ready" in out and "Traceback" not in err
