@@ -351,30 +351,16 @@ class Preview:
 
 def _preview_outputs(programs: list, cache: Any) -> tuple[dict[str, bytes], dict[str, str],
                                                           Callable[[], dict[str, bytes]]]:
-    """The site's sources, its downloads (site path -> dist path) and how to render them.
-
-    A lone program renders only what the preview links to (each deliverable's DOCX and PDF,
-    and the redlines), through the document cache; a portfolio renders all its outputs."""
-    from .pipeline import BuildOptions, document_files
+    """The site's sources, its downloads (site path -> dist path) and how to render them: the
+    pipeline's own outputs of the program or portfolio, so the preview links to exactly what a
+    build publishes; the warm document cache makes an unchanged deliverable cost nothing."""
+    from .pipeline import BuildOptions, program_outputs
     from .portfolio import portfolio_outputs
 
     if len(programs) == 1 and programs[0].id == "":
-        from .compose import compose_all
-        from .redline import all_redlines
-        from .render.redline_docx import redline_files
-        from .render.site import download_sources, site_files
-
-        content = programs[0].content
-        docs, signoffs = compose_all(content)
-        redlines = all_redlines(content, docs, signoffs)
-
-        def documents() -> dict[str, bytes]:
-            def meanwhile(files: dict[str, bytes]) -> None:
-                files.update(redline_files(content, redlines))
-            return document_files(content, docs, lambda _: None, cache, meanwhile)
-        return (site_files(content, docs, signoffs, redlines), download_sources(docs, redlines),
-                documents)
-    outputs = portfolio_outputs(programs, BuildOptions(), lambda _: None, cache)
+        outputs = program_outputs(programs[0].content, BuildOptions(), lambda _: None, cache)
+    else:
+        outputs = portfolio_outputs(programs, BuildOptions(), lambda _: None, cache)
     return outputs.site, outputs.downloads, outputs.documents
 
 
