@@ -30,8 +30,8 @@ def visible(markup: str) -> str:
 def rows(markup: str, kind: str) -> list[list[str]]:
     table = re.search(rf'pm-table--{kind}.*?</table>', markup, flags=re.S).group(0)
     body = table.split("<tbody>", 1)[1]
-    return [[visible(c) for c in re.findall(r"<td>(.*?)</td>", r, flags=re.S)]
-            for r in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
+    return [[visible(c) for c in re.findall(r"<td\b[^>]*>(.*?)</td>", r, flags=re.S)]
+            for r in re.findall(r"<tr\b[^>]*>(.*?)</tr>", body, flags=re.S)]
 
 
 def home_criteria(content_dir: Path) -> dict[str, tuple[str, str]]:

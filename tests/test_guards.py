@@ -154,3 +154,32 @@ def test_a_portfolio_rendered_by_worker_processes_signs_every_approved_pdf(tmp_p
         result = cli("verify", str(pdf), "--trust", str(pem))
         assert result.returncode == 0, (pdf, result.stderr)
         assert SIGNER in result.stdout
+
+
+# --- PDF streams ------------------------------------------------------------------------------
+
+def test_no_content_stream_ends_in_a_carriage_return_that_a_validator_reads_as_its_eol():
+    """Flate data ends with the Adler-32 of what it holds; when that ends in CR, a reader that
+    takes CR LF as the EOL before `endstream` counts one byte short of /Length (PDF/A)."""
+    import io
+    import zlib
+
+    import pikepdf
+
+    from pmodocs.sigfields import _no_stream_ends_in_cr
+
+    data = next(d for d in (b"q Q %d" % n for n in range(100_000))
+                if zlib.compress(d, 6).endswith(b"\r"))
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].obj.Contents = pdf.make_stream(zlib.compress(data, 6))
+    pdf.pages[0].obj.Contents.Filter = pikepdf.Name.FlateDecode
+    # read back what pikepdf really stored before the fix
+    assert pdf.pages[0].obj.Contents.read_raw_bytes().endswith(b"\r")
+    assert _no_stream_ends_in_cr(pdf) is True
+    stream = pdf.pages[0].obj.Contents
+    assert not stream.read_raw_bytes().endswith(b"\r")
+    assert stream.read_bytes().rstrip(b" ") == data  # draws the same
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    assert _no_stream_ends_in_cr(pikepdf.open(io.BytesIO(buffer.getvalue()))) is False

@@ -52,7 +52,47 @@ def prepare_pdf(pdf: bytes, doc: Document) -> bytes:
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
-        return buffer.getvalue()
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as saved:  # streams as qpdf compressed them
+        if not _no_stream_ends_in_cr(saved):
+            return buffer.getvalue()
+        again = io.BytesIO()
+        saved.save(again, deterministic_id=True, compress_streams=True,
+                   stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                   object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return again.getvalue()
+
+
+def _no_stream_ends_in_cr(pdf: Any) -> bool:
+    """Rewrite every compressed content stream whose bytes end in a carriage return.
+
+    Such a stream is valid PDF, but a reader that takes the CR and the LF after it as the EOL
+    before `endstream` (page-validation's PDF/A stream-length rule does) counts one byte fewer
+    than /Length. The last bytes of Flate data are the Adler-32 checksum of what it holds, so
+    only other content changes them: a content stream gets a trailing space, which changes
+    nothing it draws; the result stays deterministic. True if any stream was rewritten."""
+    import zlib
+
+    import pikepdf
+
+    drawn = {c.objgen for page in pdf.pages
+             for c in (page.obj.get("/Contents") if isinstance(page.obj.get("/Contents"), pikepdf.Array)
+                       else [page.obj.get("/Contents")]) if c is not None}
+    drawn |= {o.objgen for o in pdf.objects if isinstance(o, pikepdf.Stream)
+              and o.get("/Subtype") == pikepdf.Name.Form}
+    changed = False
+    for obj in pdf.objects:
+        if (not isinstance(obj, pikepdf.Stream) or obj.objgen not in drawn
+                or obj.get("/Filter") != pikepdf.Name.FlateDecode or "/DecodeParms" in obj
+                or not obj.read_raw_bytes().endswith(b"\r")):
+            continue
+        data = obj.read_bytes()
+        for pad in range(1, 9):
+            packed = zlib.compress(data + b" " * pad, 6)
+            if not packed.endswith(b"\r"):
+                obj.write(packed, filter=pikepdf.Name.FlateDecode)
+                changed = True
+                break
+    return changed
 
 
 def _signature_lines(pdf: bytes, count: int) -> list[tuple[int, tuple[float, float, float, float]]]:
