@@ -19,10 +19,12 @@ check: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(AXE)
+	$(PY) -m mypy src
 	$(PY) -m pytest -n $(JOBS)
 
 # the edit-test loop: everything but the tests marked slow (browser, LibreOffice, portfolios, fuzzing)
 test-fast: $(VENV)/.installed
+	$(PY) -m mypy src
 	$(PY) -m pytest -n $(JOBS) -m "not slow"
 
 schemas: $(VENV)/.installed

@@ -183,3 +183,12 @@ def test_no_content_stream_ends_in_a_carriage_return_that_a_validator_reads_as_i
     buffer = io.BytesIO()
     pdf.save(buffer)
     assert _no_stream_ends_in_cr(pikepdf.open(io.BytesIO(buffer.getvalue()))) is False
+
+
+def test_the_typed_deliverables_are_exactly_the_deliverable_kinds():
+    """Content.deliverables is typed per kind for mypy; the kinds and their classes must match."""
+    from typing import get_type_hints
+
+    from pmodocs.model import DELIVERABLE_KINDS, Deliverables
+
+    assert get_type_hints(Deliverables) == DELIVERABLE_KINDS

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from pydantic import BaseModel
 
 from .errors import Problem
-from .model import DELIVERABLE_KINDS, PROGRAM_FILES, Content, Source
+from .model import DELIVERABLE_KINDS, PROGRAM_FILES, Content, Organisation, Person, Role, Source
 from .model.base import Ref
 from .model.vocabulary import PRESETS
 
@@ -113,7 +113,7 @@ def _roots(content: Content) -> Iterator[tuple[str, tuple, Any]]:
     yield "people.yaml", ("people",), list(content.people)
     yield "roles.yaml", ("roles",), list(content.roles)
     yield "approvals.yaml", ("approvals",), list(content.approvals)
-    for kind, doc in content.deliverables.items():
+    for kind, doc in content.by_kind.items():
         yield f"deliverables/{kind}.yaml", (), doc
 
 
@@ -154,7 +154,7 @@ def _dumps(content: Content) -> dict[str, Any]:
         "organisations.yaml": {"organisations": [o.model_dump() for o in content.organisations]},
         "approvals.yaml": {"approvals": [a.model_dump() for a in content.approvals]},
     }
-    for kind, model in content.deliverables.items():
+    for kind, model in content.by_kind.items():
         out[f"deliverables/{kind}.yaml"] = model.model_dump()
     return out
 
@@ -212,8 +212,9 @@ def _unique_ids(node: Any, src: Source, path: tuple = ()) -> list[Problem]:
 
 def _global_ids(content: Content) -> list[Problem]:
     """People, roles and organisations share one namespace, so a reference is never ambiguous."""
-    owners = [("people.yaml", "people", content.people), ("roles.yaml", "roles", content.roles),
-              ("organisations.yaml", "organisations", content.organisations)]
+    owners: list[tuple[str, str, tuple[Person | Role | Organisation, ...]]] = [
+        ("people.yaml", "people", content.people), ("roles.yaml", "roles", content.roles),
+        ("organisations.yaml", "organisations", content.organisations)]
     first: dict[str, str] = {}
     problems = []
     for rel, key, items in owners:
@@ -228,7 +229,7 @@ def _global_ids(content: Content) -> list[Problem]:
 
 def _controls(content: Content) -> list[Problem]:
     problems = []
-    for kind, doc in content.deliverables.items():
+    for kind, doc in content.by_kind.items():
         src, c = content.sources[f"deliverables/{kind}.yaml"], doc.control
         if c.id != kind:
             problems.append(_at(src, ("control", "id"), f"'{c.id}' does not match the file name "
@@ -354,7 +355,7 @@ def _approvals(content: Content) -> list[Problem]:
     src = content.sources["approvals.yaml"]
     problems = []
     for i, record in enumerate(content.approvals):
-        doc = content.deliverables.get(record.deliverable)
+        doc = content.by_kind.get(record.deliverable)
         if doc and record.approver not in doc.control.approvers:
             problems.append(_at(src, ("approvals", i, "approver"), f"'{record.approver}' is not a "
                                 f"required approver of {record.deliverable} (expected one of: "
@@ -388,7 +389,7 @@ def _vocabulary(content: Content) -> list[Problem]:
     """Values from the program's vocabularies (adopted preset plus its own additions)."""
     v = content.program.vocab
     d = content.deliverables
-    checks = [
+    checks: list[tuple[str, str, Any, Any]] = [
         ("organisations.yaml", "organisation_kinds", v.organisation_kinds,
          [(("organisations", i, "kind"), o.kind) for i, o in enumerate(content.organisations)]),
         ("deliverables/charter.yaml", "funding_vehicles", v.funding_vehicles,
@@ -546,5 +547,5 @@ def undrawable_text(node: Any, src: Source, path: tuple = ()) -> list[Problem]:
 def todo_count(content: Content, kind: str) -> int:
     """How many fields of one deliverable still say TODO: `status` shows it, so a program office
     sees which plans are still unwritten without reading every warning of `check`."""
-    doc = content.deliverables[kind].model_dump()
+    doc = content.by_kind[kind].model_dump()
     return len(todo_warnings(doc, content.sources[f"deliverables/{kind}.yaml"]))

@@ -343,6 +343,7 @@ def _approve(args: argparse.Namespace) -> int:
         from .signatures import collect
 
         for record in collect(folder, kind, args.signed, args.trust):
+            assert record.signature is not None, "a collected decision names its signature"
             print(f"recorded: {record.approver} approved {args.deliverable} on "
                   f"{record.date.isoformat()} for content {record.fingerprint[:12]}, signed by "
                   f"{record.signature.subject} ({folder / 'approvals.yaml'}; signed file kept as "
@@ -378,23 +379,23 @@ def _status(args: argparse.Namespace) -> int:
         return escape(terminal_safe(value))
 
     title = "Portfolio" if portfolio else programs[0].content.program.acronym
-    rows = [(p, row) for p in programs for row in status_rows(p.content)]
+    listed = [(p, row) for p in programs for row in status_rows(p.content)]
     table = Table(title=cell(f"{title} deliverables: approval state"), box=box.SIMPLE_HEAD,
                   pad_edge=False)
     # ids are what approve and diff take: never cut, however narrow the terminal; text folds
     if portfolio:
         table.add_column("Program", no_wrap=True, min_width=max(len(p.id) for p in programs))
-    table.add_column("Deliverable", no_wrap=True, min_width=max(len(r["id"]) for _, r in rows))
+    table.add_column("Deliverable", no_wrap=True, min_width=max(len(r["id"]) for _, r in listed))
     table.add_column("Title", overflow="fold",
-                     min_width=min(8, max(len(w) for _, r in rows for w in r["title"].split())))
-    table.add_column("State", min_width=max(len(w) for _, r in rows for w in r["state"].split()))
+                     min_width=min(8, max(len(w) for _, r in listed for w in r["title"].split())))
+    table.add_column("State", min_width=max(len(w) for _, r in listed for w in r["state"].split()))
     table.add_column("TODO")
     table.add_column("Fingerprint", no_wrap=True, min_width=12)
     waiting = {(p.id, row["id"]): [a["person"] for a in row["approvers"]
-                                   if not (a["current"] and a["decision"])] for p, row in rows}
+                                   if not (a["current"] and a["decision"])] for p, row in listed}
     table.add_column("Still to sign", no_wrap=True,
                      min_width=max((len(w) for ids in waiting.values() for w in ids), default=1))
-    for p, row in rows:  # person ids, one a line: what `approve --by` takes
+    for p, row in listed:  # person ids, one a line: what `approve --by` takes
         table.add_row(*(cell(v) for v in ((p.id,) if portfolio else ()) + (
             row["id"], row["title"], row["state"], str(row["todo"]), row["fingerprint"][:12])),
             "\n".join(cell(w) for w in waiting[p.id, row["id"]]) or "—")

@@ -62,7 +62,8 @@ def _references(content: Content) -> Iterator[Problem]:
     kinds, people = set(content.deliverables), {p.id for p in content.people}
     for key, rows in (("exit_criteria", plan.exit_criteria), ("milestones", plan.milestones)):
         for i, row in enumerate(rows):
-            ref = row.computed.deliverable if row.computed else None
+            computed = getattr(row, "computed", None)
+            ref = computed.deliverable if computed else None
             if ref is not None and ref not in kinds:
                 yield _at(content, rel, (key, i, "computed", "deliverable"), f"'{ref}' is not a "
                           f"deliverable (expected one of: {', '.join(content.deliverables)})",
@@ -88,7 +89,7 @@ def _names(content: Content, ids: list[str]) -> str:
 def _revision_claims(content: Content, signoffs: dict) -> list[Problem]:
     """A revision that says its version was approved, with no approval record behind it."""
     out = []
-    for kind, doc in content.deliverables.items():
+    for kind, doc in content.by_kind.items():
         revs = doc.control.revisions
         for i, rev in enumerate(revs):
             if not CLAIM_IN_REVISION.search(rev.summary):
@@ -113,7 +114,7 @@ def _revision_claims(content: Content, signoffs: dict) -> list[Problem]:
 
 def _final_with_pending(content: Content, signoffs: dict) -> list[Problem]:
     out = []
-    for kind, doc in content.deliverables.items():
+    for kind, doc in content.by_kind.items():
         so = signoffs[kind]
         if doc.control.status == "final" and so.state != "approved":
             out.append(_at(content, _deliverable_file(kind), ("control", "status"),
@@ -134,7 +135,7 @@ def next_version(version: str) -> str:
 def _changed_without_new_version(content: Content, signoffs: dict) -> list[Problem]:
     """Content changed after a decision while keeping the version that was decided on."""
     out = []
-    for kind, doc in content.deliverables.items():
+    for kind, doc in content.by_kind.items():
         so, c = signoffs[kind], doc.control
         stale = [r for r in content.approvals if r.deliverable == kind
                  and r.fingerprint != so.fingerprint
@@ -170,7 +171,7 @@ def _snapshot_version(content: Content, kind: str, fp: str) -> str | None:
 def _revision_dates(content: Content, signoffs: dict) -> list[Problem]:
     """A revision dated after the document it belongs to."""
     out = []
-    for kind, doc in content.deliverables.items():
+    for kind, doc in content.by_kind.items():
         c = doc.control
         for i, rev in enumerate(c.revisions):
             if rev.date > c.date:
@@ -185,7 +186,7 @@ def _approval_before_document(content: Content, signoffs: dict) -> list[Problem]
     """An approval of the current content dated before that content's version existed."""
     out = []
     for i, r in enumerate(content.approvals):
-        doc = content.deliverables.get(r.deliverable)
+        doc = content.by_kind.get(r.deliverable)
         if doc is None or r.fingerprint != signoffs[r.deliverable].fingerprint:
             continue
         if r.date < doc.control.date:

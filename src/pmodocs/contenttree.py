@@ -34,7 +34,7 @@ def neutral_tree(content: Content, kind: str) -> D.Document:
     from .signoff import ApproverStatus, Signoff
 
     bare = dataclasses.replace(content, approvals=())
-    doc = content.deliverables[kind]
+    doc = content.by_kind[kind]
     so = Signoff(kind, "", NEUTRAL_STATE, tuple(
         ApproverStatus(person=p, decision=None, date=None, current=False, comment=None)
         for p in doc.control.approvers))

@@ -104,7 +104,7 @@ def _signoffs(content: Content) -> dict[str, Signoff]:
     from .signoff import signoff_for
 
     return {kind: signoff_for(content, kind, "", doc.control.approvers, doc.control.status)
-            for kind, doc in content.deliverables.items()}
+            for kind, doc in content.by_kind.items()}
 
 
 def _decided_before(so: Signoff, person: str) -> bool:
@@ -144,11 +144,11 @@ def computed_fact(content: Content, signoffs: dict[str, Signoff],
     if c.deliverable is not None:
         so = signoffs[c.deliverable]
         return (so.state == "approved", deliverable_evidence(content, so),
-                f"the approvals of {content.deliverables[c.deliverable].control.title}")
+                f"the approvals of {content.by_kind[c.deliverable].control.title}")
     if c.roles is not None:
         so = signoffs["role-cards"]
         return (so.state == "approved", deliverable_evidence(content, so),
-                f"the approvals of {content.deliverables['role-cards'].control.title}")
+                f"the approvals of {content.by_kind['role-cards'].control.title}")
     if c.staffing is not None:
         return staffing_fact(content)
     return processes_fact(content)
@@ -156,7 +156,7 @@ def computed_fact(content: Content, signoffs: dict[str, Signoff],
 
 def deliverable_evidence(content: Content, so: Signoff) -> str:
     """Who approved which version when, or what is still awaited: generated, never typed."""
-    c = content.deliverables[so.deliverable].control
+    c = content.by_kind[so.deliverable].control
     head = f"Version {c.version}"
     if so.state == "approved":
         return f"{head} approved by {_decisions(content, so, 'approved')} (approvals.yaml)."
@@ -231,7 +231,7 @@ def milestone_fact(content: Content, signoffs: dict[str, Signoff], m: Milestone)
         return MilestoneFact(m.id, m.milestone, m.expected, name, m.state or "", False, "")
     so = signoffs[m.computed.deliverable or ""]
     state = derived_milestone_state(content, so, m)
-    title = content.deliverables[so.deliverable].control.title
+    title = content.by_kind[so.deliverable].control.title
     return MilestoneFact(m.id, m.milestone, m.expected, name, state, True,
                          f"the approvals of {title}: {deliverable_evidence(content, so)}")
 

@@ -65,7 +65,7 @@ def _properties(content: Content) -> list[Problem]:
     """The values the Word writer puts into core properties (compose/common.py's meta)."""
     p = content.program
     problems = []
-    for kind, doc in content.deliverables.items():
+    for kind, doc in content.by_kind.items():
         src = content.sources[f"deliverables/{kind}.yaml"]
         c = doc.control
         keywords = ", ".join(p.document_keywords(c.title))

@@ -8,12 +8,12 @@ import types
 import typing
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem, UsageError
-from .model import DELIVERABLE_KINDS, PROGRAM_FILES, Content, Source
+from .model import DELIVERABLE_KINDS, PROGRAM_FILES, Content, Deliverables, Source
 from .yamlsafe import format_path, read_yaml
 
 _PATTERN_HINTS = {
@@ -69,7 +69,7 @@ def load_content(root: Path) -> Content:
         organisations=tuple(models["organisations.yaml"].organisations),
         people=tuple(models["people.yaml"].people),
         roles=tuple(models["roles.yaml"].roles),
-        deliverables={k: models[f"deliverables/{k}.yaml"] for k in DELIVERABLE_KINDS},
+        deliverables=cast(Deliverables, {k: models[f"deliverables/{k}.yaml"] for k in DELIVERABLE_KINDS}),
         approvals=tuple(models["approvals.yaml"].approvals),
         sources=sources,
     )
@@ -135,7 +135,7 @@ def validate(cls: type[BaseModel], data: Any, source: Source) -> tuple[Any, list
     try:
         return cls.model_validate(data), []
     except ValidationError as exc:
-        return None, [_problem(cls, err, source) for err in exc.errors()]
+        return None, [_problem(cls, dict(err), source) for err in exc.errors()]
 
 
 def _problem(root_cls: type[BaseModel], err: dict[str, Any], source: Source) -> Problem:

@@ -24,6 +24,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 from .model import DELIVERABLE_KINDS, Content
 
@@ -38,7 +39,7 @@ def carry_over_approvals(content_dir: Path) -> list[str]:
     content = load_content(content_dir)
     renamed: dict[tuple[str, str], str] = {}
     notes: list[str] = []
-    for kind, doc in content.deliverables.items():
+    for kind, doc in content.by_kind.items():
         renamed[(kind, model_fingerprint(doc))] = fingerprint(content, kind)
         folder = content_dir / SNAPSHOTS / kind
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
@@ -79,7 +80,7 @@ def _convert_snapshot(content: Content, kind: str, path: Path) -> str | None:
     if _is_tree(data) or hashlib.sha256(data).hexdigest() != path.stem:
         return None
     model = DELIVERABLE_KINDS[kind].model_validate_json(data)
-    then = dataclasses.replace(content, deliverables={**content.deliverables, kind: model})  # type: ignore[dict-item]
+    then = dataclasses.replace(content, deliverables=cast(Any, {**content.deliverables, kind: model}))
     tree = content_bytes(then, kind)
     new = hashlib.sha256(tree).hexdigest()
     target = path.with_name(f"{new}.json")

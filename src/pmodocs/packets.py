@@ -59,7 +59,7 @@ def awaiting(content: Content, signoffs: dict[str, Signoff]) -> dict[str, list[s
     """
     out: dict[str, list[str]] = {}
     for kind, so in signoffs.items():
-        if content.deliverables[kind].control.status == "draft" or so.state == "rejected":
+        if content.by_kind[kind].control.status == "draft" or so.state == "rejected":
             continue
         for person in so.waiting_for:
             out.setdefault(person, []).append(kind)
@@ -88,8 +88,8 @@ def packet(content: Content, person: str, kinds: list[str], docs: dict[str, Docu
         person, repr(p), repr(content.organisation(p.organisation)), repr(content.program),
         repr(kinds), repr([(docs[k].meta, signoffs[k]) for k in kinds]), sent.isoformat(),
         due.isoformat(), why, repr(redlines), _sha256(_reference(content)),
-        repr([(content.person(content.deliverables[k].control.owner),
-               [content.person(a) for a in content.deliverables[k].control.approvers])
+        repr([(content.person(content.by_kind[k].control.owner),
+               [content.person(a) for a in content.by_kind[k].control.approvers])
               for k in kinds]))
     folder = {MEMO: remembered(cache, ".memo.docx", lambda: transmittal_memo(
         content, person, kinds, docs, signoffs, sent, due, redlines, why), *memo_inputs)}
@@ -115,7 +115,7 @@ def decision_due(content: Content, kinds: list[str], sent: date) -> tuple[date, 
     launch agenda is approved before its meeting), whichever comes first."""
     due, why = respond_by(sent), f"ten business days after {sent.isoformat()}"
     for kind in kinds:
-        meeting = getattr(content.deliverables[kind], "meeting", None)
+        meeting = getattr(content.by_kind[kind], "meeting", None)
         when = getattr(meeting, "date", None)
         if not isinstance(when, date) or when <= sent:
             continue
@@ -124,7 +124,7 @@ def decision_due(content: Content, kinds: list[str], sent: date) -> tuple[date, 
             before -= timedelta(days=1)
         if before < due:
             due = before
-            why = (f"the {content.deliverables[kind].control.title} must be approved before its "
+            why = (f"the {content.by_kind[kind].control.title} must be approved before its "
                    f"meeting on {when.isoformat()}")
     return due, why
 
@@ -239,8 +239,8 @@ def transmittal_memo(content: Content, person: str, kinds: list[str], docs: dict
         out.paragraph(step, "List Number")
     out.heading("Where to send the signed file", 2)
     for kind in kinds:
-        owner = content.person(content.deliverables[kind].control.owner)
-        others = [content.person(a).name for a in content.deliverables[kind].control.approvers
+        owner = content.person(content.by_kind[kind].control.owner)
+        others = [content.person(a).name for a in content.by_kind[kind].control.approvers
                   if a != person]
         out.paragraph(
             f"{sign_name(kind)}: e-mail the signed file to {owner.name} ({owner.email}) by "
@@ -282,7 +282,7 @@ def _signing_steps(name: str) -> list[str]:
 
 
 def _owners(content: Content, kinds: list[str]) -> list[Any]:
-    ids = sorted({content.deliverables[k].control.owner for k in kinds})
+    ids = sorted({content.by_kind[k].control.owner for k in kinds})
     return [content.person(i) for i in ids]
 
 

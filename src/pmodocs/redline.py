@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Sequence
 
 from .document import ApprovalPage, Block, BulletList, Document, Heading, Paragraph, Table
 from .errors import ContentError, Problem, UsageError
@@ -176,7 +176,7 @@ def redline(content: Content, kind: str, current: Document, fp: str) -> Redline:
     from .pipeline import build_time
 
     old = reader_view(dress(kept, then), current)
-    last = content.deliverables[kind].control.revisions[-1]
+    last = content.by_kind[kind].control.revisions[-1]
     approvals = tuple(f"{content.person(r.approver).name} ({r.decision} {r.date.isoformat()})"
                       for r in content.approvals if r.deliverable == kind and r.fingerprint == fp)
     # Dated by the build (SOURCE_DATE_EPOCH or program.as_of): the changes are shown as of now,
@@ -278,8 +278,8 @@ def diff_blocks(old: tuple[Block, ...], new: tuple[Block, ...]) -> tuple[BlockCh
     return tuple(out)
 
 
-def _opcodes(a: tuple | list, b: tuple | list) -> list[tuple[str, int, int, int, int]]:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+def _opcodes(a: Sequence[Any], b: Sequence[Any]) -> list[tuple[str, int, int, int, int]]:
+    return list(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
 
 
 def _block_key(block: Block) -> tuple:
@@ -337,12 +337,12 @@ def _entries(a: ApprovalPage, b: ApprovalPage) -> tuple[EntryChange, ...]:
                                 diff_rows(entry_rows(x), entry_rows(y)))
                     for x, y in zip(a.entries[i1:i2], b.entries[j1:j2])]
         else:
-            out += [EntryChange("del", _whole("del", entry_rows(e))) for e in a.entries[i1:i2]]
-            out += [EntryChange("ins", _whole("ins", entry_rows(e))) for e in b.entries[j1:j2]]
+            out += [EntryChange("del", tuple(_whole("del", entry_rows(e)))) for e in a.entries[i1:i2]]
+            out += [EntryChange("ins", tuple(_whole("ins", entry_rows(e)))) for e in b.entries[j1:j2]]
     return tuple(out)
 
 
-def diff_rows(old: list[tuple[str, ...]], new: list[tuple[str, ...]]) -> tuple[RowChange, ...]:
+def diff_rows(old: Sequence[tuple[str, ...]], new: Sequence[tuple[str, ...]]) -> tuple[RowChange, ...]:
     """Rows kept, added, removed or changed cell by cell (rows keep their place in the table)."""
     out: list[RowChange] = []
     for tag, i1, i2, j1, j2 in _opcodes(old, new):
@@ -353,7 +353,7 @@ def diff_rows(old: list[tuple[str, ...]], new: list[tuple[str, ...]]) -> tuple[R
     return tuple(out)
 
 
-def _pair_rows(old: list[tuple[str, ...]], new: list[tuple[str, ...]]) -> list[RowChange]:
+def _pair_rows(old: Sequence[tuple[str, ...]], new: Sequence[tuple[str, ...]]) -> list[RowChange]:
     """Rows with the same first cell (an id, a label) are one row edited; the rest, by position
     when they are alike, else one removed and one added."""
     out: list[RowChange] = []

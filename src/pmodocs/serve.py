@@ -287,7 +287,7 @@ class Preview:
                                      site_dir=str(site_dir))
                 if plugin is not None:
                     config.plugins["pmodocs-site-cache"] = plugin
-                config.theme.get_env = self._warm_env(config.theme)
+                config.theme.get_env = self._warm_env(config.theme)  # type: ignore[method-assign]
                 build(config, dirty=dirty)
         except (Abort, MkDocsException, SystemExit) as exc:
             details = log.getvalue().strip() or str(exc)

@@ -192,7 +192,7 @@ def match_people(content: Content, kind: str, checks: list[SignatureCheck], fp: 
     """Each check with its person, and the problems of who signed and for which content."""
     import dataclasses
 
-    approvers = content.deliverables[kind].control.approvers
+    approvers = content.by_kind[kind].control.approvers
     out = []
     for c in checks:
         problems = list(c.problems)

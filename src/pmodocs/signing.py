@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .errors import SigningError, VerifyFailed
 from .model import Content
@@ -68,7 +68,7 @@ def signed_pdfs(content: Content, signoffs: dict[str, Signoff], files: dict[str,
             continue
         rel = f"dist/pdf/{kind}.pdf"
         names = ", ".join(content.person(a.person).name for a in so.approvers)
-        doc = content.deliverables[kind].control
+        doc = content.by_kind[kind].control
         out[rel] = sign_pdf(files[rel], signer,
                             reason=f"Approved by {names}; content fingerprint {so.fingerprint}",
                             location=content.program.department or content.program.name,
@@ -96,7 +96,8 @@ def sign_pdf(pdf: bytes, signer: Any, *, reason: str, location: str, stamp: str)
                            timestamp_format="%Y-%m-%d %H:%M %Z", border_width=1,
                            text_box_style=TextBoxStyle(font_size=8))
     pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style,
-                                   new_field_spec=fields.SigFieldSpec(FIELD, on_page=-1, box=box))
+                                   new_field_spec=fields.SigFieldSpec(
+                                       FIELD, on_page=-1, box=cast(Any, box)))
     out = io.BytesIO()
     _run(lambda: pdf_signer.async_sign_pdf(writer, output=out))
     return out.getvalue()

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from .errors import UsageError
 from .model import Approval, Content, Deliverable
@@ -76,7 +76,7 @@ class Signoff:
 
 def signoff(content: Content, kind: str) -> Signoff:
     """The approval state of one deliverable, from approvals.yaml and its current fingerprint."""
-    doc = content.deliverables[kind]
+    doc = content.by_kind[kind]
     return signoff_for(content, kind, fingerprint(content, kind), doc.control.approvers,
                        doc.control.status)
 
@@ -101,7 +101,8 @@ def signoff_for(content: Content, kind: str, fp: str, approvers: Any,
             current=bool(rec and rec.fingerprint == fp),
             comment=rec.comment if rec else None,
             evidence=("signature" if _kept(content, rec) else "recorded") if rec else None,
-            certificate=rec.signature.subject if rec and _kept(content, rec) else None,
+            certificate=rec.signature.subject if rec and rec.signature and _kept(content, rec)
+            else None,
         ))
     return Signoff(kind, fp, _state(author_status, statuses), tuple(statuses))
 
@@ -140,7 +141,7 @@ def status_rows(content: Content) -> list[dict[str, Any]]:
     for kind, so in all_signoffs(content).items():
         rows.append({
             "id": kind,
-            "title": content.deliverables[kind].control.title,
+            "title": content.by_kind[kind].control.title,
             "state": so.state,
             "todo": todo_count(content, kind),
             "fingerprint": so.fingerprint,
@@ -216,7 +217,7 @@ def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
         guess = difflib.get_close_matches(person, ids, n=1)
         hint = f"did you mean '{guess[0]}'?" if guess else "expected a person id from people.yaml"
         raise UsageError(f"'{person}' is not a person in people.yaml ({hint})")
-    doc = content.deliverables[kind]
+    doc = content.by_kind[kind]
     if person not in doc.control.approvers:
         raise UsageError(f"{person} is not a required approver of {kind} (its approvers are: "
                          f"{', '.join(doc.control.approvers)}; see control.approvers in "
@@ -230,7 +231,7 @@ def known_deliverable(content: Content, kind: str) -> Deliverable:
         guess = difflib.get_close_matches(kind, list(content.deliverables), n=1)
         hint = f"did you mean '{guess[0]}'?" if guess else "expected one of: " + ", ".join(content.deliverables)
         raise UsageError(f"'{kind}' is not a deliverable ({hint})")
-    return content.deliverables[kind]
+    return content.by_kind[kind]
 
 
 def _new_record(kind: str, person: str, decision: str, when: date, fp: str,
@@ -239,7 +240,8 @@ def _new_record(kind: str, person: str, decision: str, when: date, fp: str,
     from pydantic import ValidationError
 
     try:
-        return Approval(deliverable=kind, approver=person, decision=decision, date=when,
+        return Approval(deliverable=kind, approver=person, date=when,
+                        decision=cast(Literal["approved", "rejected"], decision),
                         fingerprint=fp, comment=comment)
     except ValidationError as exc:
         err = exc.errors()[0]

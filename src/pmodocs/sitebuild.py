@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from typing import Any
 import sys
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def main() -> int:
     try:
         cache = Path(request["cache"]) if request.get("cache") else None
         mkdocs_build(Path(request["config"]), int(request["epoch"]), cache_dir=cache)
-        reply = {"ok": True}
+        reply: dict[str, Any] = {"ok": True}
     except PmodocsError as exc:
         reply = {"error": type(exc).__name__, "message": str(exc)}
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which exits with code 70

@@ -264,12 +264,14 @@ def _scan_events(text: str, loader: Any) -> tuple[int, tuple[int, int] | None]:
 
     depth, anchor = 0, None
     for event in yaml.parse(text, Loader=loader):
+        mark = event.start_mark  # libyaml marks every event it emits
+        assert mark is not None
         if anchor is None and getattr(event, "anchor", None) and not isinstance(event, yaml.AliasEvent):
-            anchor = (event.start_mark.line, event.start_mark.column)
+            anchor = (mark.line, mark.column)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return event.start_mark.line + 1, anchor
+                return mark.line + 1, anchor
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return 0, anchor

@@ -82,7 +82,7 @@ def register_book(content: Content) -> RegisterBook:
     lists: dict[str, tuple[str, ...]] = {}
     sheets = []
     for name, rel, path, key in REGISTERS:
-        doc = content.deliverables[rel.removeprefix("deliverables/").removesuffix(".yaml")]
+        doc = content.by_kind[rel.removeprefix("deliverables/").removesuffix(".yaml")]
         try:
             items = list(_follow(doc, path))
             item_cls = item_class(type(doc), path)

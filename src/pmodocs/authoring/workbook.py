@@ -242,7 +242,7 @@ def _validate_rows(book_name: str, ws: Any, sheet: Sheet,
 
     from ..load import _message
 
-    doc = content.deliverables[sheet.file.removeprefix("deliverables/").removesuffix(".yaml")]
+    doc = content.by_kind[sheet.file.removeprefix("deliverables/").removesuffix(".yaml")]
     for part in sheet.path:
         doc = getattr(doc, part)
     existing = {getattr(item, sheet.key): item.model_dump() for item in doc}

@@ -29,7 +29,7 @@ BODIES: dict[str, Callable[[Content, Any], list]] = {
 
 
 def compose_document(content: Content, kind: str, so: Signoff) -> Document:
-    doc = content.deliverables[kind]
+    doc = content.by_kind[kind]
     blocks = (document_control(content, doc, so) + BODIES[kind](content, doc)
               + approval_page(content, doc, so))
     return Document(meta(content, doc, so), tuple(blocks))

@@ -112,7 +112,7 @@ def budget_chart(content: Content, plan: MOPlan) -> Chart:
     measures = [(m, label, fmt, suffix) for m, label, fmt, suffix in (
         ("hours", "Hours", hours, " h"), ("dollars", "Dollars", money, "")) if m in funding.measures]
     totals = {m: sum(getattr(b, m) for b in cycles) for m, *_ in measures}
-    authorised = {m: funding.total(m) for m, *_ in measures}
+    authorised = {m: funding.total(m) or 0.0 for m, *_ in measures}  # every measure listed is funded
     left, width, bar, top = 10, 240, 14, 8
     scale = {m: width / max(authorised[m], totals[m], 1) for m, *_ in measures}
     body: list[str] = []
@@ -253,7 +253,7 @@ def change_request_chart(plan: MOPlan) -> Chart:
     for n, t in enumerate(plan.change_types):
         y = top + n * (bar + 10)
         body.append(text(left - 8, y + bar / 2 + 4, t.name, anchor="end", size=11))
-        x = left
+        x: float = left
         parts = []
         for s in states:
             c = counts[(t.id, s)]

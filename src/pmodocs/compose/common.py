@@ -112,7 +112,7 @@ def approval_page(content: Content, doc: Deliverable, so: Signoff) -> list[Block
         entries.append(SignatureLine(
             name=person.name, title=person.title,
             organisation=content.organisation(person.organisation).name,
-            decision=decision, date=a.date if a.decision and a.current else "",
+            decision=decision, date=(a.date or "") if a.decision and a.current else "",
             comment=(a.comment or "") if a.current else "", person=a.person,
         ))
     statement = (f"By signing, each approver accepts {c.title} version {c.version} "

@@ -91,8 +91,8 @@ def quality_blocks(content: Content, doc: QualityPlan) -> list[Block]:
 
 def qasp_results(content: Content, doc: QualityPlan) -> list[Block]:
     """Measured QASP results per period (and provider), if any have been recorded."""
-    rows = [(q.id, r.period, content.party_name(r.provider or q.provider) if (r.provider or q.provider)
-             else "—", r.result, q.acceptable_quality_level, yes_no(r.met))
+    rows = [(q.id, r.period, _provider(content, r.provider or q.provider), r.result,
+             q.acceptable_quality_level, yes_no(r.met))
             for q in doc.qasp for r in q.results]
     if not rows:
         return []
@@ -134,3 +134,7 @@ def configuration_blocks(content: Content, doc: ConfigurationPlan) -> list[Block
               [(name(r.role), r.responsibility) for r in doc.roles], widths=(1.5, 5)),
         Heading(1, "Link to change control"), Paragraph(doc.change_control_link),
     ]
+
+
+def _provider(content: Content, pid: str | None) -> str:
+    return content.party_name(pid) if pid else "—"

@@ -74,7 +74,7 @@ def budget_cell(p: ProgramSummary, measure: str) -> str:
     return f"{fmt(authorised)} authorised"
 
 
-def readiness_counts(p: ProgramSummary) -> dict[str, float]:
+def readiness_counts(p: ProgramSummary) -> dict[str, float | None]:
     """The numbers behind the readiness meters, for the overview table."""
     plan: MOPlan = p.content.deliverables["mo-plan"]
     funding = p.content.deliverables["charter"].funding
@@ -103,7 +103,7 @@ def program_section(p: ProgramSummary) -> list[SiteBlock]:
     (the state column is shown as badges)."""
     prog = p.content.program
     rows = []
-    for kind, doc in p.content.deliverables.items():
+    for kind, doc in p.content.by_kind.items():
         rows.append((doc.control.title, document_number(p.content, doc), doc.control.version,
                      p.signoffs[kind].state))
     return [

@@ -85,15 +85,15 @@ def readiness_meters(content: Content, signoffs: dict[str, Signoff]) -> list[Met
     done = sum(facts.item_state(content, i) == "done" for i in items)
     budget: list[Meter] = []
     if plan.block_cycles and "hours" in funding.measures:
-        alloc_h, auth_h = sum(b.hours for b in plan.block_cycles), funding.total("hours")
+        alloc_h, auth_h = sum(b.hours for b in plan.block_cycles), funding.total("hours") or 0.0
         budget.append(Meter("Hours allocated", alloc_h, auth_h,
                             f"{hours(alloc_h)} of {hours(auth_h)} authorised hours"))
     if plan.block_cycles and "dollars" in funding.measures:
-        alloc_d, auth_d = sum(b.dollars for b in plan.block_cycles), funding.total("dollars")
+        alloc_d, auth_d = sum(b.dollars for b in plan.block_cycles), funding.total("dollars") or 0.0
         budget.append(Meter("Dollars allocated", alloc_d, auth_d,
                             f"{money(alloc_d)} of {money(auth_d)} authorised"))
     if funding.used("expended") is not None and "dollars" in funding.measures:
-        spent, auth_d = funding.used("expended"), funding.total("dollars")
+        spent, auth_d = funding.used("expended") or 0.0, funding.total("dollars") or 0.0
         budget.append(Meter("Dollars expended to date", spent, auth_d,
                             f"{money(spent)} of {money(auth_d)} expended"))
     return [
@@ -108,9 +108,9 @@ def readiness_meters(content: Content, signoffs: dict[str, Signoff]) -> list[Met
 
 
 def deliverable_card(content: Content, kind: str, so: Signoff) -> Card:
-    c = content.deliverables[kind].control
+    c = content.by_kind[kind].control
     return Card(c.title, page_path(kind), (
-        f"{document_number(content, content.deliverables[kind])} · version {c.version}",
+        f"{document_number(content, content.by_kind[kind])} · version {c.version}",
         f"Author status: {c.status} · {fmt_date(c.date)}",
     ), so.state)
 
@@ -296,10 +296,10 @@ def who_signs_page(content: Content) -> Page:
         lines = [f"{pe.title}, {content.party_name(pe.organisation)}",
                  f"{len(waits)} to decide by {fmt_date(due)}"]
         for w in waits:
-            c = content.deliverables[w.kind].control
+            c = content.by_kind[w.kind].control
             again = " (decide again: changed since your decision)" if w.redline else ""
             lines.append(f"{c.title} {c.version}: {w.state}{again}")
-            rows.append((pe.name, c.title, document_number(content, content.deliverables[w.kind]),
+            rows.append((pe.name, c.title, document_number(content, content.by_kind[w.kind]),
                          c.version, w.state, fmt_date(w.due), "Yes" if w.redline else "No"))
         cards.append(Card(f"{pe.name}: packet (zip)", packet_download(person), tuple(lines)))
     return Page(WHO_SIGNS_PATH, "Who signs what", (
@@ -322,7 +322,7 @@ def navigation(content: Content) -> list[NavEntry]:
     nav: list[NavEntry] = [("Home", "index.md"), ("Who signs what", WHO_SIGNS_PATH)]
     for section, title in SECTION_TITLES.items():
         pages: list[NavEntry] = [(doc.control.title, page_path(kind))
-                                 for kind, doc in content.deliverables.items()
+                                 for kind, doc in content.by_kind.items()
                                  if SECTIONS[kind] == section]
         if section == "people":
             roles: list[NavEntry] = [("Roles", f"{ROLES_DIR}/index.md")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import TypedDict, Union, cast
 
 from .agenda import LaunchAgenda
 from .approvals import Approval, ApprovalsFile
@@ -41,6 +41,14 @@ DELIVERABLE_KINDS: dict[str, type[Record]] = {
 }
 """Every deliverable kind, in publishing order; each lives in content/deliverables/<kind>.yaml."""
 
+Deliverables = TypedDict("Deliverables", {
+    "charter": Charter, "governance": Governance, "mo-plan": MOPlan, "communication": Communication,
+    "risk": RiskPlan, "quality": QualityPlan, "configuration": ConfigurationPlan,
+    "continuity": ContinuityPlan, "role-cards": RoleCards, "launch-agenda": LaunchAgenda,
+})
+"""Content.deliverables: each kind typed as its own class, so mypy knows deliverables["risk"] is
+a RiskPlan; the same keys as DELIVERABLE_KINDS (a test says so)."""
+
 PROGRAM_FILES: dict[str, type[Record]] = {
     "program.yaml": ProgramFile,
     "organisations.yaml": OrganisationsFile,
@@ -75,9 +83,14 @@ class Content:
     organisations: tuple[Organisation, ...]
     people: tuple[Person, ...]
     roles: tuple[Role, ...]
-    deliverables: dict[str, Deliverable]
+    deliverables: Deliverables
     approvals: tuple[Approval, ...]
     sources: dict[str, Source] = field(compare=False)
+
+    @property
+    def by_kind(self) -> dict[str, Deliverable]:
+        """The deliverables for code that names the kind at run time (each typed as the union)."""
+        return cast("dict[str, Deliverable]", self.deliverables)
 
     def person(self, pid: str) -> Person:
         return next(p for p in self.people if p.id == pid)

@@ -80,7 +80,7 @@ class WordBody:
     def paragraph(self, text: str = "", style: str | None = None) -> Any:
         """A `w:p` (python-docx's `add_paragraph(text, style)`); returns the element."""
         styled = style is not None
-        p = new_paragraph(self.ids.paragraph(style) if styled else None, styled=styled)
+        p = new_paragraph(self.ids.paragraph(style) if style is not None else None, styled=styled)
         if text:
             add_run(p, text)
         return insert_block(self.element, p)
@@ -204,6 +204,7 @@ def _logo(word: Any, m: DocumentMeta) -> None:
 
     from ..errors import RenderError
 
+    assert m.logo is not None, "called only for a document with a logo"
     run = word.add_paragraph().add_run()
     try:
         shape = run.add_picture(io.BytesIO(m.logo), width=Inches(LOGO_WIDTH_IN))

@@ -303,7 +303,9 @@ class StyleIds:
     for the default style by scanning every style on each call, for each paragraph."""
 
     def __init__(self, styles: Any):
-        self._styles, self._ids, self._defaults = styles, {}, {}
+        self._styles = styles
+        self._ids: dict[Any, Any] = {}
+        self._defaults: dict[Any, Any] = {}
 
     def paragraph(self, name: str) -> str | None:
         from docx.enum.style import WD_STYLE_TYPE

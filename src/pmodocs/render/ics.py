@@ -55,7 +55,8 @@ def _param(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line so no physical line exceeds 75 octets (never inside a character)."""
-    out, current = [], ""
+    out: list[str] = []
+    current = ""
     for ch in line:
         limit = 75 if not out else 74  # continuation lines start with one space
         if len((current + ch).encode("utf-8")) > limit:

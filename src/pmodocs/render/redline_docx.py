@@ -197,6 +197,7 @@ class _RedlineWriter(_BodyWriter):
         start = len(self.word.element.body) - 1
         self.old_figures += c.op != "ins"
         self.figures += c.op != "del"
+        assert isinstance(c.block, Chart)
         self.chart(c.block, self.old_figures if c.op == "del" else self.figures)
         if c.op in ("ins", "del"):
             self.marks.mark_all(self._new_elements(start), c.op)
