@@ -4,7 +4,6 @@ field incrementally, as Acrobat does."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -99,5 +98,7 @@ def sign_field(pdf: bytes, field: str, who: Identity, ca: Identity) -> bytes:
                                         subfilter=fields.SigSeedSubFilter.PADES)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
-    asyncio.run(signers.PdfSigner(meta, signer).async_sign_pdf(writer, output=out))
+    from pmodocs.signing import run_coroutine  # asyncio.run fails in a thread whose loop runs (playwright)
+
+    run_coroutine(lambda: signers.PdfSigner(meta, signer).async_sign_pdf(writer, output=out))
     return out.getvalue()

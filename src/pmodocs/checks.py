@@ -140,9 +140,9 @@ def run_checks(content: Content) -> list[Problem]:
     from .consistency import consistency_problems
     from .limits import engine_limits  # what only an engine would notice (limits.py)
 
-    sound = not any(p.severity == "error" for p in problems)
-    problems += engine_limits(content, sound=sound)
-    problems += consistency_problems(content, not sound)
+    problems += engine_limits(content, sound=not any(p.severity == "error" for p in problems))
+    # contradictions are computed from dates and states the checks above vouch for
+    problems += consistency_problems(content, any(p.severity == "error" for p in problems))
     return problems
 
 

@@ -45,7 +45,8 @@ def engine_limits(content: Content, sound: bool = True) -> list[Problem]:
     """Every limit; the snapshots (composed, so they need sound content) only if `sound`."""
     problems = _timestamps(content) + _properties(content) + _page_names(content)
     problems += _logo(content) + _reference(content)
-    return problems + (_snapshots(content) if sound else [])
+    # the snapshots are read against composed documents: only content sound so far composes
+    return problems + (_snapshots(content) if sound and not problems else [])
 
 
 def _timestamps(content: Content) -> list[Problem]:

@@ -102,12 +102,12 @@ def _check(data: bytes, sig: Any, roots: list[Any], reader: Any, signed_revision
     from pyhanko_certvalidator import ValidationContext
 
     from .sigfields import pdf_fingerprint
-    from .signing import _run
+    from .signing import run_coroutine
 
     when = sig.self_reported_timestamp
     context = ValidationContext(trust_roots=roots, allow_fetching=False,
                                 moment=when or datetime.now(timezone.utc))
-    status = _run(lambda: async_validate_pdf_signature(sig, context, diff_policy=diff_policy()))
+    status = run_coroutine(lambda: async_validate_pdf_signature(sig, context, diff_policy=diff_policy()))
     cert = status.signing_cert
     level = status.modification_level
     changed = CHANGES.get(level.name, level.name.lower()) if level is not None else "unknown"

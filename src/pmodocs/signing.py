@@ -99,11 +99,11 @@ def sign_pdf(pdf: bytes, signer: Any, *, reason: str, location: str, stamp: str)
                                    new_field_spec=fields.SigFieldSpec(
                                        FIELD, on_page=-1, box=cast(Any, box)))
     out = io.BytesIO()
-    _run(lambda: pdf_signer.async_sign_pdf(writer, output=out))
+    run_coroutine(lambda: pdf_signer.async_sign_pdf(writer, output=out))
     return out.getvalue()
 
 
-def _run(make_coroutine: Any) -> Any:
+def run_coroutine(make_coroutine: Any) -> Any:
     """Run pyhanko's async API; in a worker thread when the caller already runs an event loop
     (pyhanko's own sync wrappers call asyncio.run, which fails inside a running loop)."""
     import asyncio
@@ -187,7 +187,7 @@ def verify_pdf(path: Path, trust: Path | None = None) -> list[SignatureReport]:
                                 allow_fetching=False)
     reports, problems = [], []
     for sig in signatures:
-        status = _run(lambda: async_validate_pdf_signature(sig, context))
+        status = run_coroutine(lambda: async_validate_pdf_signature(sig, context))
         report = _report(status)
         reports.append(report)
         problems += _problems(path, report, trust is not None)

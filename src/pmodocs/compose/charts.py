@@ -177,13 +177,13 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
         gx = left + width * k / 4
         body.append(f'<line x1="{gx:.1f}" y1="{top - 6}" x2="{gx:.1f}" '
                     f'y2="{top + len(ms) * row:.1f}" stroke="#cfd8dc" stroke-width="1"/>')
-        body.append(text(gx, top + len(ms) * row + 16, day.isoformat(), anchor="middle", size=10))
+        body.append(text(gx, top + len(ms) * row + 16, day.isoformat(), anchor="middle", size=12))
     now = content.program.as_of
     if lo <= now <= hi:
         body.append(f'<line x1="{x(now):.1f}" y1="{top - 10}" x2="{x(now):.1f}" '
                     f'y2="{top + len(ms) * row:.1f}" stroke="{INK}" stroke-width="1.5" '
                     'stroke-dasharray="4 3"/>')
-        body.append(text(x(now), top - 12, f"as of {now.isoformat()}", anchor="middle", size=10))
+        body.append(text(x(now), top - 12, f"as of {now.isoformat()}", anchor="middle", size=12))
     from ..facts import milestone_fact, of
 
     signoffs = of(content).signoffs
@@ -200,7 +200,7 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
     for n, m in enumerate(ms):
         y = top + n * row + row / 2
         label = m.milestone if len(m.milestone) <= 34 else m.milestone[:33] + "…"
-        body.append(text(left - 8, y + 4, f"{m.id}: {label}", anchor="end", size=10))
+        body.append(text(left - 8, y + 4, f"{m.id}: {label}", anchor="end", size=12))
         end = m.actual or m.forecast
         if end and end != m.planned:
             x1, x2 = sorted((x(m.planned), x(end)))
