@@ -157,6 +157,10 @@ MILESTONE_MARKS = (("baseline", "#ffffff", "baseline"), ("forecast", "#ff9800", 
                    ("actual", "#43a047", "actual"))
 
 
+LABEL_CHARS = 36
+"""Characters of a schedule row's label that fit the chart's 270 px left margin at 12 px."""
+
+
 def schedule_chart(content: Content, plan: MOPlan) -> Chart:
     """The IMS as a timeline: one row per milestone, a hollow diamond at the baseline, an orange
     one at the forecast and a green one at the actual date, a bar showing any slip, and a thin
@@ -199,7 +203,8 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
                             'stroke-width="1"/>')
     for n, m in enumerate(ms):
         y = top + n * row + row / 2
-        label = m.milestone if len(m.milestone) <= 34 else m.milestone[:33] + "…"
+        room = max(LABEL_CHARS - len(m.id) - 2, 8)  # "id: label" fits the left margin at 12 px
+        label = m.milestone if len(m.milestone) <= room else m.milestone[:room - 1] + "…"
         body.append(text(left - 8, y + 4, f"{m.id}: {label}", anchor="end", size=12))
         end = m.actual or m.forecast
         if end and end != m.planned:
@@ -222,7 +227,7 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
             + "; ".join(descs) + ".") if ms else "Schedule: no milestones."
     height = top + len(ms) * row + 26
     title = "Integrated master schedule: baseline, forecast and actual dates"
-    return Chart(title, desc, svg(left + width + 30, height, title, desc, body))
+    return Chart(title, desc, svg(left + width + 50, height, title, desc, body))
 
 
 def _wrap(words: str, width: int) -> list[str]:
