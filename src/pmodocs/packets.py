@@ -297,9 +297,7 @@ def _and(names: list[str]) -> str:
 
 def _memo_header_footer(word: Any, ids: Any, acronym: str, name: str, due: date) -> None:
     """A running header (what and for whom) and a footer with "Page X of Y" on every page."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    from .render.docxparts import add_field, add_run
+    from .render.docxparts import add_run, page_footer
 
     for section in word.sections:
         section.header.is_linked_to_previous = False
@@ -309,15 +307,7 @@ def _memo_header_footer(word: Any, ids: Any, acronym: str, name: str, due: date)
             header.remove(run)
         header.style = ids.paragraph("Header")
         add_run(header, f"{acronym} · Transmittal memorandum to {name} · sign by {due.isoformat()}")
-        footer = section.footer.paragraphs[0]._p
-        for run in footer.r_lst:
-            footer.remove(run)
-        footer.style = ids.paragraph("Footer")
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        add_run(footer, f"{acronym} · Page ")
-        add_field(footer, "PAGE", "1")
-        add_run(footer, " of ")
-        add_field(footer, "NUMPAGES", "1")
+        page_footer(section.footer.paragraphs[0]._p, ids.paragraph("Footer"), f"{acronym} · ")
 
 
 def _reference(content: Content) -> bytes:

@@ -24,7 +24,8 @@ from ..document import (
 from .docxparts import (
     SECTPR, Grid, StyleIds, add_bookmark, add_field, add_page_break, add_row, add_run,
     ask_fields_update, docx_bytes, field_begin, field_end, field_separate, insert_block,
-    keep_with_next, new_paragraph, new_table, open_reference, package_parts, set_row_height,
+    keep_with_next, new_paragraph, new_table, open_reference, package_parts, page_footer,
+    set_row_height,
 )
 from .reference import TABLE_STYLE, reference_docx
 
@@ -476,12 +477,4 @@ def _title_page_footer(section: Any, m: DocumentMeta, ids: StyleIds) -> None:
 
 def _page_footer(footer: Any, m: DocumentMeta, ids: StyleIds) -> None:
     """Program, approval state and "Page X of Y" as live PAGE and NUMPAGES fields."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    _empty(footer)
-    footer.style = ids.paragraph("Footer")
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(footer, f"{m.program_acronym} · {m.approval_state} · Page ")
-    add_field(footer, "PAGE", "1")
-    add_run(footer, " of ")
-    add_field(footer, "NUMPAGES", "1")
+    page_footer(footer, ids.paragraph("Footer"), f"{m.program_acronym} · {m.approval_state} · ")

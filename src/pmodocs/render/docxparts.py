@@ -158,6 +158,21 @@ def add_field(p: Any, instruction: str, cached: str) -> None:
     field_end(p)
 
 
+def page_footer(footer: Any, style_id: str | None, prefix: str) -> None:
+    """A centred footer "PREFIX Page X of Y" with live PAGE and NUMPAGES fields, replacing the
+    reference document's runs (the deliverables and the transmittal memo both end so)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    for run in footer.r_lst:
+        footer.remove(run)
+    footer.style = style_id
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(footer, f"{prefix}Page ")
+    add_field(footer, "PAGE", "1")
+    add_run(footer, " of ")
+    add_field(footer, "NUMPAGES", "1")
+
+
 def keep_with_next(p: Any) -> Any:
     """Keep the paragraph on the page of the next one (`w:keepNext`): a heading or caption never
     ends a page apart from its table or picture."""
