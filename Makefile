@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip --disable-pip-version-check
-# two test workers: the machines this project runs on have two cores
+# two test workers (the machines this project runs on have two cores), a test file to a worker
+# so that module and session fixtures (one cold build each) are made once, not once per worker
 JOBS ?= 2
+XDIST := -n $(JOBS) --dist loadfile
 # axe-core for tests/test_axe.py, from npm's lock file (skipped where there is no npm)
 AXE := if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/axe --no-audit --no-fund --silent; fi
 
@@ -20,12 +22,12 @@ check: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(AXE)
 	$(PY) -m mypy src
-	$(PY) -m pytest -n $(JOBS)
+	$(PY) -m pytest $(XDIST)
 
 # the edit-test loop: everything but the tests marked slow (browser, LibreOffice, portfolios, fuzzing)
 test-fast: $(VENV)/.installed
 	$(PY) -m mypy src
-	$(PY) -m pytest -n $(JOBS) -m "not slow"
+	$(PY) -m pytest $(XDIST) -m "not slow"
 
 schemas: $(VENV)/.installed
 	$(PY) -m pmodocs.cli schema --out schemas

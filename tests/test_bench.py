@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_bench_quick_mode_runs_end_to_end_and_prints_the_ratios():
     require_tool("make", "the baseline is a Makefile run with make -j2")
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--runs", "1",
-                             "--quick", "--no-write"], capture_output=True, text=True, timeout=900)
+                             "--quick", "--portfolio", "", "--no-write"], capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     number = r"\d+\.\d\d"

@@ -17,11 +17,26 @@ def mtimes(root: Path) -> dict[str, int]:
             if p.is_file() and ".pmodocs" not in str(p)}
 
 
-@pytest.fixture
-def built_copy(content_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
-    out = tmp_path / "out"
-    report = build(content_copy, out)
+@pytest.fixture(scope="module")
+def cold_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One cold build of the example for the whole module: every test starts from a copy of it."""
+    from conftest import EXAMPLE
+
+    root = tmp_path_factory.mktemp("cold")
+    shutil.copytree(EXAMPLE, root / "content")
+    report = build(root / "content", root / "out")
     assert len(report.rendered) == 10 and not report.reused
+    return root / "content", root / "out"
+
+
+@pytest.fixture
+def built_copy(cold_build: tuple[Path, Path], content_copy: Path,
+               tmp_path: Path) -> tuple[Path, Path]:
+    """The example content and its cold build's outputs (cache included), as the build left
+    them: copied with their modification times, so the next build of it is a no-op."""
+    out = tmp_path / "out"
+    shutil.copytree(cold_build[1], out, symlinks=True)
+    assert build(content_copy, out).unchanged, "the copy must be the build's own state"
     return content_copy, out
 
 
