@@ -502,7 +502,7 @@ def test_a_linked_program_folder_in_a_portfolio_is_refused(tmp_path):
 def test_a_source_date_epoch_zip_cannot_store_is_a_usage_error(epoch, monkeypatch):
     from pmodocs.errors import UsageError
     from pmodocs.load import load_content
-    from pmodocs.pipeline import build_time
+    from pmodocs.dates import build_time
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):

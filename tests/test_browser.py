@@ -176,7 +176,7 @@ def hostile_site(tmp_path_factory):
     test_site's end-to-end hostile build covers), to keep the browser suite quick."""
     import shutil
 
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.engines import mkdocs_build
     from pmodocs.pipeline import load_and_check
     from pmodocs.render.site import site_files
@@ -186,12 +186,13 @@ def hostile_site(tmp_path_factory):
     edit_yaml(root / "content" / "deliverables" / "risk.yaml",
               lambda d: d["risks"][0].__setitem__("title", HOSTILE))
     content = load_and_check(root / "content")[0]
-    docs, signoffs = compose_all(content)
-    from pmodocs.facts import of
     from pmodocs.render.site import download_sources
+    from pmodocs.signoff import derive_facts
 
-    placeholders = dict.fromkeys(download_sources(docs, {}, tuple(of(content).awaiting)), b"")
-    for rel, data in {**placeholders, **site_files(content, docs, signoffs, {})}.items():
+    facts = derive_facts(content)
+    docs, _ = compose_program(content, facts)
+    placeholders = dict.fromkeys(download_sources(docs, {}, tuple(facts.awaiting)), b"")
+    for rel, data in {**placeholders, **site_files(content, docs, facts, {})}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
     mkdocs_build(root / "mkdocs.yml", 0)  # the downloads are placeholders, as in the pipeline

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, edit_yaml, pdf_text, require_tool
-from pmodocs.compose import compose_all
+from pmodocs.outputs import compose_program
 from pmodocs.errors import ContentError
 from pmodocs.load import load_content
 from pmodocs.model import DELIVERABLE_KINDS
@@ -19,7 +19,7 @@ KINDS = list(DELIVERABLE_KINDS)
 
 @pytest.fixture(scope="module")
 def documents():
-    docs, _ = compose_all(load_content(EXAMPLE))
+    docs, _ = compose_program(load_content(EXAMPLE))
     return docs
 
 

@@ -129,14 +129,14 @@ def test_a_branding_path_with_a_nul_byte_is_a_problem_not_a_crash(content_copy):
 
 def test_an_emergency_fix_paid_from_the_reserve_needs_no_block_cycle(content_copy):
     """The seed's emergency repairs are funded from hours not assigned to any block cycle."""
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
 
     def from_reserve(d):
         fix = next(r for r in d["change_requests"] if r["type"] == "emergency-fix")
         del fix["block_cycle"]
     edit_yaml(content_copy / "deliverables/mo-plan.yaml", from_reserve)
     content, _ = load_and_check(content_copy)
-    log = next(t for t in compose_all(content)[0]["mo-plan"].tables() if t.kind == "change-requests")
+    log = next(t for t in compose_program(content)[0]["mo-plan"].tables() if t.kind == "change-requests")
     fix = next(r for r in content.deliverables["mo-plan"].change_requests if r.type == "emergency-fix")
     row = next(row for row in log.rows if row[0] == fix.id)
     assert row[3] == "unallocated reserve"

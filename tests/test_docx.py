@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, require_tool
-from pmodocs.compose import compose_all
+from pmodocs.outputs import compose_program
 from pmodocs.document import Table, landscape_flags
 from pmodocs.load import load_content
 from pmodocs.model import DELIVERABLE_KINDS
@@ -27,7 +27,7 @@ TWIPS = 1440
 
 @pytest.fixture(scope="module")
 def documents():
-    docs, _ = compose_all(load_content(EXAMPLE))
+    docs, _ = compose_program(load_content(EXAMPLE))
     return docs
 
 

@@ -37,10 +37,10 @@ def rows(markup: str, kind: str) -> list[list[str]]:
 def home_criteria(content_dir: Path) -> dict[str, tuple[str, str]]:
     """criterion -> (met, evidence) as the composed home page shows them."""
     from pmodocs.compose.site import home_page
-    from pmodocs.signoff import all_signoffs
+    from pmodocs.signoff import derive_facts
 
     content = load_content(content_dir)
-    page = home_page(content, all_signoffs(content))
+    page = home_page(content, derive_facts(content))
     table = next(b for b in page.blocks if getattr(b, "kind", "") == "exit-criteria")
     return {r[0]: (r[1], r[2]) for r in table.rows}
 
@@ -139,12 +139,12 @@ def test_a_rejection_keeps_the_criterion_unmet_and_names_who_rejected(content_co
 
 
 def test_the_charter_milestone_completes_when_the_charter_is_approved(content_copy):
-    from pmodocs.facts import derive
+    from pmodocs.signoff import derive_facts
 
     for person in CHARTER_APPROVERS:
         assert run("approve", "charter", "--by", person, "--date", "2026-10-22",
                    "--content", str(content_copy)).returncode == 0
-    facts = derive(load_content(content_copy))
+    facts = derive_facts(load_content(content_copy))
     ms = next(m for m in facts.milestones if m.id == "ms-charter")
     assert ms.state == "complete" and ms.computed and "2026-10-22" in ms.note
 
@@ -232,9 +232,11 @@ def test_who_signs_what_is_in_the_navigation(built_example):
 
 def test_who_signs_what_drops_a_person_once_they_decided(content_copy):
     from pmodocs.compose.site import who_signs_page
+    from pmodocs.signoff import derive_facts
 
     def people(content_dir):
-        page = who_signs_page(load_content(content_dir))
+        content = load_content(content_dir)
+        page = who_signs_page(content, derive_facts(content))
         table = next(b for b in page.blocks if getattr(b, "kind", "") == "who-signs-what")
         return {(r[0], r[1]) for r in table.rows}
 
@@ -249,14 +251,17 @@ def test_who_signs_what_drops_a_person_once_they_decided(content_copy):
 
 def checklist(content_dir: Path) -> tuple[dict[str, str], str]:
     """item -> state in the M&O Plan's checklist tables, and the home page's checklist meter."""
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.compose.site import readiness_meters
 
+    from pmodocs.signoff import derive_facts
+
     content = load_content(content_dir)
-    docs, signoffs = compose_all(content)
+    facts = derive_facts(content)
+    docs, _ = compose_program(content, facts)
     states = {r[0]: r[1] for b in docs["mo-plan"].blocks
               if getattr(b, "kind", "") == "checklist" for r in b.rows}
-    meter = next(m for m in readiness_meters(content, signoffs) if m.label.startswith("Pre-"))
+    meter = next(m for m in readiness_meters(content, facts) if m.label.startswith("Pre-"))
     return states, meter.text
 
 

@@ -194,7 +194,7 @@ def test_a_portfolio_of_both_examples_shows_each_programs_own_budget(tmp_path):
 def test_department_is_optional(tmp_path):
     import shutil
 
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.compose.site import site_pages
     from pmodocs.load import load_content
     from pmodocs.render.site import mkdocs_config
@@ -207,9 +207,12 @@ def test_department_is_optional(tmp_path):
         "  department: Commission on Rural Broadband Access\n", ""), encoding="utf-8")
     content = load_content(copy)
     assert content.program.department is None
-    docs, signoffs = compose_all(content)
+    from pmodocs.signoff import derive_facts
+
+    facts = derive_facts(content)
+    docs, _ = compose_program(content, facts)
     assert docs["charter"].meta.department == ""
-    texts = [getattr(b, "text", "") for page in site_pages(content, signoffs) for b in page.blocks]
+    texts = [getattr(b, "text", "") for page in site_pages(content, facts) for b in page.blocks]
     assert not any("None" in t for t in texts)
     assert texts[1].startswith("phase: Phase 3: Engagement")
     assert "None" not in mkdocs_config(content, navigation(content))
@@ -217,12 +220,12 @@ def test_department_is_optional(tmp_path):
 
 def test_the_state_example_keeps_its_words_from_the_state_preset():
     from conftest import EXAMPLE
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.pipeline import load_and_check
 
     content = load_and_check(EXAMPLE)[0]
     assert content.program.vocab.adopted == "state-mo"
-    docs, _ = compose_all(content)
+    docs, _ = compose_program(content)
 
     def words(kind):
         out = []

@@ -12,7 +12,8 @@ import pytest
 
 from conftest import EXAMPLE, edit_yaml
 from pmodocs.load import load_content
-from pmodocs.signoff import all_signoffs, content_bytes, fingerprint, record_approval, signoff
+from pmodocs.contentedit import record_approval
+from pmodocs.signoff import all_signoffs, content_bytes, fingerprint, signoff
 
 
 def prints(content_dir: Path) -> dict[str, str]:
@@ -50,14 +51,14 @@ def test_renaming_a_role_and_retitling_a_person_voids_exactly_the_deliverables_s
 
 
 def test_the_redline_shows_a_renamed_role_and_a_new_title(content_copy):
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.redline import all_redlines
     from pmodocs.render.redline_text import render_redline_text
 
     rename_role(content_copy, "ccb-chair", "Change Board Chair")
     retitle(content_copy, "lauren-becker", "Senior Project Controls Analyst")
     content = load_content(content_copy)
-    text = render_redline_text(all_redlines(content, *compose_all(content))["role-cards"])
+    text = render_redline_text(all_redlines(content, *compose_program(content))["role-cards"])
     assert "Change[- Control-] Board Chair" in text
     assert "{+Senior +}Project Controls Analyst" in text or "[-Project-]{+Senior Project+}" in text
 
@@ -110,11 +111,11 @@ def test_the_snapshot_is_the_hashed_tree_and_reads_back_as_the_same_tree(content
 
 def test_a_dressed_snapshot_equals_the_composed_document(content_copy):
     """The redline of unchanged content shows nothing: dressing restores the sign-off exactly."""
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.contenttree import dress, neutral_tree
 
     content = load_content(content_copy)
-    docs, signoffs = compose_all(content)
+    docs, signoffs = compose_program(content)
     for kind in ("role-cards", "communication", "risk"):
         assert dress(neutral_tree(content, kind), signoffs[kind]).blocks == docs[kind].blocks
 
@@ -156,11 +157,11 @@ def test_carry_over_rewrites_old_scheme_records_whose_content_is_unchanged(tmp_p
     assert {k: so.state for k, so in all_signoffs(migrated).items()} == expected
     assert "# Recorded approvals" in (content_dir / "approvals.yaml").read_text(encoding="utf-8")
     assert not (content_dir / f"snapshots/communication/{old_fp}.json").exists()
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.redline import all_redlines
     from pmodocs.render.redline_text import render_redline_text
 
-    red = all_redlines(migrated, *compose_all(migrated))["communication"]
+    red = all_redlines(migrated, *compose_program(migrated))["communication"]
     assert "Every{+ second+} Tuesday" in render_redline_text(red)
     assert carry_over_approvals(content_dir) == []  # a second run changes nothing
 

@@ -21,7 +21,8 @@ import pytest
 from conftest import ROOT, edit_yaml
 from pmodocs.load import load_content
 from pmodocs.pipeline import build
-from pmodocs.signoff import record_approval, signoff
+from pmodocs.contentedit import record_approval
+from pmodocs.signoff import signoff
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -103,12 +104,12 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def test_a_chart_picture_drawn_at_another_width_is_not_taken_from_the_cache(tmp_path):
     from pmodocs.cache import BuildCache
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.document import Chart
     from pmodocs.pipeline import _Renderer
 
     content = load_content(ROOT / "content")
-    docs, _ = compose_all(content)
+    docs, _ = compose_program(content)
     chart = next(b for doc in docs.values() for b in doc.blocks if isinstance(b, Chart))
     renderer = _Renderer(content, BuildCache(tmp_path, "code"))
     narrow, wide = renderer.chart_picture(chart, 3.0), renderer.chart_picture(chart, 6.0)

@@ -120,13 +120,13 @@ def test_a_dollars_program_that_posed_as_hours_loses_its_zero_hours(legacy):
     assert "authorised_hours" not in after and "blended_rate" not in after
     assert "authorised_dollars: 6300000" in after
 
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.load import load_content
     from pmodocs.checks import run_checks
 
     content = load_content(legacy)
     assert [p for p in run_checks(content) if p.severity == "error"] == []
-    docs, _ = compose_all(content)
+    docs, _ = compose_program(content)
     cells = " ".join(c for b in docs["charter"].blocks if hasattr(b, "rows")
                      for r in b.rows for c in r)
     assert "Blended hourly rate" not in cells and "Authorised hours" not in cells

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, edit_yaml, require_tool
-from pmodocs.compose import compose_all
+from pmodocs.outputs import compose_program
 from pmodocs.document import ApprovalPage, Document
 from pmodocs.engines import pandoc_to_typst, typst_to_pdf
 from pmodocs.errors import RenderError
@@ -28,7 +28,7 @@ LETTER, A4 = (612, 792), (595.28, 841.89)
 
 @pytest.fixture(scope="module")
 def documents():
-    docs, _ = compose_all(load_content(EXAMPLE))
+    docs, _ = compose_program(load_content(EXAMPLE))
     return docs
 
 
@@ -233,7 +233,7 @@ def test_program_paper_a4_gives_a4_pages(content_copy):
     import pikepdf
 
     edit_yaml(content_copy / "program.yaml", lambda d: d["program"].__setitem__("paper", "a4"))
-    docs, _ = compose_all(load_content(content_copy))
+    docs, _ = compose_program(load_content(content_copy))
     assert docs["risk"].meta.paper == "a4"
     with pikepdf.open(io.BytesIO(render_pdf(docs["risk"]))) as pdf:
         sizes = {tuple(round(float(v), 2) for v in p.mediabox[2:]) for p in pdf.pages}
@@ -293,7 +293,7 @@ def test_a_typst_error_in_the_template_names_the_template_and_typst_message(brok
     broken_templates.write_text(source.replace("#pagebreak()", "#pagebreak(nonsense)", 1),
                                 encoding="utf-8")
     content = load_content(EXAMPLE)
-    docs, _ = compose_all(content)
+    docs, _ = compose_program(content)
     with pytest.raises(RenderError) as caught:
         document_files(content, {"charter": docs["charter"]}, lambda _: None)
     message = str(caught.value)
@@ -362,7 +362,7 @@ def international_pdf(tmp_path_factory):
     from pmodocs.checks import run_checks
 
     assert not [p for p in run_checks(loaded) if p.severity == "error"]
-    docs, _ = compose_all(loaded)
+    docs, _ = compose_program(loaded)
     path = tmp_path_factory.mktemp("intl-pdf") / "risk.pdf"
     path.write_bytes(render_pdf(docs["risk"]))
     return path

@@ -24,7 +24,8 @@ from lxml import etree
 from conftest import EXAMPLE, ROOT, edit_yaml, require_tool
 from pmodocs.errors import ContentError
 from pmodocs.load import load_content
-from pmodocs.signoff import fingerprint, record_approval
+from pmodocs.contentedit import record_approval
+from pmodocs.signoff import fingerprint
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -67,7 +68,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory):
     """(content dir, approved fingerprint, redline, redline DOCX bytes, current and approved DOCX)."""
     import shutil
 
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.redline import all_redlines
     from pmodocs.render.docx import render_docx
     from pmodocs.render.redline_docx import render_redline_docx
@@ -76,7 +77,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(EXAMPLE, content_dir)
     approved = approve_then_edit(content_dir)
     content = load_content(content_dir)
-    docs, signoffs = compose_all(content)
+    docs, signoffs = compose_program(content)
     red = all_redlines(content, docs, signoffs)[KIND]
     return content_dir, approved, red, render_redline_docx(red), render_docx(red.new), render_docx(red.old)
 
@@ -169,7 +170,7 @@ def test_the_example_snapshot_reproduces_the_recorded_approval():
 
 
 def test_a_tampered_snapshot_is_a_clean_content_error(content_copy):
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.redline import all_redlines
 
     snapshot = next((content_copy / f"snapshots/{KIND}").glob("*.json"))
@@ -177,7 +178,7 @@ def test_a_tampered_snapshot_is_a_clean_content_error(content_copy):
                         encoding="utf-8")
     content = load_content(content_copy)
     with pytest.raises(ContentError) as err:
-        all_redlines(content, *compose_all(content))
+        all_redlines(content, *compose_program(content))
     assert snapshot.name in str(err.value.problems[0]) and "was edited" in str(err.value.problems[0])
     result = run("diff", KIND, "--content", str(content_copy))
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -384,7 +385,7 @@ def test_a_changed_chart_is_shown_removed_and_added_as_pictures(tmp_path):
     accepting or rejecting everything leaves exactly one Figure 1 picture."""
     import shutil
 
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.redline import all_redlines
     from pmodocs.render.redline_docx import render_redline_docx
 
@@ -394,7 +395,7 @@ def test_a_changed_chart_is_shown_removed_and_added_as_pictures(tmp_path):
     edit_yaml(content_dir / "deliverables/risk.yaml",
               lambda d: d["risks"][0].__setitem__("probability", 1 + d["risks"][0]["probability"] % 5))
     content = load_content(content_dir)
-    docs, signoffs = compose_all(content)
+    docs, signoffs = compose_program(content)
     data = render_redline_docx(all_redlines(content, docs, signoffs)["risk"])
 
     def drawings(b: etree._Element) -> list[str]:
@@ -407,16 +408,16 @@ def test_a_changed_chart_is_shown_removed_and_added_as_pictures(tmp_path):
 
 
 def test_the_redline_is_dated_by_the_build_not_by_an_older_revision(monkeypatch):
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.redline import all_redlines
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1794960000")  # 2026-11-18
     content = load_content(EXAMPLE)
-    docs, signoffs = compose_all(content)
+    docs, signoffs = compose_program(content)
     red = all_redlines(content, docs, signoffs)[KIND]
     approved_on = max(r.date for r in content.approvals if r.deliverable == KIND)
     assert red.date == date(2026, 11, 18) and red.date > approved_on
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     content = load_content(EXAMPLE)
-    docs, signoffs = compose_all(content)
+    docs, signoffs = compose_program(content)
     assert all_redlines(content, docs, signoffs)[KIND].date == content.program.as_of

@@ -45,11 +45,11 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def render_pdf(content_dir: Path, kind: str = KIND) -> bytes:
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.pipeline import document_files
 
     content = load_content(content_dir)
-    docs, _ = compose_all(content)
+    docs, _ = compose_program(content)
     return document_files(content, {kind: docs[kind]}, lambda _: None)[f"dist/pdf/{kind}.pdf"]
 
 
@@ -116,16 +116,16 @@ def test_every_pdf_awaiting_approval_has_a_tagged_field_per_approver_on_its_appr
 def test_the_pdf_to_sign_is_pdf_ua1_and_adds_no_pdf_a_failure(to_sign, tmp_path):
     import page
 
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.engines import pandoc_to_typst, typst_to_pdf
-    from pmodocs.pipeline import build_time
+    from pmodocs.dates import build_time
     from pmodocs.render.typst import pandoc_ast, render_typst
 
     path = tmp_path / "to-sign.pdf"
     path.write_bytes(to_sign)
     assert page.validate_pdf(path, profile="ua1").is_compliant
     content = load_content(EXAMPLE)
-    doc = compose_all(content)[0][KIND]
+    doc = compose_program(content)[0][KIND]
     plain = tmp_path / "typst.pdf"
     plain.write_bytes(typst_to_pdf(render_typst(doc, pandoc_to_typst(pandoc_ast(doc))),
                                    when=build_time(content), template="test"))

@@ -14,7 +14,8 @@ import pytest
 
 from conftest import EXAMPLE, ROOT
 from pmodocs.load import load_content
-from pmodocs.signoff import record_approval, signoff
+from pmodocs.contentedit import record_approval
+from pmodocs.signoff import signoff
 
 PASSPHRASE = b"correct horse battery staple"
 SIGNER = "SCAS Project Office Test Signer"

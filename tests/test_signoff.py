@@ -18,7 +18,8 @@ import pytest
 
 from conftest import EXAMPLE, ROOT, edit_yaml
 from pmodocs.load import load_content
-from pmodocs.signoff import fingerprint, record_approval, signoff
+from pmodocs.contentedit import record_approval
+from pmodocs.signoff import fingerprint, signoff
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -49,9 +49,9 @@ def test_home_lists_every_exit_criterion_with_whether_it_is_met(built_example, c
     home = page(built_example, "index.html")
     table = re.search(r'pm-table--exit-criteria.*?</table>', home, flags=re.S).group(0)
     rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], flags=re.S)
-    from pmodocs.facts import derive
+    from pmodocs.signoff import derive_facts
 
-    criteria = derive(content).criteria  # computed or stated, as the build publishes them
+    criteria = derive_facts(content).criteria  # computed or stated, as the build publishes them
     assert len(rows) == len(criteria)
     for row, criterion in zip(rows, criteria):
         assert visible(row).startswith(criterion.criterion)
@@ -85,9 +85,11 @@ def test_home_shows_checklist_progress_and_budget_totals(built_example, content)
     text = visible(page(built_example, "index.html"))
     plan = content.deliverables["mo-plan"]
     from pmodocs.facts import item_state
+    from pmodocs.signoff import derive_facts
 
+    signoffs = derive_facts(content).signoffs
     items = [i for a in plan.pre_initiation for i in a.items]
-    done = sum(item_state(content, i) == "done" for i in items)  # typed or computed
+    done = sum(item_state(content, signoffs, i) == "done" for i in items)  # typed or computed
     assert f"{done} of {len(items)} items done" in text
     funding = content.deliverables["charter"].funding
     alloc_h = sum(b.hours for b in plan.block_cycles)
@@ -142,10 +144,10 @@ def test_budget_and_change_request_charts_say_their_numbers_in_words(content):
 CHART_DIGEST = """
 import hashlib
 from pathlib import Path
-from pmodocs.compose import compose_all
+from pmodocs.outputs import compose_program
 from pmodocs.document import Chart
 from pmodocs.pipeline import load_and_check
-docs, _ = compose_all(load_and_check(Path({root!r}))[0])
+docs, _ = compose_program(load_and_check(Path({root!r}))[0])
 svg = "".join(b.svg for d in docs.values() for b in d.blocks if isinstance(b, Chart))
 print(hashlib.sha256(svg.encode()).hexdigest(), svg.count("<svg"))
 """

@@ -118,7 +118,9 @@ def _roots(content: Content) -> Iterator[tuple[str, tuple, Any]]:
 
 
 def run_checks(content: Content) -> list[Problem]:
-    """Every cross-document problem (errors and warnings) in the content."""
+    """Every problem (errors and warnings) the content's own rules find: references, ids,
+    totals, dates. `outputs.check_content` adds the engines' limits and the contradictions
+    between stated and derived facts."""
     data = _dumps(content)
     names = _namespaces(content)
     problems: list[Problem] = []
@@ -137,12 +139,6 @@ def run_checks(content: Content) -> list[Problem]:
     for check in (_controls, _funding, _raci, _change_types, _agenda, _approvals, _dates, _branding,
                   _vocabulary, _either_or, _schedule):
         problems += check(content)
-    from .consistency import consistency_problems
-    from .limits import engine_limits  # what only an engine would notice (limits.py)
-
-    problems += engine_limits(content, sound=not any(p.severity == "error" for p in problems))
-    # contradictions are computed from dates and states the checks above vouch for
-    problems += consistency_problems(content, any(p.severity == "error" for p in problems))
     return problems
 
 

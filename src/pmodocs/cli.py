@@ -164,7 +164,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from .authoring.registers import register_book
-    from .pipeline import build_time
+    from .dates import build_time
     from .portfolio import load_programs
     from .render.xlsx import render_xlsx
 
@@ -207,7 +207,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     from .scaffold import scaffold
-    from .pipeline import today
+    from .dates import today
 
     acronym = args.acronym or "".join(w[0] for w in args.program.split() if w[:1].isalnum())
     written = scaffold(args.dir, args.program, acronym, today(), args.vocabulary)
@@ -333,14 +333,14 @@ def program_folder(content: Path, deliverable: str) -> tuple[Path, str]:
 
 
 def _approve(args: argparse.Namespace) -> int:
-    from .signoff import approval_date, record_approval
+    from .contentedit import approval_date, record_approval
 
     folder, kind = program_folder(args.content, args.deliverable)
     if (args.by is None) == (args.signed is None):
         raise UsageError("approve needs either --by PERSON (record a decision) or --signed "
                          "FILE.pdf (collect the approvers' signatures), not both")
     if args.signed is not None:
-        from .signatures import collect
+        from .contentedit import collect
 
         for record in collect(folder, kind, args.signed, args.trust):
             assert record.signature is not None, "a collected decision names its signature"
@@ -405,14 +405,14 @@ def _status(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     from .compose import compose_all
-    from .pipeline import load_and_check
+    from .pipeline import load_checked
     from .redline import redline, resolve_from
     from .render.redline_text import render_redline_text
 
     folder, kind = program_folder(args.content, args.deliverable)
-    content, _ = load_and_check(folder)
+    content, _, facts = load_checked(folder)
     fp = resolve_from(content, kind, args.from_fp)
-    docs, signoffs = compose_all(content)
+    docs, signoffs = compose_all(content, facts), facts.signoffs
     if fp is None or fp == signoffs[kind].fingerprint:
         print(f"{args.deliverable}: no approval of other content to compare with; state: "
               f"{signoffs[kind].state}")
@@ -451,9 +451,10 @@ def _verify(args: argparse.Namespace) -> int:
             if not trust.is_file():
                 raise UsageError(f"--trust {trust}: no such certificate file (expected a PEM or "
                                  "DER certificate)")
+        from .portfolio import lone_program_or_none
         from .signatures import verify_approver_pdf
 
-        lines = verify_approver_pdf(path, args.trust, args.content)
+        lines = verify_approver_pdf(path, args.trust, lone_program_or_none(args.content))
         if lines is not None:
             print("\n".join(lines))
             return EXIT_OK

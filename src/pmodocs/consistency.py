@@ -13,6 +13,7 @@ from datetime import date
 from typing import Iterator
 
 from .errors import Problem
+from .facts import Facts
 from .model import Content, Source
 
 CLAIM_IN_REVISION = re.compile(r"\b(approved|signed off)\s+(by|on|for|at)\b", re.IGNORECASE)
@@ -21,18 +22,16 @@ CLAIM_IN_REVISION = re.compile(r"\b(approved|signed off)\s+(by|on|for|at)\b", re
 CLAIM_IN_MILESTONE = re.compile(r"\b(approved|signed off)\b", re.IGNORECASE)
 
 
-def consistency_problems(content: Content, other_errors: bool = False) -> list[Problem]:
+def consistency_problems(content: Content, facts: Facts | None) -> list[Problem]:
     """Every contradiction in the content (warnings, or errors in strict mode).
 
-    While the content has errors (`other_errors`, or an unknown id here), only those are
-    reported: the facts cannot be trusted until they are fixed.
+    While the content has errors (no `facts`, or an unknown id here), only those are reported:
+    the facts cannot be trusted until they are fixed.
     """
     references = list(_references(content))
-    if references or other_errors:
+    if references or facts is None:
         return references
-    from .signoff import all_signoffs
-
-    signoffs = all_signoffs(content)
+    signoffs = facts.signoffs
     found: list[Problem] = []
     for rule in (_revision_claims, _final_with_pending, _changed_without_new_version,
                  _revision_dates, _approval_before_document, _milestones, _checklist,
@@ -243,8 +242,8 @@ def _checklist(content: Content, signoffs: dict) -> list[Problem]:
 
 def _agenda_due(content: Content, signoffs: dict) -> list[Problem]:
     """The launch agenda's approval must be due before the meeting it is the agenda of."""
-    from .packets import awaiting, respond_by
-    from .pipeline import build_time
+    from .dates import build_time
+    from .facts import awaiting, respond_by
 
     agenda = content.deliverables.get("launch-agenda")
     if agenda is None:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from . import document as D
 
 if TYPE_CHECKING:
+    from .facts import Facts, Signoff
     from .model import Content
-    from .signoff import Signoff
 
 NEUTRAL_STATE = "(approval state)"
 """What the neutral tree shows where the approval state goes; `dress` replaces it."""
@@ -28,17 +28,26 @@ NEUTRAL_STATE = "(approval state)"
 _BOOKKEEPING_META = ("approval_state", "fingerprint")
 
 
-def neutral_tree(content: Content, kind: str) -> D.Document:
-    """The deliverable as every reader sees it, with no decision recorded on it."""
+def neutral_facts(content: Content) -> Facts:
+    """The derived facts the neutral trees are composed with: no decision recorded anywhere."""
+    from .facts import derive, unfingerprinted
+
+    bare = dataclasses.replace(content, approvals=())
+    return derive(bare, unfingerprinted(bare))
+
+
+def neutral_tree(content: Content, kind: str, neutral: Facts | None = None) -> D.Document:
+    """The deliverable as every reader sees it, with no decision recorded on it (`neutral` is
+    `neutral_facts(content)`, when already at hand)."""
     from .compose import compose_document
-    from .signoff import ApproverStatus, Signoff
+    from .facts import ApproverStatus, Signoff
 
     bare = dataclasses.replace(content, approvals=())
     doc = content.by_kind[kind]
     so = Signoff(kind, "", NEUTRAL_STATE, tuple(
         ApproverStatus(person=p, decision=None, date=None, current=False, comment=None)
         for p in doc.control.approvers))
-    return compose_document(bare, kind, so)
+    return compose_document(bare, kind, so, neutral if neutral is not None else neutral_facts(content))
 
 
 def tree_bytes(tree: D.Document) -> bytes:

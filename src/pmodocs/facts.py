@@ -1,4 +1,4 @@
-"""Facts the build derives from the content, computed once between the checks and compose.
+"""Facts the build derives from the content and its sign-offs, computed once before compose.
 
 Where the content can prove a claim (a deliverable is final, staff are in place, operational
 processes are established, roles are agreed, a milestone's approval happened), the claim is
@@ -9,13 +9,116 @@ reads this one result, so the published outputs cannot disagree with each other.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
-from .model import Content
+from .model import Approval, Content
 from .model.moplan import ChecklistItem, Computed, ExitCriterion, Milestone
-from .signoff import Signoff, all_signoffs
+
+REVIEW_BUSINESS_DAYS = 10
+
+STATES = ("draft", "in review", "approved", "rejected", "changed since approval")
+
+
+@dataclass(frozen=True)
+class ApproverStatus:
+    person: str
+    decision: str | None
+    date: str | None
+    current: bool
+    comment: str | None
+    evidence: str | None = None
+    """How the latest decision is proven: "signature" (a checked signed PDF) or "recorded"."""
+    certificate: str | None = None
+    """The signer's certificate subject, when a signature proves the decision."""
+
+
+@dataclass(frozen=True)
+class Signoff:
+    deliverable: str
+    fingerprint: str
+    state: str
+    approvers: tuple[ApproverStatus, ...]
+
+    @property
+    def waiting_for(self) -> list[str]:
+        """Required approvers whose decision on the current content is still missing."""
+        return [a.person for a in self.approvers if not (a.current and a.decision)]
+
+
+def signoff_for(content: Content, kind: str, fp: str, approvers: Any,
+                author_status: str) -> Signoff:
+    """The sign-off the records of approvals.yaml give content `fp` with these approvers."""
+    latest: dict[str, Approval] = {}
+    signed_only = content.program.signoff.require_signatures
+    for record in content.approvals:
+        if record.deliverable == kind and (_kept(content, record) or not signed_only):
+            previous = latest.get(record.approver)
+            if previous is None or record.date >= previous.date:
+                latest[record.approver] = record
+    statuses = []
+    for person in approvers:
+        rec = latest.get(person)
+        statuses.append(ApproverStatus(
+            person=person,
+            decision=rec.decision if rec else None,
+            date=rec.date.isoformat() if rec else None,
+            current=bool(rec and rec.fingerprint == fp),
+            comment=rec.comment if rec else None,
+            evidence=("signature" if _kept(content, rec) else "recorded") if rec else None,
+            certificate=rec.signature.subject if rec and rec.signature and _kept(content, rec)
+            else None,
+        ))
+    return Signoff(kind, fp, _state(author_status, statuses), tuple(statuses))
+
+
+def _kept(content: Content, record: Approval) -> bool:
+    """A record names a signature whose signed file is kept in the content folder (`pmodocs
+    verify DELIVERABLE` checks the signature in it again)."""
+    if not record.signature:
+        return False
+    path = (content.root / record.signature.file).resolve()
+    return content.root.resolve() in path.parents and path.is_file()
+
+
+def _state(author_status: str, statuses: list[ApproverStatus]) -> str:
+    current = [s for s in statuses if s.current]
+    if any(s.decision == "rejected" for s in current):
+        return "rejected"
+    if statuses and all(s.current and s.decision == "approved" for s in statuses):
+        return "approved"
+    if any(s.decision and not s.current for s in statuses):
+        return "changed since approval"
+    if current or author_status != "draft":
+        return "in review"
+    return "draft"
+
+
+
+def awaiting(content: Content, signoffs: dict[str, Signoff]) -> dict[str, list[str]]:
+    """Person -> deliverables submitted for review that still need their decision on this content.
+
+    Author drafts are not sent (not ready for decision) and rejected ones wait for a revision.
+    """
+    out: dict[str, list[str]] = {}
+    for kind, so in signoffs.items():
+        if content.by_kind[kind].control.status == "draft" or so.state == "rejected":
+            continue
+        for person in so.waiting_for:
+            out.setdefault(person, []).append(kind)
+    return dict(sorted(out.items()))
+
+
+def respond_by(sent: date, business_days: int = REVIEW_BUSINESS_DAYS) -> date:
+    """The packet's date plus the review period, counting Monday to Friday only."""
+    day, left = sent, business_days
+    while left:
+        day += timedelta(days=1)
+        left -= day.weekday() < 5
+    return day
+
+
 
 
 @dataclass(frozen=True)
@@ -72,17 +175,15 @@ class Facts:
         return sum(c.met for c in self.criteria)
 
 
-def derive(content: Content, signoffs: dict[str, Signoff] | None = None) -> Facts:
-    """Every derived fact of one program, from its content and approval states."""
-    from .packets import awaiting as awaiting_kinds, respond_by
-    from .pipeline import build_time
+def derive(content: Content, signoffs: dict[str, Signoff]) -> Facts:
+    """Every derived fact of one program, from its content and its deliverables' sign-offs."""
+    from .dates import build_time
 
-    signoffs = signoffs if signoffs is not None else _signoffs(content)
     plan = content.deliverables["mo-plan"]
     sent = build_time(content).date()
     due = respond_by(sent)
     waiting: dict[str, tuple[Awaiting, ...]] = {}
-    for person, kinds in awaiting_kinds(content, signoffs).items():
+    for person, kinds in awaiting(content, signoffs).items():
         waiting[person] = tuple(Awaiting(person, k, signoffs[k].state, due,
                                          _decided_before(signoffs[k], person)) for k in kinds)
     return Facts(
@@ -93,16 +194,12 @@ def derive(content: Content, signoffs: dict[str, Signoff] | None = None) -> Fact
         awaiting=waiting, sent=sent)
 
 
-def _signoffs(content: Content) -> dict[str, Signoff]:
-    """Every deliverable's sign-off. With no decision recorded, the states follow from the
-    authors' status alone, so no fingerprint is needed: that is how the fingerprint's own neutral
-    tree is composed (contenttree.py), which must not depend on fingerprints in turn. Derived
-    facts are thus never part of what an approver's fingerprint covers; they are bookkeeping,
-    like the approval state."""
-    if content.approvals:
-        return all_signoffs(content)
-    from .signoff import signoff_for
-
+def unfingerprinted(content: Content) -> dict[str, Signoff]:
+    """Every deliverable's sign-off when no decision is recorded: the states follow from the
+    authors' status alone, so no fingerprint is needed. That is how the fingerprint's own neutral
+    tree is composed (contenttree.py), which must not depend on fingerprints in turn: derived
+    facts are never part of what an approver's fingerprint covers; they are bookkeeping, like
+    the approval state."""
     return {kind: signoff_for(content, kind, "", doc.control.approvers, doc.control.status)
             for kind, doc in content.by_kind.items()}
 
@@ -111,19 +208,6 @@ def _decided_before(so: Signoff, person: str) -> bool:
     """This person decided on earlier content of the deliverable: they sign again."""
     mine = next(a for a in so.approvers if a.person == person)
     return bool(mine.decision and not mine.current)
-
-
-_FACTS: dict[int, Facts] = {}
-
-
-def of(content: Content) -> Facts:
-    """The facts of this content, derived on first use and shared by every composer after."""
-    key = id(content)
-    found = _FACTS.get(key)
-    if found is None:
-        found = _FACTS[key] = derive(content)
-        weakref.finalize(content, _FACTS.pop, key, None)
-    return found
 
 
 # --- exit criteria -----------------------------------------------------------------------------
@@ -246,13 +330,13 @@ def derived_milestone_state(content: Content, so: Signoff, m: Milestone) -> str:
 
 # --- checklist items ---------------------------------------------------------------------------
 
-def item_state(content: Content, item: ChecklistItem) -> str:
+def item_state(content: Content, signoffs: dict[str, Signoff], item: ChecklistItem) -> str:
     """A checklist item's state: typed, or computed (done when its source is met; in progress
     while a deliverable is being reviewed or some lines or processes are there; else not
     started)."""
     if item.computed is None:
         return item.state or ""
-    return computed_progress(content, of(content).signoffs, item.computed)
+    return computed_progress(content, signoffs, item.computed)
 
 
 def computed_progress(content: Content, signoffs: dict[str, Signoff], c: Computed) -> str:

@@ -10,7 +10,8 @@ accepted.
 - content ids must not take a generated page's name;
 - every approved snapshot the build would read must be readable, unedited and still composable.
 
-Each finding is a located Problem; `checks.run_checks` calls `engine_limits`.
+Each finding is a located Problem; `outputs.check_content` calls `engine_limits` and
+`snapshot_problems`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import ContentError, Problem
 
 if TYPE_CHECKING:
+    from .facts import Facts
     from .model import Content, Source
 
 FIRST_DAY, LAST_DAY = date(1980, 1, 1), date(2106, 2, 6)
@@ -41,12 +43,10 @@ def _at(src: Source, path: tuple, message: str) -> Problem:
     return Problem(src.display, src.line_of(path), format_path(path), message)
 
 
-def engine_limits(content: Content, sound: bool = True) -> list[Problem]:
-    """Every limit; the snapshots (composed, so they need sound content) only if `sound`."""
+def engine_limits(content: Content) -> list[Problem]:
+    """Every limit an engine would hit, but the snapshots' (`snapshot_problems`)."""
     problems = _timestamps(content) + _properties(content) + _page_names(content)
-    problems += _logo(content) + _reference(content)
-    # the snapshots are read against composed documents: only content sound so far composes
-    return problems + (_snapshots(content) if sound and not problems else [])
+    return problems + _logo(content) + _reference(content)
 
 
 def _timestamps(content: Content) -> list[Problem]:
@@ -260,16 +260,15 @@ def reference_problem(path: Path) -> str | None:
     return None
 
 
-def _snapshots(content: Content) -> list[Problem]:
+def snapshot_problems(content: Content, facts: Facts) -> list[Problem]:
     """Exactly the snapshots a build reads (deliverables changed since approval), read as the
-    build reads them: a refusal here is the build's refusal, found earlier."""
+    build reads them: a refusal here is the build's refusal, found earlier. Only sound content
+    has facts, so only sound content composes."""
     from .compose import compose_document
     from .redline import approved_fingerprint, redline, snapshot_path
-    from .signoff import all_signoffs
 
     problems: list[Problem] = []
-    signoffs = all_signoffs(content)
-    for kind, so in signoffs.items():
+    for kind, so in facts.signoffs.items():
         fp = approved_fingerprint(content, so) if so.state == "changed since approval" else None
         if not fp:
             continue
@@ -286,7 +285,7 @@ def _snapshots(content: Content) -> list[Problem]:
         if problems:
             continue
         try:
-            redline(content, kind, compose_document(content, kind, so), fp)
+            redline(content, kind, compose_document(content, kind, so, facts), fp)
         except ContentError as exc:
             problems += [Problem(display, p.line or 1, p.field, p.message) for p in exc.problems]
         except RecursionError:

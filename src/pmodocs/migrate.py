@@ -165,7 +165,7 @@ class Migration:
 
     def write(self) -> list[Path]:
         """Write every changed file atomically; returns the files written."""
-        from .signoff import _write_atomically
+        from .contentedit import _write_atomically
 
         written = []
         for rel in sorted(self._touched):

@@ -33,7 +33,8 @@ def carry_over_approvals(content_dir: Path) -> list[str]:
     """Rewrite old-scheme fingerprints in approvals.yaml (and old snapshots); one line per change."""
     from .load import load_content
     from .redline import SNAPSHOTS
-    from .signoff import _write_atomically, content_bytes, fingerprint, model_fingerprint
+    from .contentedit import _write_atomically
+    from .signoff import content_bytes, fingerprint, model_fingerprint
 
     content_dir = Path(content_dir)
     content = load_content(content_dir)
@@ -74,7 +75,8 @@ def _is_tree(data: bytes) -> bool:
 
 def _convert_snapshot(content: Content, kind: str, path: Path) -> str | None:
     """The new fingerprint of an old-scheme snapshot (model JSON), written beside it; else None."""
-    from .signoff import _write_atomically, content_bytes
+    from .contentedit import _write_atomically
+    from .signoff import content_bytes
 
     data = path.read_bytes()
     if _is_tree(data) or hashlib.sha256(data).hexdigest() != path.stem:
@@ -93,7 +95,7 @@ def _rewrite_records(path: Path, renamed: dict[tuple[str, str], str]) -> list[st
     """Each record's fingerprint replaced in place (ruamel round-trip keeps comments and layout)."""
     from ruamel.yaml import YAML
 
-    from .signoff import _write_atomically
+    from .contentedit import _write_atomically
 
     if not renamed:
         return []

@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from .document import Document
 from .model import Content
-from .signoff import Signoff
+from .facts import Signoff, awaiting, respond_by
 
 if TYPE_CHECKING:
     from .cache import BuildCache
 
-REVIEW_BUSINESS_DAYS = 10
 """Approvers are asked to decide within ten business days of the packet's date."""
 
 MEMO = "transmittal-memo.docx"
@@ -38,7 +37,7 @@ def packet_files(content: Content, docs: dict[str, Document], signoffs: dict[str
     after an edit, only the packets of that deliverable's approvers are made again.
     """
     from .cache import remembered
-    from .pipeline import build_time
+    from .dates import build_time
 
     when = build_time(content)
     out: dict[str, bytes] = {}
@@ -50,29 +49,6 @@ def packet_files(content: Content, docs: dict[str, Document], signoffs: dict[str
             cache, ".zip", lambda: zip_folder(person, folder, when), person, when.isoformat(),
             *(f"{name}={_sha256(data)}" for name, data in sorted(folder.items())))
     return out
-
-
-def awaiting(content: Content, signoffs: dict[str, Signoff]) -> dict[str, list[str]]:
-    """Person -> deliverables submitted for review that still need their decision on this content.
-
-    Author drafts are not sent (not ready for decision) and rejected ones wait for a revision.
-    """
-    out: dict[str, list[str]] = {}
-    for kind, so in signoffs.items():
-        if content.by_kind[kind].control.status == "draft" or so.state == "rejected":
-            continue
-        for person in so.waiting_for:
-            out.setdefault(person, []).append(kind)
-    return dict(sorted(out.items()))
-
-
-def respond_by(sent: date, business_days: int = REVIEW_BUSINESS_DAYS) -> date:
-    """The packet's date plus the review period, counting Monday to Friday only."""
-    day, left = sent, business_days
-    while left:
-        day += timedelta(days=1)
-        left -= day.weekday() < 5
-    return day
 
 
 def packet(content: Content, person: str, kinds: list[str], docs: dict[str, Document],

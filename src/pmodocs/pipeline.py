@@ -1,23 +1,29 @@
-"""Orders the stages: load -> check -> compose -> render -> publish, and owns every file write."""
+"""Orders the stages: load -> check -> compose -> render -> publish, and owns every file write.
+
+One program's outputs are made in outputs.py and a portfolio's in portfolio.py; this module loads
+the program or portfolio, renders it, stages the files, builds the site and publishes atomically.
+"""
 
 from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
-from .errors import ContentError, Problem
+from .dates import build_time
+from .errors import Problem
+from .outputs import (  # noqa: F401  (the names callers and tests know the pipeline by)
+    BuildOptions, Outputs, load_and_check, load_checked, program_outputs, render_outputs,
+)
 from .publish import (  # noqa: F401
     PUBLISHED, build_lock, keep_unchanged, pause_point, publish, staging_dir,
 )
 
-if TYPE_CHECKING:  # the model pulls in pydantic: kept off the no-op build's path
+if TYPE_CHECKING:
     from .cache import BuildCache
-    from .model import Content
     from .sitebuild import SiteWorker
 
 
@@ -30,221 +36,6 @@ class BuildReport:
     reused: list[str] = field(default_factory=list)
     unchanged: bool = False
     kept: int = 0
-
-
-def load_and_check(content_dir: Path) -> tuple[Content, list[Problem]]:
-    """Validated content and its warnings; raises ContentError with every error found."""
-    from .checks import run_checks
-    from .load import load_content
-
-    content = load_content(content_dir)
-    problems = run_checks(content)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise ContentError(problems)
-    return content, [p for p in problems if p.severity != "error"]
-
-
-def today() -> date:
-    """The date a new record is made on: SOURCE_DATE_EPOCH when set, else the calendar date.
-
-    Only commands that create content (`new`, `approve`) use it; outputs take their dates from
-    the content itself (`build_time`).
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
-    return date.today()
-
-
-def build_time(content: Content) -> datetime:
-    """SOURCE_DATE_EPOCH when set, else the program's as-of date: never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        if not 315532800 <= int(epoch) <= 4294967295:  # 1980-01-01 .. 2106-02-07: zip and gzip
-            from .errors import UsageError
-
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch} is outside what zip and gzip "
-                             "timestamps can store (expected 315532800 to 4294967295, i.e. "
-                             "1980-01-01 to 2106-02-07)")
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
-    d = content.program.as_of
-    return datetime(d.year, d.month, d.day)
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What a build was asked for beyond content and output folder."""
-
-    sign_with: Path | None = None
-    passphrase: bytes | None = None
-
-
-@dataclass
-class Outputs:
-    """A build's outputs in the two parts that are made at the same time.
-
-    `site` is everything mkdocs reads (pages, assets, mkdocs.yml); `downloads` names the site's
-    copies of rendered documents (site_src path -> dist path), which the pages only link to, so
-    the site is built from placeholders while `documents()` renders dist/ (the slow part).
-    """
-
-    site: dict[str, bytes]
-    downloads: dict[str, str]
-    documents: Callable[[], dict[str, bytes]]
-
-    def all_files(self) -> dict[str, bytes]:
-        """Every output file except the built site (what a build stages in site_src/ and dist/)."""
-        dist = self.documents()
-        return {**self.site, **dist, **{site: dist[source] for site, source in self.downloads.items()}}
-
-
-def render_outputs(content: Content, options: BuildOptions = BuildOptions(),
-                   progress: Callable[[str], None] = lambda _: None,
-                   cache: BuildCache | None = None) -> dict[str, bytes]:
-    """Every output file except the built site, keyed by its path under the output folder."""
-    return program_outputs(content, options, progress, cache).all_files()
-
-
-def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
-                    progress: Callable[[str], None] = lambda _: None,
-                    cache: BuildCache | None = None) -> Outputs:
-    """One program's site sources now, and its documents when asked for."""
-    from .compose import compose_all
-    from .redline import all_redlines
-    from .render.site import download_sources, site_files
-
-    docs, signoffs = compose_all(content)
-    redlines = all_redlines(content, docs, signoffs)
-
-    def documents() -> dict[str, bytes]:
-        return program_documents(content, docs, signoffs, redlines, options, progress, cache)
-
-    from .facts import of
-
-    return Outputs(site_files(content, docs, signoffs, redlines),
-                   download_sources(docs, redlines, tuple(of(content).awaiting)), documents)
-
-
-def program_documents(content: Content, docs: dict, signoffs: dict, redlines: dict,
-                      options: BuildOptions, progress: Callable[[str], None],
-                      cache: BuildCache | None) -> dict[str, bytes]:
-    """dist/: DOCX and PDF of every deliverable, signatures, redlines, packets and registers."""
-    from .cache import remembered
-    from .packets import packet_files
-    from .render.redline_docx import redline_files
-    from .authoring.registers import register_book
-    from .render.xlsx import render_xlsx
-    from .signing import signed_pdfs
-
-    def meanwhile(files: dict[str, bytes]) -> None:  # python work, while the PDFs render
-        files.update(redline_files(content, redlines))
-        when = build_time(content)  # the workbook reads the registers' model values only
-        book = register_book(content)
-        files["dist/registers.xlsx"] = remembered(cache, ".xlsx", lambda: render_xlsx(book, when),
-                                                  repr(book), when.isoformat())
-
-    files = document_files(content, docs, progress, cache, meanwhile)
-    files.update(packet_files(content, docs, signoffs, files, cache))  # they carry the PDFs to sign
-    files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
-    from .signatures import fully_signed
-
-    files.update(fully_signed(content, signoffs))  # dist/signed/<id>.pdf: every approver signed
-    return files
-
-
-def document_files(content: Content, docs: dict, progress: Callable[[str], None],
-                   cache: BuildCache | None = None,
-                   meanwhile: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
-    """dist/docx/<id>.docx and dist/pdf/<id>.pdf for every deliverable.
-
-    The PDFs render on a thread pool, since pandoc runs as a process and typst leaves the GIL for
-    most of its compile, while this thread writes the DOCX files (python-docx holds the GIL, so
-    more threads would only take turns) and then does `meanwhile(files)`: the engines and the
-    Python work overlap. (PDF worker processes were measured too: on 2 cores their start-up
-    competes with loading the content, and builds got slower.)
-    With a cache, a file whose document tree (and reference document and build date) is
-    unchanged since a previous build is taken from the cache instead of being rendered again.
-    """
-    renderer = _Renderer(content, cache)
-    files: dict[str, bytes] = {}
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        pdfs = {kind: pool.submit(renderer.pdf, kind, doc) for kind, doc in docs.items()}
-        reused = {}
-        try:
-            for kind, doc in docs.items():
-                files[f"dist/docx/{kind}.docx"], reused[kind] = renderer.docx(doc)
-            if meanwhile is not None:
-                meanwhile(files)
-            for kind, future in pdfs.items():
-                files[f"dist/pdf/{kind}.pdf"], pdf_reused = future.result()
-                progress(f"{'reused' if reused[kind] and pdf_reused else 'rendered'}:{kind}")
-        except BaseException:
-            for future in pdfs.values():
-                future.cancel()
-            raise
-    return files
-
-
-class _Renderer:
-    """One program's DOCX and PDF writers behind the per-document cache."""
-
-    def __init__(self, content: Content, cache: BuildCache | None):
-        self.content, self.cache = content, cache
-        self.when = build_time(content)
-        self.reference = _reference_docx(content)
-        self.reference_bytes = self.reference.read_bytes() if self.reference else b""
-        self.keys: dict[int, str] = {}
-
-    def _key(self, doc: Any) -> str:
-        """The document's cache key, computed once: `repr` walks the whole document tree."""
-        if not self.cache:
-            return ""
-        if id(doc) not in self.keys:
-            self.keys[id(doc)] = self.cache.key(repr(doc), self.reference_bytes,
-                                                self.when.isoformat())
-        return self.keys[id(doc)]
-
-    def _cached(self, key: str, suffix: str, make: Callable[[], bytes]) -> tuple[bytes, bool]:
-        return self.cache.made(key, suffix, make) if self.cache else (make(), False)
-
-    def docx(self, doc: Any) -> tuple[bytes, bool]:
-        from .render.docx import render_docx
-
-        return self._cached(self._key(doc), ".docx", lambda: render_docx(
-            doc, reference=self.reference, draw=self.chart_picture))
-
-    def chart_picture(self, chart: Any, width: float) -> bytes:
-        """A chart's PNG for Word, reused while its SVG (and width) stay the same: an edit that
-        leaves a chart as it was does not draw it again."""
-        from .cache import remembered
-        from .render.docx import chart_png
-
-        return remembered(self.cache, ".png", lambda: chart_png(chart, width), chart.svg,
-                          f"{width:.3f}")
-
-    def pdf(self, kind: str, doc: Any) -> tuple[bytes, bool]:
-        from .engines import pandoc_to_typst, typst_to_pdf
-        from .render.typst import pandoc_ast, render_typst, typst_template
-
-        def make() -> bytes:
-            from .sigfields import prepare_pdf
-
-            source = render_typst(doc, pandoc_to_typst(pandoc_ast(doc)))
-            return prepare_pdf(typst_to_pdf(source, when=self.when,
-                                            template=f"{typst_template()} (for {kind})"), doc)
-        return self._cached(self._key(doc), ".pdf", make)
-
-
-def _reference_docx(content: Content) -> Path | None:
-    """The program's own reference document, else templates/reference.docx (if present)."""
-    from .paths import templates_dir
-
-    ref = content.program.branding.reference_docx
-    if ref:
-        return content.root / ref
-    default = templates_dir() / "reference.docx"
-    return default if default.is_file() else None
 
 
 def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = lambda _: None,
@@ -281,7 +72,7 @@ def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = la
 def _render_and_publish(programs: list, out_dir: Path, progress: Callable[[str], None],
                         options: BuildOptions, cache: BuildCache, site: SiteWorker) -> BuildReport:
     """Render a lone program (id '') or every program of a portfolio, then stage and publish."""
-    from .portfolio import portfolio_outputs
+    from .portfolio import outputs_of
 
     rendered: list[str] = []
     reused: list[str] = []
@@ -292,11 +83,7 @@ def _render_and_publish(programs: list, out_dir: Path, progress: Callable[[str],
             (reused if kind == "reused" else rendered).append(name)
         progress(event)
 
-    lone = len(programs) == 1 and programs[0].id == ""
-    if lone:
-        outputs = program_outputs(programs[0].content, options, track, cache)
-    else:
-        outputs = portfolio_outputs(programs, options, track, cache)
+    outputs = outputs_of(programs, options, track, cache)
     latest = max(build_time(p.content) for p in programs)
     epoch = int(latest.replace(tzinfo=timezone.utc).timestamp())
     files, kept = stage_and_publish(outputs, out_dir, epoch, progress, site, cache)

@@ -1,8 +1,8 @@
 """A portfolio: a folder of program folders, published as one site and one dist/ per program.
 
 Each program folder is a complete content tree (program.yaml, people.yaml, deliverables/…) and
-is loaded, checked and rendered exactly as a single program is (pipeline.load_and_check,
-pipeline.render_outputs); nothing is shared between programs, so the same person may appear in
+is loaded, checked and rendered exactly as a single program is (outputs.load_checked,
+outputs.program_outputs); nothing is shared between programs, so the same person may appear in
 several of them. This module only re-prefixes each program's outputs (site_src/X ->
 site_src/<program>/X, dist/X -> dist/<program>/X), adds the portfolio home and one merged
 navigation, and publishes the lot through the same staging and swap as a single build.
@@ -20,8 +20,9 @@ from .errors import ContentError, Problem
 
 if TYPE_CHECKING:
     from .cache import BuildCache
+    from .facts import Facts
     from .model import Content
-    from .pipeline import BuildOptions, Outputs
+    from .outputs import BuildOptions, Outputs
 
 PROGRAM_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """A program folder's name becomes its id in the site and in dist/: lower-case, digits, dashes."""
@@ -31,10 +32,12 @@ RESERVED = {"assets", "search"}
 
 @dataclass(frozen=True)
 class Program:
-    """One loaded program: its id (the folder name; '' for a lone program), content, warnings."""
+    """One checked program: its id (the folder name; '' for a lone program), content, the facts
+    derived while checking it, and its warnings."""
 
     id: str
     content: Content
+    facts: Facts
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -61,18 +64,18 @@ def load_programs(content_dir: Path) -> list[Program]:
 
     The verbs that read content (check, status, export) call this, so they accept either.
     """
-    from .pipeline import load_and_check
+    from .outputs import load_checked
 
     if is_portfolio(content_dir):
         return load_portfolio(content_dir)
-    content, warnings = load_and_check(content_dir)
-    return [Program("", content, warnings)]
+    content, warnings, facts = load_checked(content_dir)
+    return [Program("", content, facts, warnings)]
 
 
 def load_portfolio(root: Path) -> list[Program]:
     """Load and check every program folder; raise one ContentError with every program's problems
     (each with its own file path), so a portfolio is fixed in one pass, not one program a time."""
-    from .pipeline import load_and_check
+    from .outputs import load_checked
 
     problems = folder_problems(root)
     programs: list[Program] = []
@@ -80,11 +83,11 @@ def load_portfolio(root: Path) -> list[Program]:
         if sub.is_symlink() or not (sub / "program.yaml").is_file() or not _valid_id(sub.name):
             continue
         try:
-            content, warnings = load_and_check(sub)
+            content, warnings, facts = load_checked(sub)
         except ContentError as exc:
             problems += exc.problems
             continue
-        programs.append(Program(sub.name, content, warnings))
+        programs.append(Program(sub.name, content, facts, warnings))
     if problems:
         raise ContentError(problems)
     return programs
@@ -128,11 +131,21 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def outputs_of(programs: list[Program], options: BuildOptions, progress: Callable[[str], None],
+               cache: BuildCache | None = None) -> Outputs:
+    """The outputs of what `load_programs` loaded: a lone program's own, or the portfolio's."""
+    from .outputs import program_outputs
+
+    if len(programs) == 1 and programs[0].id == "":
+        return program_outputs(programs[0].content, options, progress, cache, programs[0].facts)
+    return portfolio_outputs(programs, options, progress, cache)
+
+
 def portfolio_outputs(programs: list[Program], options: BuildOptions,
                       progress: Callable[[str], None], cache: BuildCache | None = None) -> Outputs:
     """Every output of the portfolio: each program's site sources and documents under its id,
     the portfolio home, one mkdocs.yml and one copy of the site assets."""
-    from .pipeline import Outputs, program_outputs
+    from .outputs import Outputs, program_outputs
     from .render.site import site_assets
 
     def tell(program: Program) -> Callable[[str], None]:
@@ -141,7 +154,7 @@ def portfolio_outputs(programs: list[Program], options: BuildOptions,
             progress(f"{kind}:{program.id}/{name}" if name else event)
         return relay
 
-    parts = [(p.id, program_outputs(p.content, options, tell(p), cache)) for p in programs]
+    parts = [(p.id, program_outputs(p.content, options, tell(p), cache, p.facts)) for p in programs]
     site: dict[str, bytes] = {}
     downloads: dict[str, str] = {}
     for program, (program_id, outputs) in zip(programs, parts):
@@ -170,7 +183,8 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
 
     Processes, not threads: python-docx holds the GIL, so only a second interpreter puts the
     second core to work on the Word files (the PDF engines already run beside it). A worker
-    loads the program from its folder itself, which is cheaper than sending it the model.
+    loads the program from its folder itself, which is cheaper than sending it the model, and
+    renders only its documents (the parent checked the content and made its site sources).
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -210,12 +224,13 @@ def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None
     objects it used (so the parent's cache keeps them)."""
     import gc
 
-    from .pipeline import load_and_check, program_outputs
+    from .load import load_content
+    from .outputs import program_outputs
 
     gc.disable()  # a worker lives for one program: see cli.run
-    content, _ = load_and_check(Path(folder))
     events: list[str] = []
-    dist = program_outputs(content, options, events.append, cache).documents()
+    dist = program_outputs(load_content(Path(folder)), options, events.append, cache,
+                           site=False).documents()
     return dist, events, cache.used if cache is not None else set()
 
 
@@ -254,9 +269,8 @@ def home_files(programs: list[Program]) -> dict[str, bytes]:
     from .compose.site import navigation
     from .render.markdown import render_page
     from .render.site import render_mkdocs_yml
-    from .signoff import all_signoffs
 
-    summaries = [ProgramSummary(p.id, p.content, all_signoffs(p.content)) for p in programs]
+    summaries = [ProgramSummary(p.id, p.content, p.facts) for p in programs]
     nav = portfolio_navigation([(p.id, p.content.program.acronym, navigation(p.content))
                                 for p in programs])
     departments = list(dict.fromkeys(p.content.program.department for p in programs
@@ -268,3 +282,18 @@ def home_files(programs: list[Program]) -> dict[str, bytes]:
         " · ".join(departments), nav, languages.pop() if len(languages) == 1 else "en")
     return {"site_src/index.md": render_page(portfolio_home(summaries)).encode("utf-8"),
             "mkdocs.yml": config.encode("utf-8")}
+
+
+def lone_program_or_none(content_dir: Path | None) -> Content | None:
+    """The checked content of a lone program's folder; None for no folder, a portfolio or
+    content with errors (`verify FILE.pdf` then checks signatures without naming people)."""
+    from .errors import PmodocsError
+
+    if content_dir is None or not (content_dir / "program.yaml").is_file() or is_portfolio(content_dir):
+        return None
+    from .outputs import load_and_check
+
+    try:
+        return load_and_check(content_dir)[0]
+    except PmodocsError:
+        return None

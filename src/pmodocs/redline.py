@@ -173,7 +173,7 @@ def redline(content: Content, kind: str, current: Document, fp: str) -> Redline:
 
     kept = load_snapshot(content, kind, fp)
     then = signoff_for(content, kind, fp, approver_ids(kept), kept.meta.status)
-    from .pipeline import build_time
+    from .dates import build_time
 
     old = reader_view(dress(kept, then), current)
     last = content.by_kind[kind].control.revisions[-1]

@@ -165,7 +165,7 @@ class Preview:
         from datetime import timezone
 
         from .cache import BuildCache, code_digest
-        from .pipeline import build_time
+        from .dates import build_time
         from .portfolio import load_programs
 
         before = _stamps(self.content_dir)
@@ -354,13 +354,10 @@ def _preview_outputs(programs: list, cache: Any) -> tuple[dict[str, bytes], dict
     """The site's sources, its downloads (site path -> dist path) and how to render them: the
     pipeline's own outputs of the program or portfolio, so the preview links to exactly what a
     build publishes; the warm document cache makes an unchanged deliverable cost nothing."""
-    from .pipeline import BuildOptions, program_outputs
-    from .portfolio import portfolio_outputs
+    from .outputs import BuildOptions
+    from .portfolio import outputs_of
 
-    if len(programs) == 1 and programs[0].id == "":
-        outputs = program_outputs(programs[0].content, BuildOptions(), lambda _: None, cache)
-    else:
-        outputs = portfolio_outputs(programs, BuildOptions(), lambda _: None, cache)
+    outputs = outputs_of(programs, BuildOptions(), lambda _: None, cache)
     return outputs.site, outputs.downloads, outputs.documents
 
 

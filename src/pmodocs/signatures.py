@@ -213,71 +213,6 @@ def match_people(content: Content, kind: str, checks: list[SignatureCheck], fp: 
     return out
 
 
-def collect(content_dir: Path, kind: str, signed: Path, trust: list[Path]) -> list[Approval]:
-    """Check every signature of `signed`; when all hold, keep the file and record what each proves."""
-    from .pipeline import load_and_check
-    from .signoff import _append_record, _keep_snapshot, fingerprint, known_deliverable, signoff
-
-    content, _ = load_and_check(content_dir)
-    known_deliverable(content, kind)
-    try:
-        data = signed.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"--signed {signed}: {exc.strerror}") from None
-    fp = fingerprint(content, kind)
-    checks = match_people(content, kind, read_signatures(data, trust_roots(content, trust)), fp)
-    if not checks:
-        raise VerifyFailed([f"{signed}: has no signature (approvers sign their field of "
-                            f"dist/pdf/{kind}.pdf)"])
-    problems = [f"{signed}: the signature in field {c.field!r} ({c.signer}) {p}"
-                for c in checks for p in c.problems]
-    if problems:
-        raise VerifyFailed(problems + [f"{signed}: nothing was recorded"])
-    now = {a.person: a for a in signoff(content, kind).approvers}
-    evidence = keep_evidence(content_dir, kind, fp, data)
-    records = []
-    for c in checks:
-        mine = now[c.person or ""]  # every check has its person once there are no problems
-        if mine.current and mine.decision == "approved" and mine.evidence == "signature":
-            continue
-        records.append(_record(kind, c, fp, evidence))
-    if not records:
-        raise UsageError(f"{signed}: every signature in it is already recorded for {kind}'s "
-                         "current content; nothing was written")
-    _keep_snapshot(content_dir, content, kind, fp)  # for the redline once the content changes
-    for record in records:
-        _append_record(content_dir / "approvals.yaml", record)
-    return records
-
-
-def _record(kind: str, c: SignatureCheck, fp: str, evidence: str) -> Approval:
-    from .model.approvals import SignatureEvidence
-
-    day = (c.signed_at or datetime.now(timezone.utc)).date()
-    return Approval(deliverable=kind, approver=c.person or "", decision="approved", date=day,
-                    fingerprint=fp, comment=None,
-                    signature=SignatureEvidence(file=evidence, subject=c.signer,
-                                                sha256=c.cert_sha256))
-
-
-def keep_evidence(content_dir: Path, kind: str, fp: str, data: bytes) -> str:
-    """content/signatures/<id>/<fingerprint>.pdf: replaced by a file that extends it (signed
-    further, in turn); a file signed apart from it is kept beside it. Returns the path kept."""
-    from .signoff import _write_bytes_atomically
-
-    folder = content_dir / SIGNATURES / kind
-    folder.mkdir(parents=True, exist_ok=True)
-    main = folder / f"{fp}.pdf"
-    if main.is_file():
-        old = main.read_bytes()
-        if old.startswith(data):
-            return main.relative_to(content_dir).as_posix()
-        if not data.startswith(old):
-            main = folder / f"{fp}-{hashlib.sha256(data).hexdigest()[:12]}.pdf"
-    _write_bytes_atomically(main, data)
-    return main.relative_to(content_dir).as_posix()
-
-
 # --- publishing ---------------------------------------------------------------------------------
 
 def fully_signed(content: Content, signoffs: dict[str, Any]) -> dict[str, bytes]:
@@ -309,7 +244,7 @@ def signed_fields(data: bytes) -> list[str]:
 
 # --- verify -------------------------------------------------------------------------------------
 
-def verify_approver_pdf(path: Path, trust: list[Path], content_dir: Path | None) -> list[str] | None:
+def verify_approver_pdf(path: Path, trust: list[Path], content: Content | None) -> list[str] | None:
     """`pmodocs verify FILE.pdf` for approvers' signatures: one line per signature (signer,
     person, time, intact, trusted, what changed after it); None when the file has none (an
     office signature from `build --sign-with` is checked by signing.verify_pdf)."""
@@ -320,7 +255,6 @@ def verify_approver_pdf(path: Path, trust: list[Path], content_dir: Path | None)
     names = signed_fields(data)
     if not names or all(n == FIELD for n in names):
         return None
-    content = _content_or_none(content_dir)
     checks = read_signatures(data, trust_roots(content, trust))
     fp = pdf_fingerprint(data)
     kind = None
@@ -347,20 +281,6 @@ def verify_approver_pdf(path: Path, trust: list[Path], content_dir: Path | None)
         print("\n".join(lines))
         raise VerifyFailed(problems)
     return lines
-
-
-def _content_or_none(content_dir: Path | None) -> Content | None:
-    from .errors import PmodocsError
-    from .portfolio import is_portfolio
-
-    if content_dir is None or not (content_dir / "program.yaml").is_file() or is_portfolio(content_dir):
-        return None
-    from .pipeline import load_and_check
-
-    try:
-        return load_and_check(content_dir)[0]
-    except PmodocsError:
-        return None
 
 
 def verify_evidence(content: Content, kind: str, trust: list[Path]) -> list[str]:

@@ -1,39 +1,37 @@
-"""Fingerprints of deliverable content and the approval state they give each deliverable."""
+"""Fingerprints of deliverable content, the approval state they give each deliverable, and
+the derived facts of a program (computed once, then read by every composer)."""
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import io
 import json
-import os
-import tempfile
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any
 
 from .errors import UsageError
-from .model import Approval, Content, Deliverable
+from .facts import STATES, ApproverStatus, Facts, Signoff, derive, signoff_for, unfingerprinted
+from .model import Content, Deliverable
 
-STATES = ("draft", "in review", "approved", "rejected", "changed since approval")
+__all__ = ["STATES", "ApproverStatus", "Signoff", "all_signoffs", "derive_facts", "fingerprint",
+           "known_deliverable", "signoff"]
 
 
-def fingerprint(content: Content, kind: str) -> str:
+def fingerprint(content: Content, kind: str, neutral: Facts | None = None) -> str:
     """SHA-256 of what a reader of the deliverable sees: its composed document tree, serialised
     canonically, without the sign-off bookkeeping (see contenttree.py).
 
     A renamed role, a person's new title or a changed program field changes every deliverable
     that shows it; key order, comments and fields left at their default never count.
     """
-    return hashlib.sha256(content_bytes(content, kind)).hexdigest()
+    return hashlib.sha256(content_bytes(content, kind, neutral)).hexdigest()
 
 
-def content_bytes(content: Content, kind: str) -> bytes:
-    """The bytes the fingerprint hashes; approve keeps them as the approved snapshot."""
+def content_bytes(content: Content, kind: str, neutral: Facts | None = None) -> bytes:
+    """The bytes the fingerprint hashes; approve keeps them as the approved snapshot.
+    `neutral` is `contenttree.neutral_facts(content)`, when already at hand."""
     from .contenttree import neutral_tree, tree_bytes
 
-    return tree_bytes(neutral_tree(content, kind))
+    return tree_bytes(neutral_tree(content, kind, neutral))
 
 
 def model_fingerprint(doc: Deliverable) -> str:
@@ -48,89 +46,25 @@ def canonical_json(doc: Deliverable) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-@dataclass(frozen=True)
-class ApproverStatus:
-    person: str
-    decision: str | None
-    date: str | None
-    current: bool
-    comment: str | None
-    evidence: str | None = None
-    """How the latest decision is proven: "signature" (a checked signed PDF) or "recorded"."""
-    certificate: str | None = None
-    """The signer's certificate subject, when a signature proves the decision."""
-
-
-@dataclass(frozen=True)
-class Signoff:
-    deliverable: str
-    fingerprint: str
-    state: str
-    approvers: tuple[ApproverStatus, ...]
-
-    @property
-    def waiting_for(self) -> list[str]:
-        """Required approvers whose decision on the current content is still missing."""
-        return [a.person for a in self.approvers if not (a.current and a.decision)]
-
-
-def signoff(content: Content, kind: str) -> Signoff:
+def signoff(content: Content, kind: str, neutral: Facts | None = None) -> Signoff:
     """The approval state of one deliverable, from approvals.yaml and its current fingerprint."""
     doc = content.by_kind[kind]
-    return signoff_for(content, kind, fingerprint(content, kind), doc.control.approvers,
+    return signoff_for(content, kind, fingerprint(content, kind, neutral), doc.control.approvers,
                        doc.control.status)
 
 
-def signoff_for(content: Content, kind: str, fp: str, approvers: Any,
-                author_status: str) -> Signoff:
-    """The sign-off the records of approvals.yaml give content `fp` with these approvers."""
-    latest: dict[str, Approval] = {}
-    signed_only = content.program.signoff.require_signatures
-    for record in content.approvals:
-        if record.deliverable == kind and (_kept(content, record) or not signed_only):
-            previous = latest.get(record.approver)
-            if previous is None or record.date >= previous.date:
-                latest[record.approver] = record
-    statuses = []
-    for person in approvers:
-        rec = latest.get(person)
-        statuses.append(ApproverStatus(
-            person=person,
-            decision=rec.decision if rec else None,
-            date=rec.date.isoformat() if rec else None,
-            current=bool(rec and rec.fingerprint == fp),
-            comment=rec.comment if rec else None,
-            evidence=("signature" if _kept(content, rec) else "recorded") if rec else None,
-            certificate=rec.signature.subject if rec and rec.signature and _kept(content, rec)
-            else None,
-        ))
-    return Signoff(kind, fp, _state(author_status, statuses), tuple(statuses))
-
-
-def _kept(content: Content, record: Approval) -> bool:
-    """A record names a signature whose signed file is kept in the content folder (`pmodocs
-    verify DELIVERABLE` checks the signature in it again)."""
-    if not record.signature:
-        return False
-    path = (content.root / record.signature.file).resolve()
-    return content.root.resolve() in path.parents and path.is_file()
-
-
-def _state(author_status: str, statuses: list[ApproverStatus]) -> str:
-    current = [s for s in statuses if s.current]
-    if any(s.decision == "rejected" for s in current):
-        return "rejected"
-    if statuses and all(s.current and s.decision == "approved" for s in statuses):
-        return "approved"
-    if any(s.decision and not s.current for s in statuses):
-        return "changed since approval"
-    if current or author_status != "draft":
-        return "in review"
-    return "draft"
-
-
 def all_signoffs(content: Content) -> dict[str, Signoff]:
-    return {kind: signoff(content, kind) for kind in content.deliverables}
+    """Every deliverable's sign-off; the neutral facts behind the fingerprints are derived once."""
+    from .contenttree import neutral_facts
+
+    neutral = neutral_facts(content)
+    return {kind: signoff(content, kind, neutral) for kind in content.deliverables}
+
+
+def derive_facts(content: Content) -> Facts:
+    """The program's derived facts, sign-offs included: what compose reads. With no decision
+    recorded anywhere, no state depends on a fingerprint (`facts.unfingerprinted`)."""
+    return derive(content, all_signoffs(content) if content.approvals else unfingerprinted(content))
 
 
 def status_rows(content: Content) -> list[dict[str, Any]]:
@@ -165,66 +99,6 @@ def stale_approvals(content: Content, kind: str) -> list[str]:
             "new decision)" for a in decided if not a.current]
 
 
-def approval_date(given: str | None) -> date:
-    """--date if given, else SOURCE_DATE_EPOCH's day, else today: the day the decision is recorded."""
-    if given:
-        try:
-            return date.fromisoformat(given)
-        except ValueError:
-            raise UsageError(f"--date {given!r} is not a date (expected a date such as "
-                             "2026-11-02)") from None
-    from .pipeline import today
-
-    return today()
-
-
-def record_approval(content_dir: Path, kind: str, person: str, decision: str, when: date,
-                    comment: str | None = None) -> Approval:
-    """Append one decision, bound to the current fingerprint, to approvals.yaml (layout kept)."""
-    from .pipeline import load_and_check
-
-    content, _ = load_and_check(content_dir)
-    _refuse_unknown(content, kind, person)
-    record = _new_record(kind, person, decision, when, fingerprint(content, kind), comment)
-    current = signoff(content, kind)
-    mine = next(a for a in current.approvers if a.person == person)
-    if mine.current and mine.decision == decision:
-        raise UsageError(f"{person} already {decision} {kind} for its current content on "
-                         f"{mine.date}; nothing was written")
-    _keep_snapshot(content_dir, content, kind, record.fingerprint)
-    _append_record(content_dir / "approvals.yaml", record)
-    return record
-
-
-def _keep_snapshot(content_dir: Path, content: Content, kind: str, fp: str) -> None:
-    """content/snapshots/<kind>/<fingerprint>.json, written before the record that needs it, so
-    a later build can show the approver what changed since this decision."""
-    from .redline import snapshot_bytes, snapshot_path
-
-    path = snapshot_path(content_dir, kind, fp)
-    data = snapshot_bytes(content, kind)
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, data.decode("utf-8"))
-
-
-def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
-    """The deliverable, after checking that `person` is one of its required approvers."""
-    known_deliverable(content, kind)
-    ids = [p.id for p in content.people]
-    if person not in ids:
-        guess = difflib.get_close_matches(person, ids, n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else "expected a person id from people.yaml"
-        raise UsageError(f"'{person}' is not a person in people.yaml ({hint})")
-    doc = content.by_kind[kind]
-    if person not in doc.control.approvers:
-        raise UsageError(f"{person} is not a required approver of {kind} (its approvers are: "
-                         f"{', '.join(doc.control.approvers)}; see control.approvers in "
-                         f"deliverables/{kind}.yaml)")
-    return doc
-
-
 def known_deliverable(content: Content, kind: str) -> Deliverable:
     """The deliverable `kind`; a usage error with a suggestion when there is none."""
     if kind not in content.deliverables:
@@ -234,68 +108,3 @@ def known_deliverable(content: Content, kind: str) -> Deliverable:
     return content.by_kind[kind]
 
 
-def _new_record(kind: str, person: str, decision: str, when: date, fp: str,
-                comment: str | None) -> Approval:
-    """The record as the model validates it, so approve never writes what check would refuse."""
-    from pydantic import ValidationError
-
-    try:
-        return Approval(deliverable=kind, approver=person, date=when,
-                        decision=cast(Literal["approved", "rejected"], decision),
-                        fingerprint=fp, comment=comment)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        raise UsageError(f"--{field}: {err['msg']}") from None
-
-
-def _append_record(path: Path, record: Approval) -> None:
-    """ruamel round-trip: comments, key order and quoting of existing records survive."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    yaml = YAML(typ="rt")
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 100
-    yaml.preserve_quotes = True
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    records = data.get("approvals")
-    if not isinstance(records, CommentedSeq):
-        records = CommentedSeq(records or [])
-        data["approvals"] = records
-    records.fa.set_block_style()
-    item = CommentedMap()
-    for key in ("deliverable", "approver", "decision", "date", "fingerprint", "comment"):
-        value = getattr(record, key)
-        if value is not None:
-            item[key] = value
-    if record.signature is not None:
-        item["signature"] = CommentedMap(record.signature.model_dump())
-    records.append(item)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    _write_atomically(path, out.getvalue())
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the file and rename, so an interrupted approve never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Bytes written beside the file and renamed into place (a kept signed PDF)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -87,7 +87,7 @@ def import_workbook(xlsx: Path, content_dir: Path) -> ImportResult:
 
 
 def write_files(content_dir: Path, files: dict[str, str]) -> None:
-    from ..signoff import _write_atomically
+    from ..contentedit import _write_atomically
 
     for rel, text in files.items():
         _write_atomically(content_dir / rel, text)

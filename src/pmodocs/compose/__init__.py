@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..document import Document
+from ..facts import Facts, Signoff
 from ..model import Content
-from ..signoff import Signoff
 from .charter import charter_blocks
 from .common import approval_page, document_control, meta
 from .governance import governance_blocks
@@ -14,7 +14,7 @@ from .moplan import moplan_blocks
 from .operations import agenda_blocks, agenda_times, continuity_blocks, rolecard_blocks
 from .plans import communication_blocks, configuration_blocks, quality_blocks, risk_blocks
 
-BODIES: dict[str, Callable[[Content, Any], list]] = {
+BODIES: dict[str, Callable[[Content, Any, Facts], list]] = {
     "charter": charter_blocks,
     "governance": governance_blocks,
     "mo-plan": moplan_blocks,
@@ -28,20 +28,18 @@ BODIES: dict[str, Callable[[Content, Any], list]] = {
 }
 
 
-def compose_document(content: Content, kind: str, so: Signoff) -> Document:
+def compose_document(content: Content, kind: str, so: Signoff, facts: Facts) -> Document:
+    """One deliverable's document, showing sign-off `so`; every composer reads the same `facts`."""
     doc = content.by_kind[kind]
-    blocks = (document_control(content, doc, so) + BODIES[kind](content, doc)
+    blocks = (document_control(content, doc, so) + BODIES[kind](content, doc, facts)
               + approval_page(content, doc, so))
     return Document(meta(content, doc, so), tuple(blocks))
 
 
-def compose_all(content: Content) -> tuple[dict[str, Document], dict[str, Signoff]]:
-    """Every deliverable's document, with the sign-off each was composed with."""
-    from .. import facts
-
-    signoffs = facts.of(content).signoffs  # derived once; every composer reads the same facts
-    docs = {kind: compose_document(content, kind, signoffs[kind]) for kind in content.deliverables}
-    return docs, signoffs
+def compose_all(content: Content, facts: Facts) -> dict[str, Document]:
+    """Every deliverable's document, each with its sign-off from the derived facts."""
+    return {kind: compose_document(content, kind, facts.signoffs[kind], facts)
+            for kind in content.deliverables}
 
 
 __all__ = ["agenda_times", "compose_all", "compose_document"]

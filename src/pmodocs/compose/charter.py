@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ..document import Block, Heading, Paragraph
+from ..facts import Facts
 from ..model import Charter, Content
 from .common import bullets, fmt_date, hours, money, names, sentence, table, yes_no
 
 
-def charter_blocks(content: Content, doc: Charter) -> list[Block]:
+def charter_blocks(content: Content, doc: Charter, facts: Facts) -> list[Block]:
     org = content.party_name
     f, s = doc.funding, doc.strategy
     labels = content.program.labels

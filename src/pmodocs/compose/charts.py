@@ -11,6 +11,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from ..document import Chart
+from ..facts import Facts
 from ..model import Content, MOPlan, RiskPlan
 from .common import hours, money
 
@@ -161,7 +162,7 @@ LABEL_CHARS = 36
 """Characters of a schedule row's label that fit the chart's 270 px left margin at 12 px."""
 
 
-def schedule_chart(content: Content, plan: MOPlan) -> Chart:
+def schedule_chart(content: Content, plan: MOPlan, facts: Facts) -> Chart:
     """The IMS as a timeline: one row per milestone, a hollow diamond at the baseline, an orange
     one at the forecast and a green one at the actual date, a bar showing any slip, and a thin
     line from each predecessor. The text alternative lists every date and dependency."""
@@ -188,9 +189,7 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
                     f'y2="{top + len(ms) * row:.1f}" stroke="{INK}" stroke-width="1.5" '
                     'stroke-dasharray="4 3"/>')
         body.append(text(x(now), top - 12, f"as of {now.isoformat()}", anchor="middle", size=12))
-    from ..facts import milestone_fact, of
-
-    signoffs = of(content).signoffs
+    states = {f.id: f.state for f in facts.milestones}
     descs = []
     where = {m.id: (x(m.expected), top + n * row + row / 2) for n, m in enumerate(ms)}
     for n, m in enumerate(ms):  # dependencies: a thin elbow from each predecessor
@@ -221,7 +220,7 @@ def schedule_chart(content: Content, plan: MOPlan) -> Chart:
         parts += [f"{a} {getattr(m, a).isoformat()}" for a in ("forecast", "actual")
                   if getattr(m, a)]
         deps = f", after {', '.join(m.depends_on)}" if m.depends_on else ""
-        state = milestone_fact(content, signoffs, m).state  # computed ones from their approvals
+        state = states[m.id]  # computed ones from their approvals
         descs.append(f"{m.id} {m.milestone} ({state}): {', '.join(parts)}{deps}")
     desc = (f"Schedule of {len(ms)} milestones from {lo.isoformat()} to {hi.isoformat()}. "
             + "; ".join(descs) + ".") if ms else "Schedule: no milestones."

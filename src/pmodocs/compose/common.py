@@ -9,7 +9,7 @@ from ..document import (
     ApprovalPage, Block, BulletList, DocumentMeta, Heading, Paragraph, SignatureLine, Table,
 )
 from ..model import Content, Deliverable
-from ..signoff import Signoff
+from ..facts import Signoff
 
 
 def fmt_date(value: date | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..document import Block, Heading, Paragraph
+from ..facts import Facts
 from ..model import Content, Governance
 from .common import bullets, fmt_date, names, table
 
@@ -29,7 +30,7 @@ def decision_authority(content: Content, d) -> tuple[str, str]:
     return "; ".join(parties), name(d.alternate) if d.alternate else "—"
 
 
-def governance_blocks(content: Content, doc: Governance) -> list[Block]:
+def governance_blocks(content: Content, doc: Governance, facts: Facts) -> list[Block]:
     name = content.party_name
     raci = doc.raci
     return [

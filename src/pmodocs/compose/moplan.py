@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from ..document import Block, Callout, Heading, Paragraph
+from ..facts import Facts
 from ..model import Content, MOPlan
 from .charts import budget_chart, change_request_chart, schedule_chart
 from .common import fmt_date, hours, money, table, yes_no
@@ -15,7 +16,7 @@ OUTSIDE_BLOCK_CYCLES = "unallocated reserve"
 """What the change request log says of a change funded outside every block cycle."""
 
 
-def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
+def moplan_blocks(content: Content, doc: MOPlan, facts: Facts) -> list[Block]:
     name = content.party_name
     labels = content.program.labels
     funding = content.deliverables["charter"].funding
@@ -62,15 +63,15 @@ def moplan_blocks(content: Content, doc: MOPlan) -> list[Block]:
               [(name(s.role), name(s.organisation), hours(s.fte_required), hours(s.fte_filled),
                 "; ".join(s.skills), s.gap_action) for s in doc.staffing], wide=True, kind="staffing"),
         Heading(1, labels.phase_activities),
-        *preinitiation(content, doc),
+        *preinitiation(content, doc, facts),
         Heading(1, "Phase exit criteria"),
-        exit_criteria_table("Exit criteria", content, doc),
+        exit_criteria_table("Exit criteria", facts),
         Heading(1, "Activities and key decisions"),
         table("Key decisions", ("Id", "Activity", "Owner", "State", "Outcome"),
               [(k.id, k.activity, name(k.owner), k.state, k.outcome) for k in doc.key_decisions],
               kind="key-decisions"),
         Heading(1, "Integrated master schedule"),
-        *schedule_blocks(content, doc),
+        *schedule_blocks(content, doc, facts),
     ]
     blocks += lessons_and_log_blocks(content, doc)
     return blocks
@@ -118,36 +119,30 @@ def change_control_blocks(content: Content, doc: MOPlan) -> list[Block]:
     return blocks
 
 
-def exit_criteria_table(caption: str, content: Content, doc: MOPlan):
+def exit_criteria_table(caption: str, facts: Facts):
     """The phase exit criteria as the derived facts give them (computed or stated)."""
-    from ..facts import criterion_fact, of
-
-    facts = of(content)
-    rows = [criterion_fact(content, facts.signoffs, e, doc.control.owner)
-            for e in doc.exit_criteria]
     return table(caption, ("Criterion", "Met", "Evidence"),
-                 [(c.criterion, yes_no(c.met), c.evidence) for c in rows], kind="exit-criteria")
+                 [(c.criterion, yes_no(c.met), c.evidence) for c in facts.criteria],
+                 kind="exit-criteria")
 
 
-def schedule_blocks(content: Content, doc: MOPlan) -> list[Block]:
+def schedule_blocks(content: Content, doc: MOPlan, derived: Facts) -> list[Block]:
     """The IMS milestones with baseline, forecast and actual dates, and the schedule chart; a
     milestone computed from a deliverable's approval takes its state from the derived facts, and
     a paragraph below says so, and why."""
-    from ..facts import milestone_fact, of
-
     if not doc.milestones:
         return [Paragraph("No milestones are scheduled yet.")]
     name = content.party_name
-    signoffs = of(content).signoffs
     ms = sorted(doc.milestones, key=lambda m: (m.planned or content.program.as_of, m.id))
-    facts = {m.id: milestone_fact(content, signoffs, m) for m in ms}
+    by_id = {f.id: f for f in derived.milestones}
+    facts = {m.id: by_id[m.id] for m in ms}
     blocks: list[Block] = [
         table("IMS milestones", ("Id", "Milestone", "Baseline", "Forecast", "Actual", "Depends on",
                                  "Owner", "State"),
               [(m.id, m.milestone, fmt_date(m.planned), fmt_date(m.forecast), fmt_date(m.actual),
                 ", ".join(m.depends_on) or "—", name(m.owner), facts[m.id].state) for m in ms],
               wide=True, kind="milestones"),
-        schedule_chart(content, doc),
+        schedule_chart(content, doc, derived),
     ]
     computed = [f"{f.id} is {f.state}, computed from {f.note}" for f in facts.values() if f.computed]
     if computed:
@@ -272,20 +267,20 @@ def _ends(asset, as_of) -> str:
     return ", ".join(parts)
 
 
-def preinitiation(content: Content, doc: MOPlan) -> list[Block]:
+def preinitiation(content: Content, doc: MOPlan, facts: Facts) -> list[Block]:
     """The phase's activities with their checklists (and whose activity each is, if given)."""
     blocks: list[Block] = []
     from ..facts import item_state
 
     items = [i for a in doc.pre_initiation for i in a.items]
-    done = sum(1 for i in items if item_state(content, i) == "done")
+    done = sum(1 for i in items if item_state(content, facts.signoffs, i) == "done")
     blocks.append(Paragraph(f"{done} of {len(items)} checklist items done."))
     for a in sorted(doc.pre_initiation, key=lambda a: a.step):
         blocks.append(Heading(2, f"{a.step}. {a.activity}"))
         side = f" ({a.side} activity)" if a.side else ""
         blocks.append(Paragraph(f"Owner: {content.party_name(a.owner)}{side}; due {fmt_date(a.due)}."))
         blocks.append(table(f"Checklist for activity {a.step}", ("Item", "State"),
-                            [(i.item, item_state(content, i)) for i in a.items],
+                            [(i.item, item_state(content, facts.signoffs, i)) for i in a.items],
                             widths=(5, 1.2), kind="checklist"))
     return blocks
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..document import Block, Heading, Paragraph
+from ..facts import Facts
 from ..model import Content, ContinuityPlan, LaunchAgenda, RoleCards
 from .common import bullets, fmt_date, names, sentence, table, yes_no
 
 
-def continuity_blocks(content: Content, doc: ContinuityPlan) -> list[Block]:
+def continuity_blocks(content: Content, doc: ContinuityPlan, facts: Facts) -> list[Block]:
     name = content.party_name
     blocks: list[Block] = [
         Heading(1, "Focus"), Paragraph(doc.focus),
@@ -36,7 +37,7 @@ def continuity_blocks(content: Content, doc: ContinuityPlan) -> list[Block]:
     return blocks
 
 
-def rolecard_blocks(content: Content, doc: RoleCards) -> list[Block]:
+def rolecard_blocks(content: Content, doc: RoleCards, facts: Facts) -> list[Block]:
     blocks: list[Block] = []
     for card in doc.cards:
         role = content.role(card.role)
@@ -65,7 +66,7 @@ def agenda_times(doc: LaunchAgenda) -> list[tuple[str, str]]:
     return times
 
 
-def agenda_blocks(content: Content, doc: LaunchAgenda) -> list[Block]:
+def agenda_blocks(content: Content, doc: LaunchAgenda, facts: Facts) -> list[Block]:
     name = content.party_name
     m = doc.meeting
     return [

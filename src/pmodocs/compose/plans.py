@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ..document import Block, Heading, Paragraph
+from ..facts import Facts
 from ..model import Communication, ConfigurationPlan, Content, QualityPlan, RiskPlan
 from .charts import risk_heat_map
 from .common import bullets, fmt_date, names, table, yes_no
 
 
-def communication_blocks(content: Content, doc: Communication) -> list[Block]:
+def communication_blocks(content: Content, doc: Communication, facts: Facts) -> list[Block]:
     name = content.party_name
     return [
         Heading(1, "Principles"), bullets(doc.principles),
@@ -31,7 +32,7 @@ def communication_blocks(content: Content, doc: Communication) -> list[Block]:
     ]
 
 
-def risk_blocks(content: Content, doc: RiskPlan) -> list[Block]:
+def risk_blocks(content: Content, doc: RiskPlan, facts: Facts) -> list[Block]:
     name = content.party_name
     return [
         Heading(1, "Risk management process"),
@@ -56,7 +57,7 @@ def risk_blocks(content: Content, doc: RiskPlan) -> list[Block]:
     ]
 
 
-def quality_blocks(content: Content, doc: QualityPlan) -> list[Block]:
+def quality_blocks(content: Content, doc: QualityPlan, facts: Facts) -> list[Block]:
     name = content.party_name
     return [
         Heading(1, "QA strategy"), Paragraph(doc.strategy),
@@ -104,7 +105,7 @@ def qasp_results(content: Content, doc: QualityPlan) -> list[Block]:
                   rows, wide=True, kind="qasp-results")]
 
 
-def configuration_blocks(content: Content, doc: ConfigurationPlan) -> list[Block]:
+def configuration_blocks(content: Content, doc: ConfigurationPlan, facts: Facts) -> list[Block]:
     name = content.party_name
     rn = doc.release_numbering
     return [

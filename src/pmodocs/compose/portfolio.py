@@ -9,21 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import facts
 from ..document import Card, CardGrid, Heading, Page, Paragraph, SiteBlock, Table
+from ..facts import Facts, Signoff, item_state
 from ..model import Content, MOPlan
-from ..signoff import Signoff
 from .common import document_number, fmt_date, hours, money, table
 from .site import readiness_meters
 
 
 @dataclass(frozen=True)
 class ProgramSummary:
-    """One program of a portfolio as the home page needs it: its folder id, content, sign-offs."""
+    """One program of a portfolio as the home page needs it: its folder id, content, facts."""
 
     id: str
     content: Content
-    signoffs: dict[str, Signoff]
+    facts: Facts
+
+    @property
+    def signoffs(self) -> dict[str, Signoff]:
+        return self.facts.signoffs
 
 
 def portfolio_home(programs: list[ProgramSummary]) -> Page:
@@ -80,10 +83,10 @@ def readiness_counts(p: ProgramSummary) -> dict[str, float | None]:
     funding = p.content.deliverables["charter"].funding
     items = [i for a in plan.pre_initiation for i in a.items]
     return {
-        "met": facts.of(p.content).met, "criteria": len(plan.exit_criteria),
+        "met": p.facts.met, "criteria": len(plan.exit_criteria),
         "approved": sum(s.state == "approved" for s in p.signoffs.values()),
         "deliverables": len(p.signoffs),
-        "done": sum(facts.item_state(p.content, i) == "done" for i in items),
+        "done": sum(item_state(p.content, p.signoffs, i) == "done" for i in items),
         "items": len(items),
         "alloc_h": sum(b.hours for b in plan.block_cycles), "auth_h": funding.total("hours"),
         "alloc_d": sum(b.dollars for b in plan.block_cycles), "auth_d": funding.total("dollars"),
@@ -109,7 +112,7 @@ def program_section(p: ProgramSummary) -> list[SiteBlock]:
     return [
         Heading(1, f"{prog.name} ({prog.acronym})"),
         Paragraph(prog.summary),
-        *readiness_meters(p.content, p.signoffs),
+        *readiness_meters(p.content, p.facts),
         table(f"{prog.acronym} deliverables", ("Deliverable", "Document number", "Version",
                                                "Approval state"), rows,
               kind="portfolio-deliverables"),

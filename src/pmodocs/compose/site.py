@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..document import Card, CardGrid, Heading, Link, Meter, Page, Paragraph, SiteBlock
-from .. import facts
+from ..facts import Facts, Signoff, item_state
 from ..model import Content, MOPlan
-from ..signoff import Signoff
 from .charts import budget_chart, change_request_chart, risk_heat_map, schedule_chart
 from .common import document_number, fmt_date, hours, money, names, table
 from .operations import agenda_times
@@ -38,33 +37,34 @@ def role_path(role_id: str) -> str:
     return f"{ROLES_DIR}/{role_id}.md"
 
 
-def home_page(content: Content, signoffs: dict[str, Signoff]) -> Page:
+def home_page(content: Content, facts: Facts) -> Page:
     """The readiness dashboard: exit criteria, deliverables, checklist, budget, risks, changes."""
     p = content.program
     plan: MOPlan = content.deliverables["mo-plan"]
     labels = p.labels
+    signoffs = facts.signoffs
     owner = f"{p.department} · " if p.department else ""
     blocks: list[SiteBlock] = [
         Paragraph(p.summary),
         Paragraph(f"{owner}phase: {p.phase} · status as of {fmt_date(p.as_of)}"),
         Heading(1, "Readiness at a glance"),
-        *readiness_meters(content, signoffs),
+        *readiness_meters(content, facts),
         Heading(1, "Phase exit criteria"),
         Paragraph("Criteria computed from the content (approval records, the staffing table, "
                   "operational processes) say what they are computed from; the others are stated "
                   "by a person and say who."),
         table("Phase exit criteria", ("Criterion", "Met", "Evidence"),
               [(c.criterion, "Yes" if c.met else "No", c.evidence)
-               for c in facts.of(content).criteria],
+               for c in facts.criteria],
               kind="exit-criteria"),
         Heading(1, "Deliverables"),
         CardGrid(tuple(deliverable_card(content, kind, signoffs[kind])
                        for kind in content.deliverables)),
         Heading(1, labels.phase_checklist),
-        checklist_table(content, plan),
+        checklist_table(content, plan, facts),
         *budget_blocks(content, plan),
         Heading(1, "Schedule"),
-        schedule_chart(content, plan),
+        schedule_chart(content, plan, facts),
         Heading(1, "Risks and change requests" if plan.change_requests and plan.change_types
                 else "Risks"),
         risk_heat_map(content.deliverables["risk"]),
@@ -73,16 +73,16 @@ def home_page(content: Content, signoffs: dict[str, Signoff]) -> Page:
     return Page("index.md", f"{p.name} ({p.acronym})", tuple(blocks))
 
 
-def readiness_meters(content: Content, signoffs: dict[str, Signoff]) -> list[Meter]:
+def readiness_meters(content: Content, facts: Facts) -> list[Meter]:
     """Exit criteria met, deliverables approved, checklist done, and the budget measures the
     program has: hours and/or dollars allocated to block cycles, or dollars spent to date."""
     plan: MOPlan = content.deliverables["mo-plan"]
     funding = content.deliverables["charter"].funding
-    derived = facts.of(content)
-    met = derived.met
+    signoffs = facts.signoffs
+    met = facts.met
     approved = sum(s.state == "approved" for s in signoffs.values())
     items = [i for a in plan.pre_initiation for i in a.items]
-    done = sum(facts.item_state(content, i) == "done" for i in items)
+    done = sum(item_state(content, signoffs, i) == "done" for i in items)
     budget: list[Meter] = []
     if plan.block_cycles and "hours" in funding.measures:
         alloc_h, auth_h = sum(b.hours for b in plan.block_cycles), funding.total("hours") or 0.0
@@ -115,11 +115,11 @@ def deliverable_card(content: Content, kind: str, so: Signoff) -> Card:
     ), so.state)
 
 
-def checklist_table(content: Content, plan: MOPlan):
+def checklist_table(content: Content, plan: MOPlan, facts: Facts):
     sides = any(a.side for a in plan.pre_initiation)
     rows = []
     for a in sorted(plan.pre_initiation, key=lambda a: a.step):
-        done = sum(facts.item_state(content, i) == "done" for i in a.items)
+        done = sum(item_state(content, facts.signoffs, i) == "done" for i in a.items)
         rows.append((a.step, a.activity, *([a.side or "—"] if sides else []),
                      content.party_name(a.owner), fmt_date(a.due), f"{done} of {len(a.items)}"))
     return table(content.program.labels.phase_activities,
@@ -279,9 +279,8 @@ def packet_download(person: str) -> str:
     return f"downloads/packets/{person}.zip"
 
 
-def who_signs_page(content: Content) -> Page:
+def who_signs_page(content: Content, derived: Facts) -> Page:
     """Every deliverable awaiting someone's decision, by person, with due dates and the packet."""
-    derived = facts.of(content)
     intro = (f"Deliverables submitted for decision that still wait for someone, as of "
              f"{fmt_date(derived.sent)}. Each person's packet holds the documents to sign (and, "
              "for anyone who decided on earlier content, what changed since), a transmittal memo "
@@ -312,8 +311,8 @@ def who_signs_page(content: Content) -> Page:
     ))
 
 
-def site_pages(content: Content, signoffs: dict[str, Signoff]) -> list[Page]:
-    return [home_page(content, signoffs), who_signs_page(content), people_page(content),
+def site_pages(content: Content, facts: Facts) -> list[Page]:
+    return [home_page(content, facts), who_signs_page(content, facts), people_page(content),
             roles_index(content), *[role_page(content, r.id) for r in content.roles]]
 
 

@@ -319,7 +319,7 @@ def entry_rows_template() -> list[tuple[str, str]]:
 
 def redline_files(content: Any, redlines: dict[str, Redline]) -> dict[str, bytes]:
     """dist/redline/<id>.docx for every deliverable changed since approval (with a snapshot)."""
-    from ..pipeline import _reference_docx
+    from ..outputs import _reference_docx
 
     reference = _reference_docx(content)
     return {f"dist/redline/{kind}.docx": render_redline_docx(red, reference=reference)

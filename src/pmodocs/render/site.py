@@ -9,13 +9,13 @@ from typing import Any
 from ..document import Document
 from ..model import Content
 from ..paths import templates_dir
-from ..signoff import Signoff
+from ..facts import Facts
 
 ICS_PATH = "downloads/launch-meeting.ics"
 """Where the launch meeting's calendar event lives under site_src/."""
 
 
-def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, Signoff],
+def site_files(content: Content, docs: dict[str, Document], facts: Facts,
                redlines: dict | None = None) -> dict[str, bytes]:
     """site_src/ (pages, the meeting's .ics, assets) and mkdocs.yml, keyed by path under the
     output folder; the document downloads they link to are listed by `download_sources`.
@@ -39,7 +39,7 @@ def site_files(content: Content, docs: dict[str, Document], signoffs: dict[str, 
     if "launch-agenda" in content.deliverables:
         product = f"{content.program.acronym} {content.program.labels.documents}"
         files[f"site_src/{ICS_PATH}"] = render_ics(meeting_event(content), product).encode("utf-8")
-    for page in site_pages(content, signoffs):
+    for page in site_pages(content, facts):
         files[f"site_src/{page.path}"] = render_page(page).encode("utf-8")
     for rel, data in site_assets().items():
         files[f"site_src/{rel}"] = data

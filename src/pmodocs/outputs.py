@@ -1,0 +1,264 @@
+"""One program's outputs: load and check its content, derive its facts once, compose every
+document and render it to every target. Returns bytes keyed by output path; writes nothing (the
+pipeline stages and publishes them)."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+
+from .dates import build_time
+from .errors import ContentError, Problem
+
+if TYPE_CHECKING:  # the model pulls in pydantic: kept off the no-op build's path
+    from .cache import BuildCache
+    from .document import Document
+    from .facts import Facts, Signoff
+    from .model import Content
+
+
+class Checked(NamedTuple):
+    """Content that passed every check, its warnings, and the facts derived while checking."""
+
+    content: Content
+    warnings: list[Problem]
+    facts: Facts
+
+
+def load_checked(content_dir: Path) -> Checked:
+    """Load, validate and check one program; raises ContentError with every error found."""
+    from .load import load_content
+
+    content = load_content(content_dir)
+    problems, facts = check_content(content)
+    if facts is None or any(p.severity == "error" for p in problems):
+        raise ContentError(problems)
+    return Checked(content, [p for p in problems if p.severity != "error"], facts)
+
+
+def load_and_check(content_dir: Path) -> tuple[Content, list[Problem]]:
+    """Validated content and its warnings; raises ContentError with every error found."""
+    checked = load_checked(content_dir)
+    return checked.content, checked.warnings
+
+
+def check_content(content: Content) -> tuple[list[Problem], Facts | None]:
+    """Every problem of loaded content (errors and warnings), and its derived facts (None while
+    it has errors: facts are derived only from content the checks vouch for).
+
+    The order matters: the content's own rules first; then what only an engine would notice
+    (limits.py); then, on sound content, the facts (fingerprints, approval states), the stored
+    snapshots read against them, and the contradictions between stated and computed facts.
+    """
+    from .checks import run_checks
+    from .consistency import consistency_problems
+    from .limits import engine_limits, snapshot_problems
+    from .signoff import derive_facts
+
+    problems = run_checks(content)
+    sound = not any(p.severity == "error" for p in problems)
+    limits = engine_limits(content)
+    problems += limits
+    facts = None
+    if sound and not limits:  # the snapshots are read against composed documents
+        facts = derive_facts(content)
+        problems += snapshot_problems(content, facts)
+    if any(p.severity == "error" for p in problems):
+        return problems + consistency_problems(content, None), None
+    facts = facts if facts is not None else derive_facts(content)
+    return problems + consistency_problems(content, facts), facts
+
+
+def compose_program(content: Content, facts: Facts | None = None
+                    ) -> tuple[dict[str, Document], dict[str, Signoff]]:
+    """Every deliverable's document and the sign-off it shows (facts derived here if not given)."""
+    from .compose import compose_all
+    from .signoff import derive_facts
+
+    facts = facts if facts is not None else derive_facts(content)
+    return compose_all(content, facts), facts.signoffs
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a build was asked for beyond content and output folder."""
+
+    sign_with: Path | None = None
+    passphrase: bytes | None = None
+
+
+@dataclass
+class Outputs:
+    """A build's outputs in the two parts that are made at the same time.
+
+    `site` is everything mkdocs reads (pages, assets, mkdocs.yml); `downloads` names the site's
+    copies of rendered documents (site_src path -> dist path), which the pages only link to, so
+    the site is built from placeholders while `documents()` renders dist/ (the slow part).
+    """
+
+    site: dict[str, bytes]
+    downloads: dict[str, str]
+    documents: Callable[[], dict[str, bytes]]
+
+    def all_files(self) -> dict[str, bytes]:
+        """Every output file except the built site (what a build stages in site_src/ and dist/)."""
+        dist = self.documents()
+        return {**self.site, **dist, **{site: dist[source] for site, source in self.downloads.items()}}
+
+
+def render_outputs(content: Content, options: BuildOptions = BuildOptions(),
+                   progress: Callable[[str], None] = lambda _: None,
+                   cache: BuildCache | None = None, facts: Facts | None = None) -> dict[str, bytes]:
+    """Every output file except the built site, keyed by its path under the output folder."""
+    return program_outputs(content, options, progress, cache, facts).all_files()
+
+
+def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
+                    progress: Callable[[str], None] = lambda _: None,
+                    cache: BuildCache | None = None, facts: Facts | None = None,
+                    site: bool = True) -> Outputs:
+    """One program's site sources now (unless not `site`), and its documents when asked for.
+    `facts` are the ones `load_checked` derived; without them they are derived here."""
+    from .compose import compose_all
+    from .redline import all_redlines
+    from .render.site import download_sources, site_files
+    from .signoff import derive_facts
+
+    facts = facts if facts is not None else derive_facts(content)
+    signoffs = facts.signoffs
+    docs = compose_all(content, facts)
+    redlines = all_redlines(content, docs, signoffs)
+
+    def documents() -> dict[str, bytes]:
+        return program_documents(content, docs, signoffs, redlines, options, progress, cache)
+
+    if not site:
+        return Outputs({}, {}, documents)
+    return Outputs(site_files(content, docs, facts, redlines),
+                   download_sources(docs, redlines, tuple(facts.awaiting)), documents)
+
+
+def program_documents(content: Content, docs: dict, signoffs: dict, redlines: dict,
+                      options: BuildOptions, progress: Callable[[str], None],
+                      cache: BuildCache | None) -> dict[str, bytes]:
+    """dist/: DOCX and PDF of every deliverable, signatures, redlines, packets and registers."""
+    from .cache import remembered
+    from .packets import packet_files
+    from .render.redline_docx import redline_files
+    from .authoring.registers import register_book
+    from .render.xlsx import render_xlsx
+    from .signing import signed_pdfs
+
+    def meanwhile(files: dict[str, bytes]) -> None:  # python work, while the PDFs render
+        files.update(redline_files(content, redlines))
+        when = build_time(content)  # the workbook reads the registers' model values only
+        book = register_book(content)
+        files["dist/registers.xlsx"] = remembered(cache, ".xlsx", lambda: render_xlsx(book, when),
+                                                  repr(book), when.isoformat())
+
+    files = document_files(content, docs, progress, cache, meanwhile)
+    files.update(packet_files(content, docs, signoffs, files, cache))  # they carry the PDFs to sign
+    files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
+    from .signatures import fully_signed
+
+    files.update(fully_signed(content, signoffs))  # dist/signed/<id>.pdf: every approver signed
+    return files
+
+
+def document_files(content: Content, docs: dict, progress: Callable[[str], None],
+                   cache: BuildCache | None = None,
+                   meanwhile: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
+    """dist/docx/<id>.docx and dist/pdf/<id>.pdf for every deliverable.
+
+    The PDFs render on a thread pool, since pandoc runs as a process and typst leaves the GIL for
+    most of its compile, while this thread writes the DOCX files (python-docx holds the GIL, so
+    more threads would only take turns) and then does `meanwhile(files)`: the engines and the
+    Python work overlap. (PDF worker processes were measured too: on 2 cores their start-up
+    competes with loading the content, and builds got slower.)
+    With a cache, a file whose document tree (and reference document and build date) is
+    unchanged since a previous build is taken from the cache instead of being rendered again.
+    """
+    renderer = _Renderer(content, cache)
+    files: dict[str, bytes] = {}
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        pdfs = {kind: pool.submit(renderer.pdf, kind, doc) for kind, doc in docs.items()}
+        reused = {}
+        try:
+            for kind, doc in docs.items():
+                files[f"dist/docx/{kind}.docx"], reused[kind] = renderer.docx(doc)
+            if meanwhile is not None:
+                meanwhile(files)
+            for kind, future in pdfs.items():
+                files[f"dist/pdf/{kind}.pdf"], pdf_reused = future.result()
+                progress(f"{'reused' if reused[kind] and pdf_reused else 'rendered'}:{kind}")
+        except BaseException:
+            for future in pdfs.values():
+                future.cancel()
+            raise
+    return files
+
+
+class _Renderer:
+    """One program's DOCX and PDF writers behind the per-document cache."""
+
+    def __init__(self, content: Content, cache: BuildCache | None):
+        self.content, self.cache = content, cache
+        self.when = build_time(content)
+        self.reference = _reference_docx(content)
+        self.reference_bytes = self.reference.read_bytes() if self.reference else b""
+        self.keys: dict[int, str] = {}
+
+    def _key(self, doc: Any) -> str:
+        """The document's cache key, computed once: `repr` walks the whole document tree."""
+        if not self.cache:
+            return ""
+        if id(doc) not in self.keys:
+            self.keys[id(doc)] = self.cache.key(repr(doc), self.reference_bytes,
+                                                self.when.isoformat())
+        return self.keys[id(doc)]
+
+    def _cached(self, key: str, suffix: str, make: Callable[[], bytes]) -> tuple[bytes, bool]:
+        return self.cache.made(key, suffix, make) if self.cache else (make(), False)
+
+    def docx(self, doc: Any) -> tuple[bytes, bool]:
+        from .render.docx import render_docx
+
+        return self._cached(self._key(doc), ".docx", lambda: render_docx(
+            doc, reference=self.reference, draw=self.chart_picture))
+
+    def chart_picture(self, chart: Any, width: float) -> bytes:
+        """A chart's PNG for Word, reused while its SVG (and width) stay the same: an edit that
+        leaves a chart as it was does not draw it again."""
+        from .cache import remembered
+        from .render.docx import chart_png
+
+        return remembered(self.cache, ".png", lambda: chart_png(chart, width), chart.svg,
+                          f"{width:.3f}")
+
+    def pdf(self, kind: str, doc: Any) -> tuple[bytes, bool]:
+        from .engines import pandoc_to_typst, typst_to_pdf
+        from .render.typst import pandoc_ast, render_typst, typst_template
+
+        def make() -> bytes:
+            from .sigfields import prepare_pdf
+
+            source = render_typst(doc, pandoc_to_typst(pandoc_ast(doc)))
+            return prepare_pdf(typst_to_pdf(source, when=self.when,
+                                            template=f"{typst_template()} (for {kind})"), doc)
+        return self._cached(self._key(doc), ".pdf", make)
+
+
+def _reference_docx(content: Content) -> Path | None:
+    """The program's own reference document, else templates/reference.docx (if present)."""
+    from .paths import templates_dir
+
+    ref = content.program.branding.reference_docx
+    if ref:
+        return content.root / ref
+    default = templates_dir() / "reference.docx"
+    return default if default.is_file() else None
+
+
