@@ -106,7 +106,7 @@ def test_a_chart_picture_drawn_at_another_width_is_not_taken_from_the_cache(tmp_
     from pmodocs.cache import BuildCache
     from pmodocs.outputs import compose_program
     from pmodocs.document import Chart
-    from pmodocs.pipeline import _Renderer
+    from pmodocs.outputs import _Renderer
 
     content = load_content(ROOT / "content")
     docs, _ = compose_program(content)

@@ -287,7 +287,7 @@ def broken_templates(tmp_path, monkeypatch):
 
 
 def test_a_typst_error_in_the_template_names_the_template_and_typst_message(broken_templates):
-    from pmodocs.pipeline import document_files
+    from pmodocs.outputs import document_files
 
     source = broken_templates.read_text(encoding="utf-8")
     broken_templates.write_text(source.replace("#pagebreak()", "#pagebreak(nonsense)", 1),

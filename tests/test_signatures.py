@@ -46,7 +46,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def render_pdf(content_dir: Path, kind: str = KIND) -> bytes:
     from pmodocs.outputs import compose_program
-    from pmodocs.pipeline import document_files
+    from pmodocs.outputs import document_files
 
     content = load_content(content_dir)
     docs, _ = compose_program(content)
