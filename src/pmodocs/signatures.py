@@ -263,7 +263,7 @@ def _record(kind: str, c: SignatureCheck, fp: str, evidence: str) -> Approval:
 def keep_evidence(content_dir: Path, kind: str, fp: str, data: bytes) -> str:
     """content/signatures/<id>/<fingerprint>.pdf: replaced by a file that extends it (signed
     further, in turn); a file signed apart from it is kept beside it. Returns the path kept."""
-    from .signoff import _write_bytes_atomically
+    from .files import write_atomically
 
     folder = content_dir / SIGNATURES / kind
     folder.mkdir(parents=True, exist_ok=True)
@@ -274,7 +274,7 @@ def keep_evidence(content_dir: Path, kind: str, fp: str, data: bytes) -> str:
             return main.relative_to(content_dir).as_posix()
         if not data.startswith(old):
             main = folder / f"{fp}-{hashlib.sha256(data).hexdigest()[:12]}.pdf"
-    _write_bytes_atomically(main, data)
+    write_atomically(main, data)
     return main.relative_to(content_dir).as_posix()
 
 

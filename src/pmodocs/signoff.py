@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from .errors import UsageError
+from .files import write_atomically
+from .hints import did_you_mean
 from .model import Approval, Content, Deliverable
 
 STATES = ("draft", "in review", "approved", "rejected", "changed since approval")
@@ -133,12 +132,13 @@ def all_signoffs(content: Content) -> dict[str, Signoff]:
     return {kind: signoff(content, kind) for kind in content.deliverables}
 
 
-def status_rows(content: Content) -> list[dict[str, Any]]:
-    """`pmodocs status --json`: each deliverable, its state and every required approver's decision."""
+def status_rows(content: Content, signoffs: dict[str, Signoff] | None = None) -> list[dict[str, Any]]:
+    """`pmodocs status --json`: each deliverable, its state and every required approver's decision
+    (from `signoffs` when the caller has them already)."""
     from .checks import todo_count
 
     rows = []
-    for kind, so in all_signoffs(content).items():
+    for kind, so in (all_signoffs(content) if signoffs is None else signoffs).items():
         rows.append({
             "id": kind,
             "title": content.by_kind[kind].control.title,
@@ -206,7 +206,7 @@ def _keep_snapshot(content_dir: Path, content: Content, kind: str, fp: str) -> N
     if path.is_file() and path.read_bytes() == data:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, data.decode("utf-8"))
+    write_atomically(path, data)
 
 
 def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
@@ -214,8 +214,7 @@ def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
     known_deliverable(content, kind)
     ids = [p.id for p in content.people]
     if person not in ids:
-        guess = difflib.get_close_matches(person, ids, n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else "expected a person id from people.yaml"
+        hint = did_you_mean(person, ids, expected="expected a person id from people.yaml")
         raise UsageError(f"'{person}' is not a person in people.yaml ({hint})")
     doc = content.by_kind[kind]
     if person not in doc.control.approvers:
@@ -228,9 +227,7 @@ def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
 def known_deliverable(content: Content, kind: str) -> Deliverable:
     """The deliverable `kind`; a usage error with a suggestion when there is none."""
     if kind not in content.deliverables:
-        guess = difflib.get_close_matches(kind, list(content.deliverables), n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else "expected one of: " + ", ".join(content.deliverables)
-        raise UsageError(f"'{kind}' is not a deliverable ({hint})")
+        raise UsageError(f"'{kind}' is not a deliverable ({did_you_mean(kind, content.deliverables)})")
     return content.by_kind[kind]
 
 
@@ -274,28 +271,4 @@ def _append_record(path: Path, record: Approval) -> None:
     records.append(item)
     out = io.StringIO()
     yaml.dump(data, out)
-    _write_atomically(path, out.getvalue())
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the file and rename, so an interrupted approve never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Bytes written beside the file and renamed into place (a kept signed PDF)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, out.getvalue())

@@ -87,10 +87,10 @@ def import_workbook(xlsx: Path, content_dir: Path) -> ImportResult:
 
 
 def write_files(content_dir: Path, files: dict[str, str]) -> None:
-    from ..signoff import _write_atomically
+    from ..files import write_atomically
 
     for rel, text in files.items():
-        _write_atomically(content_dir / rel, text)
+        write_atomically(content_dir / rel, text)
 
 
 def _open(xlsx: Path) -> Any:
