@@ -151,7 +151,7 @@ def test_a_missing_file_and_a_misnamed_file_are_both_reported(content_copy):
     (content_copy / "deliverables/risk.yaml").rename(content_copy / "deliverables/risks.yaml")
     msgs = problems_for(content_copy)
     assert any("risk.yaml: is missing" in m for m in msgs)
-    assert any("risks.yaml:1: is not a file pmodocs reads (did you mean deliverables/risk.yaml?)" in m
+    assert any("risks.yaml:1: is not a file pmodocs reads (did you mean 'deliverables/risk.yaml'?)" in m
                for m in msgs)
 
 

@@ -18,6 +18,8 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .files import write_atomically
+
 CACHE_DIR = ".pmodocs-cache"
 STATE = "state.json"
 ENGINES = ("mkdocs", "mkdocs-material", "python-docx", "typst", "pypandoc-binary", "pyhanko",
@@ -125,9 +127,7 @@ class BuildCache:
                 outputs[path.relative_to(out_dir).as_posix()] = (st.st_size, st.st_mtime_ns)
         self.root.mkdir(exist_ok=True)
         state = {"digest": digest, "outputs": outputs, "warnings": warnings}
-        tmp = self.root / f"{STATE}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.root / STATE)
+        write_atomically(self.root / STATE, json.dumps(state, sort_keys=True))
         self._prune()
 
     # document level ------------------------------------------------------------------------
@@ -147,29 +147,11 @@ class BuildCache:
             return None
 
     def put(self, key: str, suffix: str, data: bytes) -> None:
-        import tempfile
-
         folder = self.root / "objects"
         folder.mkdir(parents=True, exist_ok=True)
-        # a unique temporary name: two programs of a portfolio may write the same object at once
-        handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{key}{suffix}.")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(tmp, folder / f"{key}{suffix}")
+        # two programs of a portfolio may write the same object at once: each its own temporary
+        write_atomically(folder / f"{key}{suffix}", data)
         self.used.add(f"{key}{suffix}")
-
-    def made(self, key: str, suffix: str, make: Callable[[], bytes]) -> tuple[bytes, bool]:
-        """(the object under `key`, True) if made before, else (`make()`, False), now stored."""
-        data = self.get(key, suffix)
-        if data is not None:
-            return data, True
-        data = make()
-        self.put(key, suffix, data)
-        return data, False
-
-    def remember(self, suffix: str, make: Callable[[], bytes], *parts: str | bytes) -> bytes:
-        """The bytes `make()` returns for these inputs, from the cache when made before."""
-        return self.made(self.key(*parts), suffix, make)[0]
 
     def _prune(self) -> None:
         """Keep only the objects the last build used, so the cache does not grow without end."""
@@ -183,5 +165,14 @@ class BuildCache:
 
 def remembered(cache: BuildCache | None, suffix: str, make: Callable[[], bytes],
                *parts: str | bytes) -> bytes:
-    """`cache.remember(...)`, or just `make()` when there is no cache (a build without one)."""
-    return cache.remember(suffix, make, *parts) if cache is not None else make()
+    """The bytes `make()` returns for these inputs (`parts`, hashed with the code digest by
+    `BuildCache.key`): from the cache when made before, else made now and stored. Without a
+    cache (a build that keeps none), just `make()`. The cache's one get-or-make entry point."""
+    if cache is None:
+        return make()
+    key = cache.key(*parts)
+    data = cache.get(key, suffix)
+    if data is None:
+        data = make()
+        cache.put(key, suffix, data)
+    return data

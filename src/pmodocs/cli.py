@@ -7,7 +7,7 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Protocol
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PmodocsError, UsageError, terminal_safe
@@ -16,6 +16,12 @@ EPILOG = """exit codes: 0 success; 1 content errors; 2 usage error; 3 a required
 typst, mkdocs) is missing; 4 a template or engine failed; 5 another build holds the output
 folder; 6 the signing certificate cannot be used; 7 verify found a mismatch; 70 internal
 error (a bug: rerun with PMODOCS_DEBUG=1 for the traceback)."""
+
+
+class Verbs(Protocol):
+    """What the verb tables need of `add_subparsers()`'s result (argparse's public method)."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser: ...
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _authoring_verbs(verbs: argparse._SubParsersAction) -> None:
+def _authoring_verbs(verbs: Verbs) -> None:
     """schema and import: editing content in an editor that knows the schema, or in Excel."""
     sc = verbs.add_parser("schema", help="write the JSON Schema (draft-07) of every content file, "
                           "for editors", description="write one JSON Schema (draft-07) per content "
@@ -163,19 +169,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .authoring.registers import register_book
-    from .dates import build_time
-    from .portfolio import load_programs
-    from .render.xlsx import render_xlsx
+    from .pipeline import export_registers
 
-    programs = load_programs(args.content)
-    if programs[0].id and args.output:
-        raise UsageError(f"{args.content} is a portfolio: export writes one workbook per program "
-                         "as OUT/<program>/registers.xlsx, so pass --out DIR instead of --output")
-    for p in programs:  # a portfolio: one workbook per program, as in dist/<program>/
-        target = args.output or args.out / p.id / "registers.xlsx"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(render_xlsx(register_book(p.content), build_time(p.content)))
+    for target in export_registers(args.content, args.out, args.output):
         print(f"wrote {target}")
     return EXIT_OK
 
@@ -209,8 +205,7 @@ def _new(args: argparse.Namespace) -> int:
     from .scaffold import scaffold
     from .dates import today
 
-    acronym = args.acronym or "".join(w[0] for w in args.program.split() if w[:1].isalnum())
-    written = scaffold(args.dir, args.program, acronym, today(), args.vocabulary)
+    written = scaffold(args.dir, args.program, args.acronym, today(), args.vocabulary)
     print(f"wrote {len(written)} content files into {args.dir}; fill in the TODO texts "
           f"(`pmodocs check --content {args.dir}` lists them), then `pmodocs build --content {args.dir}`")
     return EXIT_OK
@@ -251,7 +246,7 @@ def build_summary(report, out: Path) -> str:  # type: ignore[no-untyped-def]
             f"{report.kept} unchanged files kept; {report.seconds:.1f} s")
 
 
-def _signoff_verbs(verbs: argparse._SubParsersAction) -> None:
+def _signoff_verbs(verbs: Verbs) -> None:
     """approve, status and verify: recording decisions and checking what they bind."""
     def verb(name: str, help_text: str) -> argparse.ArgumentParser:
         p = verbs.add_parser(name, help=help_text, description=help_text, epilog=EPILOG)
@@ -361,7 +356,7 @@ def _status(args: argparse.Namespace) -> int:
     import json
 
     from .portfolio import load_programs
-    from .signoff import status_rows
+    from .signoff import all_signoffs, status_rows
 
     programs = load_programs(args.content)
     portfolio = bool(programs[0].id)
@@ -379,7 +374,8 @@ def _status(args: argparse.Namespace) -> int:
         return escape(terminal_safe(value))
 
     title = "Portfolio" if portfolio else programs[0].content.program.acronym
-    listed = [(p, row) for p in programs for row in status_rows(p.content)]
+    signoffs = {p.id: all_signoffs(p.content) for p in programs}
+    listed = [(p, row) for p in programs for row in status_rows(p.content, signoffs[p.id])]
     table = Table(title=cell(f"{title} deliverables: approval state"), box=box.SIMPLE_HEAD,
                   pad_edge=False)
     # ids are what approve and diff take: never cut, however narrow the terminal; text folds
@@ -391,8 +387,7 @@ def _status(args: argparse.Namespace) -> int:
     table.add_column("State", min_width=max(len(w) for _, r in listed for w in r["state"].split()))
     table.add_column("TODO")
     table.add_column("Fingerprint", no_wrap=True, min_width=12)
-    waiting = {(p.id, row["id"]): [a["person"] for a in row["approvers"]
-                                   if not (a["current"] and a["decision"])] for p, row in listed}
+    waiting = {(p.id, row["id"]): signoffs[p.id][row["id"]].waiting_for for p, row in listed}
     table.add_column("Still to sign", no_wrap=True,
                      min_width=max((len(w) for ids in waiting.values() for w in ids), default=1))
     for p, row in listed:  # person ids, one a line: what `approve --by` takes
@@ -407,7 +402,7 @@ def _diff(args: argparse.Namespace) -> int:
     from .compose import compose_all
     from .pipeline import load_checked
     from .redline import redline, resolve_from
-    from .render.redline_text import render_redline_text
+    from .render.redline_text import redline_lines
 
     folder, kind = program_folder(args.content, args.deliverable)
     content, _, facts = load_checked(folder)
@@ -417,13 +412,15 @@ def _diff(args: argparse.Namespace) -> int:
         print(f"{args.deliverable}: no approval of other content to compare with; state: "
               f"{signoffs[kind].state}")
         return EXIT_OK
-    text = render_redline_text(redline(content, kind, docs[kind], fp))
+    lines = redline_lines(redline(content, kind, docs[kind], fp))
+    while lines and not "".join(text for text, _ in lines[-1]):
+        lines.pop()  # the text's trailing blank lines: the console ends the last line
     from rich.console import Console
     from rich.text import Text
 
-    styled = Text(text.rstrip("\n"))
-    styled.highlight_regex(r"\[-.*?-\]", "red")
-    styled.highlight_regex(r"\{\+.*?\+\}", "green")
+    colour = {"del": "red", "ins": "green", "": ""}
+    styled = Text("\n").join(Text.assemble(*((text, colour[mark]) for text, mark in line))
+                             for line in lines)
     Console(soft_wrap=True, highlight=False).print(styled)
     return EXIT_OK
 
@@ -463,7 +460,7 @@ def _verify(args: argparse.Namespace) -> int:
             print(f"{path}: signature by {r.signer} at {r.signed_at} is intact and covers the "
                   f"whole file; certificate {trust}")
     else:
-        from .pipeline import load_and_check
+        from .outputs import load_and_check
         from .signoff import signoff, stale_approvals
 
         folder, kind = program_folder(args.content, args.path)

@@ -7,16 +7,15 @@ leaves half a file; ruamel's round trip keeps comments, key order and quoting.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import io
-import os
-import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 from .errors import UsageError, VerifyFailed
+from .files import write_atomically
+from .hints import did_you_mean
 from .model import Approval, Content, Deliverable
 from .signoff import fingerprint, known_deliverable, signoff
 
@@ -65,7 +64,7 @@ def _keep_snapshot(content_dir: Path, content: Content, kind: str, fp: str) -> N
     if path.is_file() and path.read_bytes() == data:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, data.decode("utf-8"))
+    write_atomically(path, data)
 
 
 def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
@@ -73,8 +72,7 @@ def _refuse_unknown(content: Content, kind: str, person: str) -> Deliverable:
     known_deliverable(content, kind)
     ids = [p.id for p in content.people]
     if person not in ids:
-        guess = difflib.get_close_matches(person, ids, n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else "expected a person id from people.yaml"
+        hint = did_you_mean(person, ids, expected="expected a person id from people.yaml")
         raise UsageError(f"'{person}' is not a person in people.yaml ({hint})")
     doc = content.by_kind[kind]
     if person not in doc.control.approvers:
@@ -124,31 +122,7 @@ def _append_record(path: Path, record: Approval) -> None:
     records.append(item)
     out = io.StringIO()
     yaml.dump(data, out)
-    _write_atomically(path, out.getvalue())
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the file and rename, so an interrupted approve never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Bytes written beside the file and renamed into place (a kept signed PDF)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, out.getvalue())
 
 
 # --- approvals proven by signatures (`approve --signed`) -----------------------------------
@@ -214,5 +188,5 @@ def keep_evidence(content_dir: Path, kind: str, fp: str, data: bytes) -> str:
             return main.relative_to(content_dir).as_posix()
         if not data.startswith(old):
             main = folder / f"{fp}-{hashlib.sha256(data).hexdigest()[:12]}.pdf"
-    _write_bytes_atomically(main, data)
+    write_atomically(main, data)
     return main.relative_to(content_dir).as_posix()

@@ -19,6 +19,8 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from .files import write_atomically
+
 FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/droid",
              "/usr/share/fonts/truetype/crosextra")
 """Where Debian installs the fonts; PMODOCS_FONT_DIRS (os.pathsep-separated) is searched first."""
@@ -88,9 +90,7 @@ def coverage() -> frozenset[int]:
         points = _read_cmaps(files)
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(sorted(points)), encoding="utf-8")
-            os.replace(tmp, cache)
+            write_atomically(cache, json.dumps(sorted(points)))
         except OSError:
             pass  # a read-only home only costs the next run a second of reading
         return frozenset(points)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import types
 import typing
@@ -13,6 +12,7 @@ from typing import Any, cast
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem, UsageError
+from .hints import did_you_mean
 from .model import DELIVERABLE_KINDS, PROGRAM_FILES, Content, Deliverables, Source
 from .yamlsafe import format_path, read_yaml
 
@@ -121,8 +121,7 @@ def _unexpected_files(root: Path, expected: dict[str, Any]) -> list[Problem]:
         rel = path.relative_to(root).as_posix()
         if rel not in expected and not rel.startswith("snapshots/"):
             names = [n for n in expected if n.startswith("deliverables/") == rel.startswith("deliverables/")]
-            guess = difflib.get_close_matches(rel, names, n=1)
-            hint = f"did you mean {guess[0]}?" if guess else "expected one of " + ", ".join(sorted(names))
+            hint = did_you_mean(rel, sorted(names))
             problems.append(Problem(_display(root, rel), 1, "", f"is not a file pmodocs reads ({hint})"))
     return problems
 
@@ -150,9 +149,7 @@ def _message(root_cls: type[BaseModel], err: dict[str, Any], loc: tuple) -> str:
         return "is missing (this field is required)"
     if kind == "extra_forbidden":
         allowed = list(_fields_at(root_cls, loc[:-1]))
-        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else f"expected one of: {', '.join(allowed)}"
-        return f"is not a known field ({hint})"
+        return f"is not a known field ({did_you_mean(str(loc[-1]), allowed)})"
     if kind == "string_pattern_mismatch":
         return f"{value!r} is not valid (expected {_PATTERN_HINTS.get(err['ctx']['pattern'], err['msg'])})"
     if kind == "string_type":

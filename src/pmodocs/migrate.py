@@ -165,13 +165,13 @@ class Migration:
 
     def write(self) -> list[Path]:
         """Write every changed file atomically; returns the files written."""
-        from .contentedit import _write_atomically
+        from .files import write_atomically
 
         written = []
         for rel in sorted(self._touched):
             path = self.root / rel
             if path.read_text(encoding="utf-8") != self._texts[rel]:
-                _write_atomically(path, self._texts[rel])
+                write_atomically(path, self._texts[rel])
                 written.append(path)
         return written
 

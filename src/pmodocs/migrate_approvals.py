@@ -33,7 +33,7 @@ def carry_over_approvals(content_dir: Path) -> list[str]:
     """Rewrite old-scheme fingerprints in approvals.yaml (and old snapshots); one line per change."""
     from .load import load_content
     from .redline import SNAPSHOTS
-    from .contentedit import _write_atomically
+    from .files import write_atomically
     from .signoff import content_bytes, fingerprint, model_fingerprint
 
     content_dir = Path(content_dir)
@@ -56,7 +56,7 @@ def carry_over_approvals(content_dir: Path) -> list[str]:
         path = content_dir / SNAPSHOTS / kind / f"{new}.json"
         if not path.is_file() and new == fingerprint(content, kind):
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(path, content_bytes(content, kind).decode("utf-8"))
+            write_atomically(path, content_bytes(content, kind))
     notes += _rewrite_records(content_dir / "approvals.yaml",
                               {(k, o): n for k, o, n in changed if (k, o) in wanted})
     for kind, old, new in changed:  # old snapshots go once nothing needs them
@@ -75,7 +75,7 @@ def _is_tree(data: bytes) -> bool:
 
 def _convert_snapshot(content: Content, kind: str, path: Path) -> str | None:
     """The new fingerprint of an old-scheme snapshot (model JSON), written beside it; else None."""
-    from .contentedit import _write_atomically
+    from .files import write_atomically
     from .signoff import content_bytes
 
     data = path.read_bytes()
@@ -87,7 +87,7 @@ def _convert_snapshot(content: Content, kind: str, path: Path) -> str | None:
     new = hashlib.sha256(tree).hexdigest()
     target = path.with_name(f"{new}.json")
     if not target.is_file():
-        _write_atomically(target, tree.decode("utf-8"))
+        write_atomically(target, tree)
     return new
 
 
@@ -95,7 +95,7 @@ def _rewrite_records(path: Path, renamed: dict[tuple[str, str], str]) -> list[st
     """Each record's fingerprint replaced in place (ruamel round-trip keeps comments and layout)."""
     from ruamel.yaml import YAML
 
-    from .contentedit import _write_atomically
+    from .files import write_atomically
 
     if not renamed:
         return []
@@ -113,7 +113,7 @@ def _rewrite_records(path: Path, renamed: dict[tuple[str, str], str]) -> list[st
                          f"{record.get('date')} carried over: {key[1][:12]} -> {renamed[key][:12]}")
     out = io.StringIO()
     yaml.dump(data, out)
-    _write_atomically(path, out.getvalue())
+    write_atomically(path, out.getvalue())
     return notes
 
 

@@ -221,7 +221,15 @@ class _Renderer:
         return self.keys[id(doc)]
 
     def _cached(self, key: str, suffix: str, make: Callable[[], bytes]) -> tuple[bytes, bool]:
-        return self.cache.made(key, suffix, make) if self.cache else (make(), False)
+        """(the bytes, True when taken from the cache rather than made now)."""
+        from .cache import remembered
+
+        made: list[bool] = []
+
+        def make_now() -> bytes:
+            made.append(True)
+            return make()
+        return remembered(self.cache, suffix, make_now, key), not made
 
     def docx(self, doc: Any) -> tuple[bytes, bool]:
         from .render.docx import render_docx

@@ -158,15 +158,9 @@ def _sha256(data: bytes) -> str:
 
 def zip_folder(prefix: str, folder: dict[str, bytes], when: datetime) -> bytes:
     """The folder as a zip with sorted entries and fixed timestamps: same files, same bytes."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name in sorted(folder):
-            info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, folder[name])
-    return out.getvalue()
+    from .zips import deterministic_zip
+
+    return deterministic_zip(folder, when, prefix=prefix)
 
 
 def transmittal_memo(content: Content, person: str, kinds: list[str], docs: dict[str, Document],

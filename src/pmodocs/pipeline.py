@@ -130,3 +130,28 @@ def _write(root: Path, files: dict[str, bytes]) -> None:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+
+
+def export_registers(content_dir: Path, out_dir: Path, output: Path | None = None) -> list[Path]:
+    """`pmodocs export`: each program's register workbook (the build's dist/registers.xlsx) as
+    OUT/registers.xlsx, in a portfolio OUT/<program>/registers.xlsx, or as `output`. Written as a
+    build publishes: under the folder's build lock, each file replaced in one step."""
+    from .authoring.registers import register_book
+    from .errors import UsageError
+    from .files import write_atomically
+    from .portfolio import load_programs
+    from .render.xlsx import render_xlsx
+
+    programs = load_programs(content_dir)
+    if programs[0].id and output:
+        raise UsageError(f"{content_dir} is a portfolio: export writes one workbook per program "
+                         "as OUT/<program>/registers.xlsx, so pass --out DIR instead of --output")
+    files = {output or out_dir / p.id / "registers.xlsx":
+             render_xlsx(register_book(p.content), build_time(p.content)) for p in programs}
+    folder = output.parent if output else out_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    with build_lock(folder):
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, data)
+    return list(files)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import BuildBusy
+from .files import write_atomically
 
 PUBLISHED = ("site_src", "site", "dist", "mkdocs.yml")
 """What a build publishes into the output folder; nothing else there is touched."""
@@ -155,12 +156,7 @@ def _inode(path: Path) -> int | None:
 
 def _write_journal(staging: Path, items: dict[str, int]) -> None:
     """Write the journal durably and atomically: it is the promise that the swap will complete."""
-    tmp = staging / (JOURNAL + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(items, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, staging / JOURNAL)
+    write_atomically(staging / JOURNAL, json.dumps(items), durable=True)
     _fsync_dir(staging)
 
 

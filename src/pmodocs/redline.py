@@ -245,10 +245,9 @@ def _bookkept_page(old: ApprovalPage, now: ApprovalPage) -> ApprovalPage:
 
 def resolve_from(content: Content, kind: str, given: str | None) -> str | None:
     """`pmodocs diff --from`: a full fingerprint or an unambiguous prefix of a kept snapshot."""
-    if kind not in content.deliverables:
-        guess = difflib.get_close_matches(kind, list(content.deliverables), n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else "expected one of: " + ", ".join(content.deliverables)
-        raise UsageError(f"'{kind}' is not a deliverable ({hint})")
+    from .signoff import known_deliverable
+
+    known_deliverable(content, kind)
     kept = snapshot_fingerprints(content, kind)
     if given is None:
         fp = approved_fingerprint(content, signoff(content, kind))

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from .checks import REFERENCES
 from .errors import UsageError
 from .model import DELIVERABLE_KINDS, PROGRAM_FILES
+from .model.program import program_acronym
 
 TODO = "TODO:"
 
@@ -63,7 +64,7 @@ OWN_VOCABULARY = {"organisation_kinds": "program office", "agreement_kinds": "MO
 """A program that adopts no preset starts with one value of its own in each list."""
 
 
-def scaffold(target: Path, program: str, acronym: str, as_of: date,
+def scaffold(target: Path, program: str, acronym: str | None, as_of: date,
              vocabulary: str = "state-mo") -> list[Path]:
     """Write a new content tree into `target` (which must be empty or absent)."""
     if target.exists() and any(target.iterdir()):
@@ -81,10 +82,11 @@ def scaffold(target: Path, program: str, acronym: str, as_of: date,
     return written
 
 
-def scaffold_files(program: str, acronym: str, as_of: date,
+def scaffold_files(program: str, acronym: str | None, as_of: date,
                    vocabulary: str = "state-mo") -> dict[str, str]:
-    """Every content file's text, keyed by its path in the content folder."""
-    acronym = re.sub(r"[^A-Z0-9-]", "", acronym.upper())[:10] or "PRG"
+    """Every content file's text, keyed by its path in the content folder (`acronym` None: the
+    program's initials)."""
+    acronym = program_acronym(program, acronym)
     refs = _reference_kinds()
     out: dict[str, str] = {}
     for rel, cls in {**PROGRAM_FILES, **{f"deliverables/{k}.yaml": c for k, c in DELIVERABLE_KINDS.items()}}.items():

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import PmodocsError, RenderError
+from .files import write_atomically
 
 BANNER_ID = "pmodocs-errors"
 WATCH_INTERVAL = 0.05
@@ -383,9 +384,7 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_atomically(path, data)
     return True
 
 

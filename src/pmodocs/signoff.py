@@ -3,12 +3,12 @@ the derived facts of a program (computed once, then read by every composer)."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from typing import Any
 
 from .errors import UsageError
+from .hints import did_you_mean
 from .facts import STATES, ApproverStatus, Facts, Signoff, derive, signoff_for, unfingerprinted
 from .model import Content, Deliverable
 
@@ -67,12 +67,13 @@ def derive_facts(content: Content) -> Facts:
     return derive(content, all_signoffs(content) if content.approvals else unfingerprinted(content))
 
 
-def status_rows(content: Content) -> list[dict[str, Any]]:
-    """`pmodocs status --json`: each deliverable, its state and every required approver's decision."""
+def status_rows(content: Content, signoffs: dict[str, Signoff] | None = None) -> list[dict[str, Any]]:
+    """`pmodocs status --json`: each deliverable, its state and every required approver's decision
+    (from `signoffs` when the caller has them already)."""
     from .checks import todo_count
 
     rows = []
-    for kind, so in all_signoffs(content).items():
+    for kind, so in (all_signoffs(content) if signoffs is None else signoffs).items():
         rows.append({
             "id": kind,
             "title": content.by_kind[kind].control.title,
@@ -102,9 +103,8 @@ def stale_approvals(content: Content, kind: str) -> list[str]:
 def known_deliverable(content: Content, kind: str) -> Deliverable:
     """The deliverable `kind`; a usage error with a suggestion when there is none."""
     if kind not in content.deliverables:
-        guess = difflib.get_close_matches(kind, list(content.deliverables), n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else "expected one of: " + ", ".join(content.deliverables)
-        raise UsageError(f"'{kind}' is not a deliverable ({hint})")
+        raise UsageError(f"'{kind}' is not a deliverable ({did_you_mean(kind, content.deliverables)})")
     return content.by_kind[kind]
+
 
 

@@ -22,11 +22,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import BasePlugin
+
+from .files import write_atomically
 
 PAGES = "pages"
 SEARCH = "search"
@@ -105,9 +106,7 @@ class SiteCache(BasePlugin):
             folder = self.folder / kind
             folder.mkdir(parents=True, exist_ok=True)
             for key, entry in entries.items():
-                tmp = folder / f".{key}.{os.getpid()}.tmp"
-                tmp.write_text(json.dumps(entry), encoding="utf-8")
-                os.replace(tmp, folder / f"{key}.json")
+                write_atomically(folder / f"{key}.json", json.dumps(entry))
             for path in folder.glob("*.json"):
                 if path.stem not in self.used[kind]:
                     path.unlink(missing_ok=True)

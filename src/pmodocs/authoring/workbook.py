@@ -39,7 +39,7 @@ class ImportResult:
 
 def import_workbook(xlsx: Path, content_dir: Path) -> ImportResult:
     """The changes an edited workbook makes, checked, as new file texts (nothing written)."""
-    from ..pipeline import load_and_check
+    from ..outputs import load_and_check
 
     from ..portfolio import is_portfolio
 
@@ -87,10 +87,10 @@ def import_workbook(xlsx: Path, content_dir: Path) -> ImportResult:
 
 
 def write_files(content_dir: Path, files: dict[str, str]) -> None:
-    from ..contentedit import _write_atomically
+    from ..files import write_atomically
 
     for rel, text in files.items():
-        _write_atomically(content_dir / rel, text)
+        write_atomically(content_dir / rel, text)
 
 
 def _open(xlsx: Path) -> Any:
@@ -350,7 +350,7 @@ def _check_result(content_dir: Path, files: dict[str, str]) -> None:
     """Check the whole program with the changes, in a copy; report problems by the real paths."""
     if not files:
         return
-    from ..pipeline import load_and_check
+    from ..outputs import load_and_check
 
     with tempfile.TemporaryDirectory(prefix="pmodocs-import-") as tmp:
         copy = Path(tmp) / "content"

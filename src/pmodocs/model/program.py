@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -86,6 +87,13 @@ class Program(Record):
         """The keywords every document of the program carries (Word's keywords property); one
         rule, read by compose and by the check of Word's property lengths."""
         return tuple(k for k in (self.acronym, self.labels.documents, title, self.department) if k)
+
+
+def program_acronym(name: str, given: str | None = None) -> str:
+    """A new program's acronym (`pmodocs new`): `given`, else the initials of the name's words,
+    upper-cased and kept to letters, digits and hyphens, at most 10 of them; PRG if none is left."""
+    acronym = given or "".join(w[0] for w in name.split() if w[:1].isalnum())
+    return re.sub(r"[^A-Z0-9-]", "", acronym.upper())[:10] or "PRG"
 
 
 class Organisation(Record):

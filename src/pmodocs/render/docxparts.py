@@ -14,13 +14,14 @@ import copy
 import io
 import re
 import threading
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
 from lxml import etree
+
+from ..zips import deterministic_zip, read_zip
 
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -424,8 +425,7 @@ def saved_parts(word: Any) -> dict[str, bytes]:
     """Zip member name -> bytes, through python-docx's public `Document.save`."""
     out = io.BytesIO()
     word.save(out)
-    with zipfile.ZipFile(out) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
+    return read_zip(out.getvalue())
 
 
 def docx_bytes(parts: dict[str, bytes], when: datetime,
@@ -433,7 +433,7 @@ def docx_bytes(parts: dict[str, bytes], when: datetime,
     """The DOCX file in one zip pass: custom properties added (if any), fixed order and dates."""
     if properties:
         parts = with_custom_properties(parts, properties)
-    return _zip(parts, when)
+    return office_zip(parts, when)
 
 
 def with_custom_properties(parts: dict[str, bytes], properties: dict[str, str]) -> dict[str, bytes]:
@@ -460,19 +460,9 @@ def with_custom_properties(parts: dict[str, bytes], properties: dict[str, str]) 
 
 def normalise_zip(data: bytes, when: datetime) -> bytes:
     """Rewrite a zip with fixed timestamps and order, so equal content gives equal bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    return _zip({name: src.read(name) for name in src.namelist()}, when)
+    return office_zip(read_zip(data), when)
 
 
-def _zip(parts: dict[str, bytes], when: datetime) -> bytes:
-    first = ["[Content_Types].xml"]
-    order = first + sorted(n for n in parts if n not in first)
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, parts[name])
-    return out.getvalue()
+def office_zip(parts: dict[str, bytes], when: datetime) -> bytes:
+    """An Office file (DOCX, XLSX) from its parts: `[Content_Types].xml` first, as Office wants."""
+    return deterministic_zip(parts, when, first=["[Content_Types].xml"])

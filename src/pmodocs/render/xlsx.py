@@ -17,7 +17,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ..authoring.registers import LISTS_SHEET, Column, RegisterBook
-from .docxparts import normalise_zip
+from ..zips import read_zip
+from .docxparts import office_zip
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 DATE_FORMAT = "yyyy-mm-dd"
@@ -68,7 +69,7 @@ def render_xlsx(book: RegisterBook, when: datetime) -> bytes:
     wb.properties.created = wb.properties.modified = when
     out = io.BytesIO()
     wb.save(out)
-    return normalise_zip(_stamp_core_properties(out.getvalue(), when), when)
+    return office_zip(_stamp_core_properties(out.getvalue(), when), when)
 
 
 def _write(cell: Any, column: Column, value: Any) -> None:
@@ -135,18 +136,12 @@ def _lists_sheet(wb: Any, book: RegisterBook) -> None:
     ws.sheet_state = "hidden"
 
 
-def _stamp_core_properties(data: bytes, when: datetime) -> bytes:
-    """openpyxl stamps `modified` with the clock on save; put the content's date back."""
-    import zipfile
-
-    src = zipfile.ZipFile(io.BytesIO(data))
-    parts = {name: src.read(name) for name in src.namelist()}
+def _stamp_core_properties(data: bytes, when: datetime) -> dict[str, bytes]:
+    """openpyxl stamps `modified` with the clock on save; put the content's date back (the
+    workbook's parts, name -> bytes)."""
+    parts = read_zip(data)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     parts["docProps/core.xml"] = re.sub(
         rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
         rb"\g<1>" + stamp.encode() + rb"\g<2>", parts["docProps/core.xml"])
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name, blob in parts.items():
-            zf.writestr(name, blob)
-    return out.getvalue()
+    return parts

@@ -1,0 +1,49 @@
+"""Writing one file so that a reader never sees half of it.
+
+The one way pmodocs replaces a file in place: content edits (approve, import, migrate), the
+build cache, the publish journal, the preview's pages. A leaf module (standard library only, and
+light: the no-op build imports it through the cache).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+def write_atomically(path: Path, data: bytes | str, *, durable: bool = False) -> None:
+    """Write `data` (text as UTF-8) to `path` through a temporary file beside it and one rename,
+    so the file holds either its old bytes or all of the new ones, never a part: an interrupted
+    write (a full disk, Ctrl-C, a crash) leaves the old file as it was and no temporary behind.
+
+    The temporary name is unique (two processes may write the same cache object at once) and
+    hidden (`.name.….tmp`), so no glob for content or cache files picks it up. A replaced file
+    keeps its permission bits; a new one gets the usual ones (0666 less the umask).
+    `durable` also flushes the bytes to disk before the rename (the publish journal).
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = None
+    while True:
+        tmp = path.with_name(f".{path.name[:40]}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
