@@ -255,7 +255,7 @@ def test_export_is_the_builds_workbook_and_replaces_the_old_one_whole(tmp_path):
     from pmodocs.authoring.registers import register_book
     from pmodocs.cli import main
     from pmodocs.load import load_content
-    from pmodocs.pipeline import build_time
+    from pmodocs.dates import build_time
     from pmodocs.render.xlsx import render_xlsx
 
     target = tmp_path / "mine.xlsx"
@@ -272,7 +272,7 @@ def test_export_is_the_builds_workbook_and_replaces_the_old_one_whole(tmp_path):
 def test_diff_colours_exactly_the_removed_and_added_words(content_copy, monkeypatch, capsys):
     """A literal `[-x-]` in the content is text, not a removal: it stays uncoloured."""
     from pmodocs.cli import main
-    from pmodocs.signoff import record_approval
+    from pmodocs.contentedit import record_approval
 
     purpose = "Brackets such as [-x-] and {+y+} are text. We keep each other informed."
     edit_yaml(content_copy / "deliverables/communication.yaml",
@@ -292,13 +292,13 @@ def test_diff_colours_exactly_the_removed_and_added_words(content_copy, monkeypa
     assert "such as [-x-] and {+y+} are text" in out  # no colour inside the plain text
     assert f"{red}[-removed text-]{reset} {green}{{+added text+}}{reset}" in out  # the legend
 
-    from pmodocs.compose import compose_all
+    from pmodocs.outputs import compose_program
     from pmodocs.load import load_content
     from pmodocs.redline import all_redlines
     from pmodocs.render.redline_text import redline_lines, render_redline_text
 
     content = load_content(content_copy)
-    red_line = all_redlines(content, *compose_all(content))["communication"]
+    red_line = all_redlines(content, *compose_program(content))["communication"]
     lines = redline_lines(red_line)
     assert "".join("".join(t for t, _ in line) + "\n" for line in lines) == render_redline_text(
         red_line)

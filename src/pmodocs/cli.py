@@ -399,20 +399,16 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .compose import compose_all
-    from .pipeline import load_checked
-    from .redline import redline, resolve_from
+    from .outputs import redline_since
     from .render.redline_text import redline_lines
 
     folder, kind = program_folder(args.content, args.deliverable)
-    content, _, facts = load_checked(folder)
-    fp = resolve_from(content, kind, args.from_fp)
-    docs, signoffs = compose_all(content, facts), facts.signoffs
-    if fp is None or fp == signoffs[kind].fingerprint:
+    red, so = redline_since(folder, kind, args.from_fp)
+    if red is None:
         print(f"{args.deliverable}: no approval of other content to compare with; state: "
-              f"{signoffs[kind].state}")
+              f"{so.state}")
         return EXIT_OK
-    lines = redline_lines(redline(content, kind, docs[kind], fp))
+    lines = redline_lines(red)
     while lines and not "".join(text for text, _ in lines[-1]):
         lines.pop()  # the text's trailing blank lines: the console ends the last line
     from rich.console import Console

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the model pulls in pydantic: kept off the no-op build's pat
     from .document import Document
     from .facts import Facts, Signoff
     from .model import Content
+    from .redline import Redline
 
 
 class Checked(NamedTuple):
@@ -80,6 +81,21 @@ def compose_program(content: Content, facts: Facts | None = None
 
     facts = facts if facts is not None else derive_facts(content)
     return compose_all(content, facts), facts.signoffs
+
+
+def redline_since(content_dir: Path, kind: str, given: str | None) -> tuple[Redline | None, Signoff]:
+    """`pmodocs diff`: what changed in a deliverable since the approval `given` (a fingerprint
+    prefix; else the latest decision on other content), and its sign-off now. No redline when
+    there is no approval of other content to compare with."""
+    from .redline import redline, resolve_from
+
+    content, _, facts = load_checked(content_dir)
+    fp = resolve_from(content, kind, given)
+    so = facts.signoffs[kind]
+    if fp is None or fp == so.fingerprint:
+        return None, so
+    docs, _ = compose_program(content, facts)
+    return redline(content, kind, docs[kind], fp), so
 
 
 @dataclass(frozen=True)
