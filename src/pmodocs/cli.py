@@ -177,7 +177,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .authoring.schema import write_schemas
+    from .contentedit import write_schemas
 
     written = write_schemas(args.out)
     print(f"wrote {len(written)} JSON Schemas (draft-07) into {args.out}")
@@ -185,7 +185,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .authoring.workbook import import_workbook, write_files
+    from .authoring.workbook import import_workbook
+    from .contentedit import write_changed
 
     result = import_workbook(args.workbook, args.content)
     for line in result.lines:
@@ -196,7 +197,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"dry run: {len(result.lines)} change(s) in {', '.join(sorted(result.files))}; "
               "nothing was written")
     else:
-        write_files(args.content, result.files)
+        write_changed(args.content, result.files)
         print(f"wrote {', '.join(str(args.content / f) for f in sorted(result.files))}")
     return EXIT_OK
 

@@ -1,5 +1,7 @@
-"""The one module that edits a program's content folder: approval records and snapshots
-(`approve`), kept signed PDFs, and the rewritten files of `migrate` and `import`.
+"""The one module that writes into a content folder: approval records and snapshots
+(`approve`), kept signed PDFs, the rewritten files of `migrate` and `import`, a new program's
+files (`new`) and the editors' JSON Schemas. The other modules decide what to write and hand
+it here.
 
 Every write is atomic (written beside the file, then renamed), so an interrupted command never
 leaves half a file; ruamel's round trip keeps comments, key order and quoting.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
@@ -21,6 +24,84 @@ from .signoff import fingerprint, known_deliverable, signoff
 
 if TYPE_CHECKING:
     from .signatures import SignatureCheck
+
+
+def write_content(path: Path, data: str | bytes) -> None:
+    """One content file written atomically (its folder made if need be)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, data)
+
+
+def write_changed(root: Path, files: dict[str, str]) -> list[Path]:
+    """Each file (path relative to `root` -> text) that differs from what is there; returns the
+    files written."""
+    written = []
+    for rel, text in sorted(files.items()):
+        path = root / rel
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_content(path, text)
+            written.append(path)
+    return written
+
+
+def remove_content(path: Path) -> None:
+    """A content file nothing needs any more (an old snapshot)."""
+    path.unlink(missing_ok=True)
+
+
+def replace_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """`folder` (e.g. snapshots/) holding exactly `files` (paths relative to it)."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    for rel, data in files.items():
+        write_content(folder / rel, data)
+
+
+def new_program(target: Path, files: dict[str, str]) -> list[Path]:
+    """A new content tree in `target`, which must be empty or absent (`pmodocs new`), with the
+    editors' schemas its files point to."""
+    from .authoring.schema import SCHEMA_DIR
+
+    if target.exists() and any(target.iterdir()):
+        raise UsageError(f"{target} is not empty; `pmodocs new` only writes into a new folder")
+    written = write_changed(target, files)
+    write_schemas(target / SCHEMA_DIR)  # the `$schema` line of every file points here
+    return written
+
+
+def write_schemas(out: Path) -> list[Path]:
+    """Every JSON Schema into `out`; returns the paths (unchanged files are left alone)."""
+    from .authoring.schema import all_schemas
+
+    schemas = all_schemas()
+    write_changed(out, schemas)
+    return [out / name for name in schemas]
+
+
+def checked_with_changes(content_dir: Path, files: dict[str, str]) -> None:
+    """Check the whole program as it would be with `files` changed, in a scratch copy; report
+    problems by the real paths (`pmodocs import` writes nothing the build would refuse)."""
+    import shutil
+
+    from .errors import ContentError, Problem
+    from .outputs import load_and_check
+
+    if not files:
+        return
+    with tempfile.TemporaryDirectory(prefix="pmodocs-import-") as tmp:
+        copy = Path(tmp) / "content"
+        shutil.copytree(content_dir, copy, symlinks=True)
+        for rel, text in files.items():
+            (copy / rel).write_text(text, encoding="utf-8")
+        try:
+            load_and_check(copy)
+        except ContentError as exc:
+            prefix = str(copy)
+            raise ContentError([
+                Problem(p.file.replace(prefix, str(content_dir)), p.line, p.field,
+                        p.message + " (after the workbook's changes)", p.severity)
+                for p in exc.problems if p.severity == "error"]) from None
 
 
 def approval_date(given: str | None) -> date:

@@ -165,15 +165,9 @@ class Migration:
 
     def write(self) -> list[Path]:
         """Write every changed file atomically; returns the files written."""
-        from .files import write_atomically
+        from .contentedit import write_changed
 
-        written = []
-        for rel in sorted(self._touched):
-            path = self.root / rel
-            if path.read_text(encoding="utf-8") != self._texts[rel]:
-                write_atomically(path, self._texts[rel])
-                written.append(path)
-        return written
+        return write_changed(self.root, {rel: self._texts[rel] for rel in self._touched})
 
 
 # --- the steps ------------------------------------------------------------------------------------

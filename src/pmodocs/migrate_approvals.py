@@ -33,7 +33,7 @@ def carry_over_approvals(content_dir: Path) -> list[str]:
     """Rewrite old-scheme fingerprints in approvals.yaml (and old snapshots); one line per change."""
     from .load import load_content
     from .redline import SNAPSHOTS
-    from .files import write_atomically
+    from .contentedit import remove_content, write_content
     from .signoff import content_bytes, fingerprint, model_fingerprint
 
     content_dir = Path(content_dir)
@@ -55,14 +55,13 @@ def carry_over_approvals(content_dir: Path) -> list[str]:
             continue
         path = content_dir / SNAPSHOTS / kind / f"{new}.json"
         if not path.is_file() and new == fingerprint(content, kind):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, content_bytes(content, kind))
+            write_content(path, content_bytes(content, kind))
     notes += _rewrite_records(content_dir / "approvals.yaml",
                               {(k, o): n for k, o, n in changed if (k, o) in wanted})
     for kind, old, new in changed:  # old snapshots go once nothing needs them
         stale = content_dir / SNAPSHOTS / kind / f"{old}.json"
         if stale.is_file() and old != new and not _is_tree(stale.read_bytes()):
-            stale.unlink()
+            remove_content(stale)
     return notes
 
 
@@ -75,7 +74,7 @@ def _is_tree(data: bytes) -> bool:
 
 def _convert_snapshot(content: Content, kind: str, path: Path) -> str | None:
     """The new fingerprint of an old-scheme snapshot (model JSON), written beside it; else None."""
-    from .files import write_atomically
+    from .contentedit import write_content
     from .signoff import content_bytes
 
     data = path.read_bytes()
@@ -87,7 +86,7 @@ def _convert_snapshot(content: Content, kind: str, path: Path) -> str | None:
     new = hashlib.sha256(tree).hexdigest()
     target = path.with_name(f"{new}.json")
     if not target.is_file():
-        write_atomically(target, tree)
+        write_content(target, tree)
     return new
 
 
@@ -95,7 +94,7 @@ def _rewrite_records(path: Path, renamed: dict[tuple[str, str], str]) -> list[st
     """Each record's fingerprint replaced in place (ruamel round-trip keeps comments and layout)."""
     from ruamel.yaml import YAML
 
-    from .files import write_atomically
+    from .contentedit import write_content
 
     if not renamed:
         return []
@@ -113,7 +112,7 @@ def _rewrite_records(path: Path, renamed: dict[tuple[str, str], str]) -> list[st
                          f"{record.get('date')} carried over: {key[1][:12]} -> {renamed[key][:12]}")
     out = io.StringIO()
     yaml.dump(data, out)
-    write_atomically(path, out.getvalue())
+    write_content(path, out.getvalue())
     return notes
 
 
@@ -128,16 +127,14 @@ def restore_from_git(content_dir: Path, rev: str) -> None:
     rel = content_dir.resolve().relative_to(Path(top).resolve()).as_posix()
     show = lambda path: subprocess.run(  # noqa: E731
         ["git", "show", f"{rev}:{rel}/{path}"], cwd=top, check=True, capture_output=True).stdout
-    (content_dir / "approvals.yaml").write_bytes(show("approvals.yaml"))
+    from .contentedit import replace_folder, write_content
+
     listing = subprocess.run(["git", "ls-tree", "-r", "--name-only", rev, f"{rel}/snapshots/"],
                              cwd=top, check=True, capture_output=True, text=True).stdout.split()
-    import shutil
-
-    shutil.rmtree(content_dir / "snapshots", ignore_errors=True)
-    for name in listing:
-        target = content_dir / Path(name).relative_to(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(show(Path(name).relative_to(rel).as_posix()))
+    snapshots = {Path(name).relative_to(f"{rel}/snapshots").as_posix():
+                 show(Path(name).relative_to(rel).as_posix()) for name in listing}
+    write_content(content_dir / "approvals.yaml", show("approvals.yaml"))
+    replace_folder(content_dir / "snapshots", snapshots)
 
 
 if __name__ == "__main__":  # pragma: no cover - a thin command line over the functions

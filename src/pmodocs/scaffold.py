@@ -67,19 +67,9 @@ OWN_VOCABULARY = {"organisation_kinds": "program office", "agreement_kinds": "MO
 def scaffold(target: Path, program: str, acronym: str | None, as_of: date,
              vocabulary: str = "state-mo") -> list[Path]:
     """Write a new content tree into `target` (which must be empty or absent)."""
-    if target.exists() and any(target.iterdir()):
-        raise UsageError(f"{target} is not empty; `pmodocs new` only writes into a new folder")
-    files = scaffold_files(program, acronym, as_of, vocabulary)
-    written = []
-    for rel, text in files.items():
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    from .authoring.schema import SCHEMA_DIR, write_schemas
+    from .contentedit import new_program
 
-    write_schemas(target / SCHEMA_DIR)  # the `$schema` line of every file points here
-    return written
+    return new_program(target, scaffold_files(program, acronym, as_of, vocabulary))
 
 
 def scaffold_files(program: str, acronym: str | None, as_of: date,

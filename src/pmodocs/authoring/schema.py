@@ -116,15 +116,3 @@ def _nullable(node: dict[str, Any]) -> dict[str, Any]:
     for key, value in inner.items():
         merged.setdefault(key, value)
     return merged
-
-
-def write_schemas(out: Path) -> list[Path]:
-    """Write every schema into `out`; return the paths written (unchanged files are left alone)."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in all_schemas().items():
-        path = out / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written

@@ -9,8 +9,6 @@ written unless the whole program, with every change, passes `pmodocs check`.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -82,15 +80,10 @@ def import_workbook(xlsx: Path, content_dir: Path) -> ImportResult:
     if problems:
         raise ContentError(problems)
     files = _new_texts(content_dir, changes)
-    _check_result(content_dir, files)
+    from ..contentedit import checked_with_changes
+
+    checked_with_changes(content_dir, files)
     return ImportResult(_describe(changes), files)
-
-
-def write_files(content_dir: Path, files: dict[str, str]) -> None:
-    from ..files import write_atomically
-
-    for rel, text in files.items():
-        write_atomically(content_dir / rel, text)
 
 
 def _open(xlsx: Path) -> Any:
@@ -344,27 +337,6 @@ def _record(sheet: Sheet, values: dict[str, Any]) -> dict[str, Any]:
         elif value is not None:
             item[column.field] = value
     return item
-
-
-def _check_result(content_dir: Path, files: dict[str, str]) -> None:
-    """Check the whole program with the changes, in a copy; report problems by the real paths."""
-    if not files:
-        return
-    from ..outputs import load_and_check
-
-    with tempfile.TemporaryDirectory(prefix="pmodocs-import-") as tmp:
-        copy = Path(tmp) / "content"
-        shutil.copytree(content_dir, copy, symlinks=True)
-        for rel, text in files.items():
-            (copy / rel).write_text(text, encoding="utf-8")
-        try:
-            load_and_check(copy)
-        except ContentError as exc:
-            prefix = str(copy)
-            raise ContentError([
-                Problem(p.file.replace(prefix, str(content_dir)), p.line, p.field,
-                        p.message + " (after the workbook's changes)", p.severity)
-                for p in exc.problems if p.severity == "error"]) from None
 
 
 def _describe(changes: list[SheetChanges]) -> list[str]:
