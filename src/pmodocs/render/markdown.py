@@ -16,7 +16,7 @@ from ..document import (
 )
 
 if TYPE_CHECKING:
-    from ..redline import BlockChange, Redline, RowChange, Spans
+    from ..diff import BlockChange, Redline, RowChange, Spans
 
 # Exactly Python-Markdown's escapable characters: escaping any other would print a backslash.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
@@ -269,7 +269,7 @@ CHANGE_WORDS = {"ins": "added", "del": "removed", "changed": "changed"}
 def changes_section(red: Redline) -> list[str]:
     """"Changes since approval": every change, under the heading it sits in, marked as inserted
     (<ins>, "[added]") or deleted (<del>, "[removed]")."""
-    from ..redline import sections
+    from ..diff import sections
 
     found = sections(red)
     intro = (f"This content changed after it was approved by {', '.join(red.approvals) or 'its approvers'}"
@@ -286,7 +286,7 @@ def changes_section(red: Redline) -> list[str]:
 
 
 def _label(change: BlockChange) -> str:
-    from ..redline import block_label
+    from ..diff import block_label
 
     return block_label(change.block)
 
@@ -304,7 +304,7 @@ def spans_html(spans: Spans) -> str:
 
 
 def _change_html(change: BlockChange) -> str:
-    from ..redline import Span, block_lines
+    from ..diff import Span, block_lines
 
     if change.op in ("ins", "del"):
         return "".join(f"<p>{spans_html((Span(change.op, line),))}</p>"

@@ -17,7 +17,7 @@ from typing import Any
 from ..document import (
     ApprovalPage, BulletList, Chart, DocumentMeta, Heading, Paragraph, Table, landscape_flags,
 )
-from ..redline import BlockChange, EntryChange, Redline, RowChange, Span, Spans, entry_rows, side, words
+from ..diff import BlockChange, EntryChange, Redline, RowChange, Span, Spans, entry_rows, side, words
 from .docx import DECISION_BOXES, WordBody, _BodyWriter, page_break_before, text_width
 from .docxparts import (
     P, PPR, PSTYLE, R, TBL, TC, TR, VAL, add_row, add_run, new_paragraph, set_bold,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ..document import Table
-from ..redline import BlockChange, Redline, RowChange, Spans, block_label, block_lines, sections
+from ..diff import BlockChange, Redline, RowChange, Spans, block_label, block_lines, sections
 
 MARKER = {"ins": "+", "del": "-", "changed": "~", "same": " "}
 
