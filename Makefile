@@ -33,7 +33,7 @@ schemas: $(VENV)/.installed
 	$(PY) -m pmodocs.cli schema --out schemas
 
 reference: $(VENV)/.installed
-	$(PY) -m pmodocs.render.reference templates/reference.docx
+	$(PY) -m pmodocs.branding reference templates/reference.docx
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py

@@ -179,6 +179,8 @@ def hostile_site(tmp_path_factory):
     from pmodocs.compose import compose_all
     from pmodocs.engines import mkdocs_build
     from pmodocs.pipeline import load_and_check
+    from pmodocs.compose.site import download_sources, site_tree
+    from pmodocs.paths import MKDOCS_TEMPLATE, site_assets, template_text
     from pmodocs.render.site import site_files
 
     root = tmp_path_factory.mktemp("hostile")
@@ -188,10 +190,11 @@ def hostile_site(tmp_path_factory):
     content = load_and_check(root / "content")[0]
     docs, signoffs = compose_all(content)
     from pmodocs.facts import of
-    from pmodocs.render.site import download_sources
 
     placeholders = dict.fromkeys(download_sources(docs, {}, tuple(of(content).awaiting)), b"")
-    for rel, data in {**placeholders, **site_files(content, docs, signoffs, {})}.items():
+    site = site_files(site_tree(content, docs, signoffs), {}, site_assets(),
+                      template_text(MKDOCS_TEMPLATE))
+    for rel, data in {**placeholders, **site}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
     mkdocs_build(root / "mkdocs.yml", 0)  # the downloads are placeholders, as in the pipeline

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from .errors import ContentError, Problem
 from .publish import (  # noqa: F401
@@ -111,18 +111,21 @@ def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
                     cache: BuildCache | None = None) -> Outputs:
     """One program's site sources now, and its documents when asked for."""
     from .compose import compose_all
+    from .compose.site import download_sources, site_tree
+    from .paths import MKDOCS_TEMPLATE, site_assets, template_text
     from .redline import all_redlines
-    from .render.site import download_sources, site_files
+    from .render.site import site_files
 
     docs, signoffs = compose_all(content)
     redlines = all_redlines(content, docs, signoffs)
+    site = site_tree(content, docs, signoffs, redlines)
 
     def documents() -> dict[str, bytes]:
         return program_documents(content, docs, signoffs, redlines, options, progress, cache)
 
     from .facts import of
 
-    return Outputs(site_files(content, docs, signoffs, redlines),
+    return Outputs(site_files(site, redlines, site_assets(), template_text(MKDOCS_TEMPLATE)),
                    download_sources(docs, redlines, tuple(of(content).awaiting)), documents)
 
 
@@ -132,13 +135,14 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
     """dist/: DOCX and PDF of every deliverable, signatures, redlines, packets and registers."""
     from .cache import remembered
     from .packets import packet_files
+    from .branding import reference_document
     from .render.redline_docx import redline_files
     from .authoring.registers import register_book
     from .render.xlsx import render_xlsx
     from .signing import signed_pdfs
 
     def meanwhile(files: dict[str, bytes]) -> None:  # python work, while the PDFs render
-        files.update(redline_files(content, redlines))
+        files.update(redline_files(redlines, reference_document(content), ChartPictures(cache)))
         when = build_time(content)  # the workbook reads the registers' model values only
         book = register_book(content)
         files["dist/registers.xlsx"] = remembered(cache, ".xlsx", lambda: render_xlsx(book, when),
@@ -192,8 +196,10 @@ class _Renderer:
     def __init__(self, content: Content, cache: BuildCache | None):
         self.content, self.cache = content, cache
         self.when = build_time(content)
-        self.reference = _reference_docx(content)
-        self.reference_bytes = self.reference.read_bytes() if self.reference else b""
+        from .branding import reference_document
+
+        self.reference = reference_document(content)
+        self.media = ChartPictures(cache)
         self.keys: dict[int, str] = {}
 
     def _key(self, doc: Any) -> str:
@@ -201,7 +207,7 @@ class _Renderer:
         if not self.cache:
             return ""
         if id(doc) not in self.keys:
-            self.keys[id(doc)] = self.cache.key(repr(doc), self.reference_bytes,
+            self.keys[id(doc)] = self.cache.key(repr(doc), self.reference,
                                                 self.when.isoformat())
         return self.keys[id(doc)]
 
@@ -212,39 +218,77 @@ class _Renderer:
         from .render.docx import render_docx
 
         return self._cached(self._key(doc), ".docx", lambda: render_docx(
-            doc, reference=self.reference, draw=self.chart_picture))
+            doc, reference=self.reference, media=self.media))
 
     def chart_picture(self, chart: Any, width: float) -> bytes:
-        """A chart's PNG for Word, reused while its SVG (and width) stay the same: an edit that
-        leaves a chart as it was does not draw it again."""
-        from .cache import remembered
-        from .render.docx import chart_png
+        """A chart's PNG for Word at `width` inches (from the media bag)."""
+        from .render.charts import chart_svg
 
-        return remembered(self.cache, ".png", lambda: chart_png(chart, width), chart.svg,
-                          f"{width:.3f}")
+        return self.media[(chart_svg(chart), width)]
 
     def pdf(self, kind: str, doc: Any) -> tuple[bytes, bool]:
-        from .engines import pandoc_to_typst, typst_to_pdf
-        from .render.typst import pandoc_ast, render_typst, typst_template
+        from .engines import typst_to_pdf
+        from .render.typst import typst_template
 
         def make() -> bytes:
             from .sigfields import prepare_pdf
 
-            source = render_typst(doc, pandoc_to_typst(pandoc_ast(doc)))
+            source = typst_source(doc)
             return prepare_pdf(typst_to_pdf(source, when=self.when,
                                             template=f"{typst_template()} (for {kind})"), doc)
         return self._cached(self._key(doc), ".pdf", make)
 
 
-def _reference_docx(content: Content) -> Path | None:
-    """The program's own reference document, else templates/reference.docx (if present)."""
-    from .paths import templates_dir
+def typst_source(doc: Any) -> str:
+    """A deliverable's typst source: pandoc's body inside templates/typst/deliverable.typ.j2."""
+    from .engines import pandoc_to_typst
+    from .errors import RenderError
+    from .render.typst import pandoc_ast, render_typst, typst_template
 
-    ref = content.program.branding.reference_docx
-    if ref:
-        return content.root / ref
-    default = templates_dir() / "reference.docx"
-    return default if default.is_file() else None
+    path = typst_template()
+    try:
+        template = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RenderError(f"template {path} cannot be read ({exc}); restore it from version "
+                          "control") from None
+    return render_typst(doc, pandoc_to_typst(pandoc_ast(doc)), template, str(path))
+
+
+class ChartPictures(Mapping[tuple[str, float], bytes]):
+    """The DOCX writers' media bag: (chart SVG, width in inches) -> PNG, drawn by typst when
+    first asked for and reused from the build cache while the SVG and width stay the same (an
+    edit that leaves a chart as it was does not draw it again)."""
+
+    def __init__(self, cache: BuildCache | None = None):
+        self.cache = cache
+        self.drawn: dict[tuple[str, float], bytes] = {}
+
+    def __getitem__(self, key: tuple[str, float]) -> bytes:
+        if key not in self.drawn:
+            from .cache import remembered
+
+            svg, width = key
+            self.drawn[key] = remembered(self.cache, ".png", lambda: chart_png(svg, width), svg,
+                                         f"{width:.3f}")
+        return self.drawn[key]
+
+    def __iter__(self) -> Iterator[tuple[str, float]]:
+        return iter(dict(self.drawn))
+
+    def __len__(self) -> int:
+        return len(self.drawn)
+
+
+def chart_png(svg: str, width_in: float) -> bytes:
+    """A chart's SVG drawn as Word's PNG picture, `width_in` inches wide, by typst."""
+    import re
+
+    from .engines import typst_to_png
+    from .render.docx import CHART_PPI, chart_png_source
+
+    title = re.search(r"<title>([^<]*)</title>", svg)
+    return typst_to_png(chart_png_source(svg, width_in), ppi=CHART_PPI,
+                        what=f"the chart {title.group(1) if title else ''!r}")
 
 
 def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = lambda _: None,

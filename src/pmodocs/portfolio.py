@@ -133,7 +133,7 @@ def portfolio_outputs(programs: list[Program], options: BuildOptions,
     """Every output of the portfolio: each program's site sources and documents under its id,
     the portfolio home, one mkdocs.yml and one copy of the site assets."""
     from .pipeline import Outputs, program_outputs
-    from .render.site import site_assets
+    from .paths import site_assets
 
     def tell(program: Program) -> Callable[[str], None]:
         def relay(event: str) -> None:  # 'rendered:charter' -> 'rendered:alpha/charter'
@@ -253,6 +253,7 @@ def home_files(programs: list[Program]) -> dict[str, bytes]:
     from .compose.portfolio import ProgramSummary, portfolio_home, portfolio_navigation
     from .compose.site import navigation
     from .render.markdown import render_page
+    from .paths import MKDOCS_TEMPLATE, template_text
     from .render.site import render_mkdocs_yml
     from .signoff import all_signoffs
 
@@ -264,7 +265,7 @@ def home_files(programs: list[Program]) -> dict[str, bytes]:
     languages = {p.content.program.language for p in programs}
     acronyms = ", ".join(p.content.program.acronym for p in programs)
     config = render_mkdocs_yml(
-        "Plans portfolio", f"Plans of {len(programs)} programs: {acronyms}",
+        template_text(MKDOCS_TEMPLATE), "Plans portfolio", f"Plans of {len(programs)} programs: {acronyms}",
         " · ".join(departments), nav, languages.pop() if len(languages) == 1 else "en")
     return {"site_src/index.md": render_page(portfolio_home(summaries)).encode("utf-8"),
             "mkdocs.yml": config.encode("utf-8")}

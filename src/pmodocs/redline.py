@@ -90,8 +90,9 @@ def all_redlines(content: Content, docs: dict[str, Document],
 
 def redline(content: Content, kind: str, current: Document, fp: str) -> Redline:
     """The snapshot for `fp`, with the sign-off its records gave it, diffed against `current`."""
-    from .contenttree import approver_ids, dress
+    from .contenttree import approver_ids, dress, drawn
 
+    current = drawn(current)  # charts as SVG, as the snapshot keeps them
     kept = load_snapshot(content, kind, fp)
     then = signoff_for(content, kind, fp, approver_ids(kept), kept.meta.status)
     from .pipeline import build_time

@@ -173,11 +173,13 @@ def _block(block: Block, base: int) -> list[str]:
         return [f'<div class="admonition {block.kind}"><p class="admonition-title">'
                 f"{html_text(block.title)}</p><p>{html_text(block.text)}</p></div>"]
     if isinstance(block, Chart):
+        from .charts import chart_svg
+
         # The SVG carries role="img", <title> and <desc>; the figure adds the visible caption.
         # On a phone a chart keeps its own size (its labels stay legible) and scrolls sideways
         # in a focusable, labelled region.
         return [f'<figure class="pm-chart"><div class="pm-chart__scroll" role="region" '
-                f'aria-label="{html_text(block.caption)}" tabindex="0">{block.svg}</div>'
+                f'aria-label="{html_text(block.caption)}" tabindex="0">{chart_svg(block)}</div>'
                 f"<figcaption>{html_text(block.caption)}</figcaption></figure>"]
     if isinstance(block, ApprovalPage):
         return _approval(block)
