@@ -17,7 +17,7 @@ from pmodocs.compose import compose_all
 from pmodocs.document import Table, landscape_flags
 from pmodocs.load import load_content
 from pmodocs.model import DELIVERABLE_KINDS
-from pmodocs.pipeline import ChartPictures
+from pmodocs.media import ChartPictures
 from pmodocs.render.docx import render_docx, text_width
 from sample_tree import CHART_ALT, chart_document, sample_document
 
@@ -428,7 +428,7 @@ def test_word_charts_are_drawn_in_the_documents_font():
     not in the site's sans-serif: the pictures differ, and the SVG typst reads names Carlito."""
     from pmodocs.engines import typst_to_png
     from pmodocs.fonts import CHART_FILES, font_files
-    from pmodocs.pipeline import chart_png
+    from pmodocs.media import chart_png
     from pmodocs.render.docx import CHART_PPI, word_font_svg
     from pmodocs.render.typst import typst_str
 
@@ -510,3 +510,40 @@ def test_the_branding_files_are_written_by_one_command_outside_the_writers(tmp_p
     wrong = subprocess.run([sys.executable, "-m", "pmodocs.branding", "nothing"],
                            capture_output=True, text=True)
     assert wrong.returncode == 2 and "reference|logo" in wrong.stderr
+
+
+def test_a_memo_tree_is_written_with_the_documents_styles():
+    """The transmittal memo is a document tree (compose/memo.py) written by render_memo: fields,
+    a captioned table with a bold header, headings, lists, a running header and footer."""
+    from datetime import date
+
+    import docx
+
+    from pmodocs.document import BulletList, Fields, Heading, Memo, Paragraph, Table
+    from pmodocs.render.docx import render_memo
+
+    memo = Memo("Program (P)", "Transmittal", "P · to A · sign by 2026-01-09", "P · ",
+                "Transmittal to A", "B, Owner", "Transmittal memorandum", date(2026, 1, 2), (
+                    Fields((("To", "A"), ("Date", "Friday 2 January 2026"))),
+                    Paragraph("Please sign."),
+                    Table("Documents for decision", ("Number", "Title"), (("P-1", "Charter"),)),
+                    Heading(2, "What to read"),
+                    BulletList(("charter.docx",)),
+                    BulletList(("Insert your card.",), numbered=True)))
+    data = render_memo(memo)
+    assert data == render_memo(memo)
+    word = docx.Document(io.BytesIO(data))
+    styled = [(p.style.name, p.text) for p in word.paragraphs]
+    assert styled == [("Subtitle", "Program (P)"), ("Title", "Transmittal"),
+                      ("Normal", "Please sign."), ("Caption", "Documents for decision"),
+                      ("Heading 2", "What to read"), ("List Bullet", "charter.docx"),
+                      ("List Number", "Insert your card.")]
+    fields, documents = word.tables
+    assert [[c.text for c in r.cells] for r in fields.rows] == [["To", "A"],
+                                                                ["Date", "Friday 2 January 2026"]]
+    assert all(run.bold for run in documents.rows[0].cells[0].paragraphs[0].runs)
+    assert word.sections[0].header.paragraphs[0].text == "P · to A · sign by 2026-01-09"
+    assert word.sections[0].footer.paragraphs[0].text.startswith("P · ")
+    cp = word.core_properties
+    assert (cp.title, cp.author, cp.category) == ("Transmittal to A", "B, Owner",
+                                                  "Transmittal memorandum")

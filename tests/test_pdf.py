@@ -16,7 +16,7 @@ from conftest import EXAMPLE, edit_yaml, require_tool
 from pmodocs.compose import compose_all
 from pmodocs.document import ApprovalPage, Document
 from pmodocs.engines import typst_to_pdf
-from pmodocs.pipeline import typst_source
+from pmodocs.media import typst_source
 from pmodocs.errors import RenderError
 from pmodocs.load import load_content
 from pmodocs.model import DELIVERABLE_KINDS

@@ -24,7 +24,7 @@ from lxml import etree
 from conftest import EXAMPLE, ROOT, edit_yaml, require_tool
 from pmodocs.errors import ContentError
 from pmodocs.load import load_content
-from pmodocs.pipeline import ChartPictures
+from pmodocs.media import ChartPictures
 from pmodocs.signoff import fingerprint, record_approval
 
 MEDIA = ChartPictures()

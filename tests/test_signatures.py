@@ -118,7 +118,7 @@ def test_the_pdf_to_sign_is_pdf_ua1_and_adds_no_pdf_a_failure(to_sign, tmp_path)
 
     from pmodocs.compose import compose_all
     from pmodocs.engines import typst_to_pdf
-    from pmodocs.pipeline import typst_source
+    from pmodocs.media import typst_source
     from pmodocs.pipeline import build_time
 
     path = tmp_path / "to-sign.pdf"

@@ -365,3 +365,26 @@ def test_progress_bars_give_aria_values_as_plain_decimals(built_example):
     values = re.findall(r'aria-value(?:max|now)="([^"]*)"', home)
     assert values and all(re.fullmatch(r"\d+(\.\d+)?", v) for v in values), values
     assert (_decimal(6.3e6), _decimal(12.5), _decimal(0.0)) == ("6300000", "12.5", "0")
+
+
+def test_the_site_is_composed_as_tree_data_and_the_writer_only_serialises_it(content):
+    """compose/site.py decides every page, path, download and the calendar file; the site writer
+    writes exactly those, with the assets and the mkdocs template it is given."""
+    from pmodocs.compose import compose_all
+    from pmodocs.compose.site import site_tree
+    from pmodocs.render.site import site_files, yaml_quoted
+
+    docs, signoffs = compose_all(content)
+    site = site_tree(content, docs, signoffs, redlined={"risk"})
+    risk = next(p for p in site.deliverables if p.kind == "risk")
+    assert risk.path == "plans/risk.md" and risk.document is docs["risk"]
+    assert [(link.text, link.href) for link in risk.downloads] == [
+        ("Word (DOCX)", "../downloads/risk.docx"), ("PDF", "../downloads/risk.pdf"),
+        ("Redline (DOCX)", "../downloads/risk-redline.docx")]
+    assert [c.path for c in site.calendars] == ["downloads/launch-meeting.ics"]
+    files = site_files(site, {}, {"assets/x.css": b"x"}, "site_name: {{ site_name | tojson }}\n")
+    pages = [*site.deliverables, *site.pages, *site.calendars]
+    assert set(files) == {f"site_src/{p.path}" for p in pages} | {"site_src/assets/x.css",
+                                                                  "mkdocs.yml"}
+    assert files["mkdocs.yml"] == f"site_name: {yaml_quoted(site.name)}\n".encode()
+    assert b"../downloads/risk-redline.docx" in files["site_src/plans/risk.md"]

@@ -12,7 +12,7 @@ import pytest
 
 from sample_tree import HOSTILE, sample_document
 from pmodocs.render.markdown import md_text, render_document
-from pmodocs.pipeline import ChartPictures
+from pmodocs.media import ChartPictures
 from pmodocs.render.typst import typst_str
 
 MEDIA = ChartPictures()
@@ -36,7 +36,7 @@ def canonical_xml(data: bytes) -> str:
 
 
 def typst_source(doc) -> str:
-    from pmodocs.pipeline import typst_source as source
+    from pmodocs.media import typst_source as source
 
     return source(doc)
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ContentError, Problem
 from .publish import (  # noqa: F401
@@ -136,6 +136,7 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
     from .cache import remembered
     from .packets import packet_files
     from .branding import reference_document
+    from .media import ChartPictures
     from .render.redline_docx import redline_files
     from .authoring.registers import register_book
     from .render.xlsx import render_xlsx
@@ -197,6 +198,7 @@ class _Renderer:
         self.content, self.cache = content, cache
         self.when = build_time(content)
         from .branding import reference_document
+        from .media import ChartPictures
 
         self.reference = reference_document(content)
         self.media = ChartPictures(cache)
@@ -228,6 +230,7 @@ class _Renderer:
 
     def pdf(self, kind: str, doc: Any) -> tuple[bytes, bool]:
         from .engines import typst_to_pdf
+        from .media import typst_source
         from .render.typst import typst_template
 
         def make() -> bytes:
@@ -237,58 +240,6 @@ class _Renderer:
             return prepare_pdf(typst_to_pdf(source, when=self.when,
                                             template=f"{typst_template()} (for {kind})"), doc)
         return self._cached(self._key(doc), ".pdf", make)
-
-
-def typst_source(doc: Any) -> str:
-    """A deliverable's typst source: pandoc's body inside templates/typst/deliverable.typ.j2."""
-    from .engines import pandoc_to_typst
-    from .errors import RenderError
-    from .render.typst import pandoc_ast, render_typst, typst_template
-
-    path = typst_template()
-    try:
-        template = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RenderError(f"template {path} cannot be read ({exc}); restore it from version "
-                          "control") from None
-    return render_typst(doc, pandoc_to_typst(pandoc_ast(doc)), template, str(path))
-
-
-class ChartPictures(Mapping[tuple[str, float], bytes]):
-    """The DOCX writers' media bag: (chart SVG, width in inches) -> PNG, drawn by typst when
-    first asked for and reused from the build cache while the SVG and width stay the same (an
-    edit that leaves a chart as it was does not draw it again)."""
-
-    def __init__(self, cache: BuildCache | None = None):
-        self.cache = cache
-        self.drawn: dict[tuple[str, float], bytes] = {}
-
-    def __getitem__(self, key: tuple[str, float]) -> bytes:
-        if key not in self.drawn:
-            from .cache import remembered
-
-            svg, width = key
-            self.drawn[key] = remembered(self.cache, ".png", lambda: chart_png(svg, width), svg,
-                                         f"{width:.3f}")
-        return self.drawn[key]
-
-    def __iter__(self) -> Iterator[tuple[str, float]]:
-        return iter(dict(self.drawn))
-
-    def __len__(self) -> int:
-        return len(self.drawn)
-
-
-def chart_png(svg: str, width_in: float) -> bytes:
-    """A chart's SVG drawn as Word's PNG picture, `width_in` inches wide, by typst."""
-    import re
-
-    from .engines import typst_to_png
-    from .render.docx import CHART_PPI, chart_png_source
-
-    title = re.search(r"<title>([^<]*)</title>", svg)
-    return typst_to_png(chart_png_source(svg, width_in), ppi=CHART_PPI,
-                        what=f"the chart {title.group(1) if title else ''!r}")
 
 
 def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = lambda _: None,
