@@ -194,3 +194,13 @@ def test_a_chart_given_as_data_serialises_as_the_svg_it_is_drawn_as():
     assert [b["svg"] for b in stored] == [chart_svg(c) for c in charts]
     back = [b for b in tree_from_bytes(data, doc.meta.logo).blocks if isinstance(b, Chart)]
     assert [(c.spec, chart_svg(c)) for c in back] == [(None, chart_svg(c)) for c in charts]
+
+
+def test_a_chart_has_either_data_or_a_drawing():
+    from pmodocs.document import Chart, StateBars
+
+    spec = StateBars("Change requests", ("submitted",), (("Minor", (1,)),))
+    for bad in ({}, {"svg": "<svg/>", "spec": spec}):
+        with pytest.raises(ValueError, match="either its data"):
+            Chart("Change requests", "One minor change request, submitted.", **bad)
+    assert Chart("c", "a", spec=spec).svg == "" and Chart("c", "a", "<svg/>").spec is None

@@ -143,6 +143,10 @@ class Chart:
     svg: str = ""
     spec: ChartSpec | None = None
 
+    def __post_init__(self) -> None:
+        if (self.spec is None) == (not self.svg):
+            raise ValueError(f"chart {self.caption!r}: give either its data (spec) or its SVG")
+
 
 @dataclass(frozen=True)
 class SignatureLine:
