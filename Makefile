@@ -33,7 +33,8 @@ schemas: $(VENV)/.installed
 	$(PY) -m pmodocs.cli schema --out schemas
 
 reference: $(VENV)/.installed
-	$(PY) -m pmodocs.render.reference templates/reference.docx
+	$(PY) -m pmodocs.branding reference > templates/reference.docx.new
+	mv templates/reference.docx.new templates/reference.docx
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py

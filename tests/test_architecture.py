@@ -8,6 +8,7 @@ named, so a boundary is fixed where it leaks instead of imported around.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("compose", ("compose",)),
     ("render", ("render",)),
     ("derive", ("contenttree", "signoff", "redline", "limits", "consistency")),
-    ("engines", ("engines", "sitebuild", "sigfields", "signing", "signatures")),
+    ("engines", ("engines", "sitebuild", "sigfields", "signing", "signatures", "branding", "media")),
     ("outputs", ("outputs", "packets", "portfolio")),
     ("publish", ("pipeline", "serve")),
     ("edit", ("contentedit", "migrate", "migrate_approvals", "scaffold", "reference",
@@ -33,7 +34,8 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
 """Each stage may import its own and the stages above it (ARCHITECTURE.md's table)."""
 
 RENDER_MAY_IMPORT = ("render", "document", "diff", "errors", "fonts", "paths", "zips")
-"""Renderers are pure functions of the document tree: nothing that reads the model or decides."""
+"""Renderers are pure functions of the document tree: nothing that reads the model or decides,
+runs an engine, or keeps a cache."""
 
 WRITERS = {"files", "publish", "cache", "sitecache", "fonts", "pipeline", "serve", "contentedit"}
 """The only modules that write files: outputs and their caches, and content folders."""
@@ -207,3 +209,40 @@ def test_the_writer_scan_finds_writes_and_ignores_string_replace(tmp_path):
                       "    open(p, 'rb')\n", encoding="utf-8")
     assert writes_files(sample) == ["4: write_bytes", "5: os.replace", "6: shutil.rmtree",
                                      "7: Path.replace", "8: open(..., 'w')"]
+
+
+def external_imports(path: Path) -> set[str]:
+    """Top-level names of the modules outside the package a file imports."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            out.add(node.module.split(".")[0])
+    return out - {"pmodocs"}
+
+
+RENDERERS = sorted((SRC / "render").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", RENDERERS, ids=lambda p: p.stem)
+def test_a_renderer_does_no_file_io(path):
+    """Inputs (reference document, logo, templates, chart pictures) come in as arguments and
+    outputs are returned: no render module opens, reads, lists or writes a file."""
+    calls = {"open", "read_bytes", "read_text", "iterdir", "glob", "rglob", "FileSystemLoader"}
+    found = [f"{node.lineno}: {getattr(node.func, 'attr', getattr(node.func, 'id', ''))}"
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call)
+             and getattr(node.func, "attr", getattr(node.func, "id", "")) in calls]
+    assert found + writes_files(path) == []
+
+
+@pytest.mark.parametrize("path", RENDERERS, ids=lambda p: p.stem)
+def test_a_renderer_runs_no_engine_and_imports_only_its_libraries(path):
+    """Engines (typst, pandoc, mkdocs) run outside render/, which only makes their input."""
+    allowed = set(sys.stdlib_module_names) | {"docx", "jinja2", "lxml", "openpyxl"}
+    assert external_imports(path) <= allowed - {"subprocess", "multiprocessing"}
+
+
+def test_the_tree_diff_imports_only_the_tree():
+    assert GRAPH["diff"] <= {"document"}

@@ -179,6 +179,8 @@ def hostile_site(tmp_path_factory):
     from pmodocs.outputs import compose_program
     from pmodocs.engines import mkdocs_build
     from pmodocs.pipeline import load_and_check
+    from pmodocs.compose.site import download_sources, site_tree
+    from pmodocs.paths import MKDOCS_TEMPLATE, site_assets, template_text
     from pmodocs.render.site import site_files
 
     root = tmp_path_factory.mktemp("hostile")
@@ -186,13 +188,16 @@ def hostile_site(tmp_path_factory):
     edit_yaml(root / "content" / "deliverables" / "risk.yaml",
               lambda d: d["risks"][0].__setitem__("title", HOSTILE))
     content = load_and_check(root / "content")[0]
-    from pmodocs.render.site import download_sources
+    from pmodocs.compose.site import download_sources, site_tree
+    from pmodocs.paths import MKDOCS_TEMPLATE, site_assets, template_text
     from pmodocs.signoff import derive_facts
 
     facts = derive_facts(content)
     docs, _ = compose_program(content, facts)
     placeholders = dict.fromkeys(download_sources(docs, {}, tuple(facts.awaiting)), b"")
-    for rel, data in {**placeholders, **site_files(content, docs, facts, {})}.items():
+    site = site_files(site_tree(content, docs, facts), {}, site_assets(),
+                      template_text(MKDOCS_TEMPLATE))
+    for rel, data in {**placeholders, **site}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
     mkdocs_build(root / "mkdocs.yml", 0)  # the downloads are placeholders, as in the pipeline

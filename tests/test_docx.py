@@ -17,8 +17,12 @@ from pmodocs.outputs import compose_program
 from pmodocs.document import Table, landscape_flags
 from pmodocs.load import load_content
 from pmodocs.model import DELIVERABLE_KINDS
+from pmodocs.media import ChartPictures
 from pmodocs.render.docx import render_docx, text_width
 from sample_tree import CHART_ALT, chart_document, sample_document
+
+MEDIA = ChartPictures()
+"""Word's chart pictures, drawn by typst as the build draws them (shared by the tests here)."""
 
 KINDS = list(DELIVERABLE_KINDS)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -296,7 +300,7 @@ def test_a4_paper_gives_a4_sections_and_tables_that_fit_it():
 
     doc = sample_document()
     a4 = type(doc)(replace(doc.meta, paper="a4"), doc.blocks)
-    word = docx.Document(io.BytesIO(render_docx(a4)))
+    word = docx.Document(io.BytesIO(render_docx(a4, media=MEDIA)))
     portrait, landscape = word.sections[0], word.sections[1]
     def mm(section) -> tuple[int, int]:
         return round(section.page_width.mm), round(section.page_height.mm)
@@ -309,7 +313,7 @@ def test_a4_paper_gives_a4_sections_and_tables_that_fit_it():
 def test_a_chart_is_a_picture_with_its_alt_text_and_a_numbered_caption_in_word():
     import docx
 
-    word = docx.Document(io.BytesIO(render_docx(chart_document())))
+    word = docx.Document(io.BytesIO(render_docx(chart_document(), media=MEDIA)))
     [shape] = word.inline_shapes
     assert shape._inline.docPr.get("descr") == CHART_ALT
     # a 320 px wide chart is drawn at its own size, 80 px an inch (never wider than the text)
@@ -334,8 +338,8 @@ def test_the_logo_is_optional_and_equal_content_gives_equal_bytes():
     import docx
 
     logo = (EXAMPLE / "branding/logo.png").read_bytes()
-    assert render_docx(chart_document(logo=logo)) == render_docx(chart_document(logo=logo))
-    shapes = docx.Document(io.BytesIO(render_docx(chart_document()))).inline_shapes
+    assert render_docx(chart_document(logo=logo), media=MEDIA) == render_docx(chart_document(logo=logo), media=MEDIA)
+    shapes = docx.Document(io.BytesIO(render_docx(chart_document(), media=MEDIA))).inline_shapes
     assert [s._inline.docPr.get("name") for s in shapes] == ["Figure 1"]
 
 
@@ -415,7 +419,7 @@ def test_the_fast_package_writer_writes_what_python_docx_save_writes(documents):
     from pmodocs.render.docxparts import package_parts, saved_parts
 
     for kind in ("risk", "mo-plan"):
-        word = docx.Document(io.BytesIO(render_docx(documents[kind])))
+        word = docx.Document(io.BytesIO(render_docx(documents[kind], media=MEDIA)))
         assert package_parts(word) == saved_parts(word), kind
 
 
@@ -424,7 +428,8 @@ def test_word_charts_are_drawn_in_the_documents_font():
     not in the site's sans-serif: the pictures differ, and the SVG typst reads names Carlito."""
     from pmodocs.engines import typst_to_png
     from pmodocs.fonts import CHART_FILES, font_files
-    from pmodocs.render.docx import CHART_PPI, chart_png, word_font_svg
+    from pmodocs.media import chart_png
+    from pmodocs.render.docx import CHART_PPI, word_font_svg
     from pmodocs.render.typst import typst_str
 
     if len(font_files(CHART_FILES)) < len(CHART_FILES):
@@ -433,13 +438,46 @@ def test_word_charts_are_drawn_in_the_documents_font():
     from pmodocs.load import load_content
 
     content = load_content(EXAMPLE)
-    chart = budget_chart(content, content.deliverables["mo-plan"])
-    assert 'font-family="Carlito' in word_font_svg(chart.svg)
-    assert "Carlito" not in chart.svg
+    from pmodocs.render.charts import chart_svg
+
+    svg = chart_svg(budget_chart(content, content.deliverables["mo-plan"]))
+    assert 'font-family="Carlito' in word_font_svg(svg)
+    assert "Carlito" not in svg
     plain = typst_to_png("#set page(width: auto, height: auto, margin: 0pt, fill: white)\n"
-                         f'#image(bytes({typst_str(chart.svg)}), format: "svg", width: 6.000in)',
+                         f'#image(bytes({typst_str(svg)}), format: "svg", width: 6.000in)',
                          ppi=CHART_PPI, what="test")
-    assert chart_png(chart, 6.0) != plain
+    assert chart_png(svg, 6.0) != plain
+
+
+def test_a_chart_without_a_picture_in_the_media_is_a_render_error():
+    """The DOCX writer draws nothing itself: the build passes every chart picture in."""
+    from pmodocs.errors import RenderError
+
+    with pytest.raises(RenderError, match="Hours per block cycle"):
+        render_docx(chart_document(), media={})
+    assert b"<svg" not in render_docx(sample_document(), media=MEDIA)
+
+
+def test_deliverables_redlines_and_memos_share_one_reference_document(tmp_path):
+    """branding.reference_docx when set, else templates/reference.docx: the bytes every DOCX
+    writer is given, including the transmittal memo's."""
+    import shutil
+
+    from pmodocs import packets
+    from pmodocs.branding import reference_document
+    from pmodocs.paths import templates_dir
+
+    content = load_content(EXAMPLE)
+    assert reference_document(content) == (templates_dir() / "reference.docx").read_bytes()
+    assert packets._reference(content) == reference_document(content)
+    folder = tmp_path / "content"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "branding" / "mine.docx").write_bytes(b"PK\x03\x04 not checked here")
+    program = folder / "program.yaml"
+    text = program.read_text(encoding="utf-8")
+    program.write_text(text.replace("  branding:\n", "  branding:\n    reference_docx: branding/mine.docx\n", 1),
+                       encoding="utf-8")
+    assert reference_document(load_content(folder)) == b"PK\x03\x04 not checked here"
 
 
 @pytest.mark.parametrize("kind", ["governance", "mo-plan"])
@@ -454,3 +492,57 @@ def test_libreoffice_shows_the_right_page_number_for_every_contents_entry(
         assert found, heading
         shown = " ".join(pages[int(found.group(1)) - 1].split())
         assert " ".join(heading.split()) in shown, (heading, found.group(1))
+
+
+def test_the_branding_files_are_written_by_one_command_outside_the_writers(tmp_path):
+    """`make reference` and the example's logo: `python -m pmodocs.branding` prints exactly the
+    committed files' bytes (the writers in render/ only return bytes)."""
+    import sys
+
+    from conftest import ROOT
+
+    for what, committed in (("reference", ROOT / "templates" / "reference.docx"),
+                            ("logo", EXAMPLE / "branding" / "logo.png")):
+        made = subprocess.run([sys.executable, "-m", "pmodocs.branding", what], check=True,
+                              capture_output=True).stdout
+        assert made == committed.read_bytes(), what
+    wrong = subprocess.run([sys.executable, "-m", "pmodocs.branding", "nothing"],
+                           capture_output=True, text=True)
+    assert wrong.returncode == 2 and "reference|logo" in wrong.stderr
+
+
+def test_a_memo_tree_is_written_with_the_documents_styles():
+    """The transmittal memo is a document tree (compose/memo.py) written by render_memo: fields,
+    a captioned table with a bold header, headings, lists, a running header and footer."""
+    from datetime import date
+
+    import docx
+
+    from pmodocs.document import BulletList, Fields, Heading, Memo, Paragraph, Table
+    from pmodocs.render.docx import render_memo
+
+    memo = Memo("Program (P)", "Transmittal", "P · to A · sign by 2026-01-09", "P · ",
+                "Transmittal to A", "B, Owner", "Transmittal memorandum", date(2026, 1, 2), (
+                    Fields((("To", "A"), ("Date", "Friday 2 January 2026"))),
+                    Paragraph("Please sign."),
+                    Table("Documents for decision", ("Number", "Title"), (("P-1", "Charter"),)),
+                    Heading(2, "What to read"),
+                    BulletList(("charter.docx",)),
+                    BulletList(("Insert your card.",), numbered=True)))
+    data = render_memo(memo)
+    assert data == render_memo(memo)
+    word = docx.Document(io.BytesIO(data))
+    styled = [(p.style.name, p.text) for p in word.paragraphs]
+    assert styled == [("Subtitle", "Program (P)"), ("Title", "Transmittal"),
+                      ("Normal", "Please sign."), ("Caption", "Documents for decision"),
+                      ("Heading 2", "What to read"), ("List Bullet", "charter.docx"),
+                      ("List Number", "Insert your card.")]
+    fields, documents = word.tables
+    assert [[c.text for c in r.cells] for r in fields.rows] == [["To", "A"],
+                                                                ["Date", "Friday 2 January 2026"]]
+    assert all(run.bold for run in documents.rows[0].cells[0].paragraphs[0].runs)
+    assert word.sections[0].header.paragraphs[0].text == "P · to A · sign by 2026-01-09"
+    assert word.sections[0].footer.paragraphs[0].text.startswith("P · ")
+    cp = word.core_properties
+    assert (cp.title, cp.author, cp.category) == ("Transmittal to A", "B, Owner",
+                                                  "Transmittal memorandum")

@@ -195,10 +195,10 @@ def test_department_is_optional(tmp_path):
     import shutil
 
     from pmodocs.outputs import compose_program
-    from pmodocs.compose.site import site_pages
+    from pmodocs.compose.site import site_pages, site_tree
     from pmodocs.load import load_content
+    from pmodocs.paths import MKDOCS_TEMPLATE, template_text
     from pmodocs.render.site import mkdocs_config
-    from pmodocs.compose.site import navigation
 
     copy = tmp_path / "federal"
     shutil.copytree(FEDERAL, copy)
@@ -215,7 +215,8 @@ def test_department_is_optional(tmp_path):
     texts = [getattr(b, "text", "") for page in site_pages(content, facts) for b in page.blocks]
     assert not any("None" in t for t in texts)
     assert texts[1].startswith("phase: Phase 3: Engagement")
-    assert "None" not in mkdocs_config(content, navigation(content))
+    config = mkdocs_config(site_tree(content, docs, facts), template_text(MKDOCS_TEMPLATE))
+    assert "None" not in config and 'copyright: ""' in config
 
 
 def test_the_state_example_keeps_its_words_from_the_state_preset():

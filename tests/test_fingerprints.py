@@ -98,14 +98,15 @@ def test_recording_decisions_never_changes_the_fingerprint(content_copy):
 
 
 def test_the_snapshot_is_the_hashed_tree_and_reads_back_as_the_same_tree(content_copy):
-    from pmodocs.contenttree import neutral_tree, tree_bytes, tree_from_bytes
+    from pmodocs.contenttree import drawn, neutral_tree, tree_bytes, tree_from_bytes
 
     content = load_content(content_copy)
     data = content_bytes(content, "risk")
     assert hashlib.sha256(data).hexdigest() == fingerprint(content, "risk")
     logo = (content.root / content.program.branding.logo).read_bytes()
     back = tree_from_bytes(data, logo)
-    assert back.blocks == neutral_tree(content, "risk").blocks and tree_bytes(back) == data
+    # the snapshot keeps charts as drawn (compose gives them as data)
+    assert back.blocks == drawn(neutral_tree(content, "risk")).blocks and tree_bytes(back) == data
     assert json.loads(data)["meta"]["id"] == "risk"
 
 
@@ -172,3 +173,35 @@ def test_carry_over_leaves_approvals_of_changed_content_alone(content_copy):
     before = (content_copy / "approvals.yaml").read_text(encoding="utf-8")
     assert carry_over_approvals(content_copy) == []
     assert (content_copy / "approvals.yaml").read_text(encoding="utf-8") == before
+
+
+def test_a_chart_given_as_data_serialises_as_the_svg_it_is_drawn_as():
+    """Compose gives charts as data; the canonical tree (and so every fingerprint and snapshot)
+    holds the SVG they are drawn as, exactly as when compose drew them itself, and a snapshot
+    read back draws the same picture."""
+    from pmodocs.contenttree import drawn, tree_bytes, tree_from_bytes
+    from pmodocs.document import Chart
+    from pmodocs.outputs import compose_program
+    from pmodocs.render.charts import chart_svg
+
+    docs, _ = compose_program(load_content(EXAMPLE))
+    doc = docs["mo-plan"]
+    charts = [b for b in doc.blocks if isinstance(b, Chart)]
+    assert len(charts) == 3 and all(c.spec is not None and not c.svg for c in charts)
+    data = tree_bytes(doc)
+    assert data == tree_bytes(drawn(doc))
+    stored = [b for b in json.loads(data)["blocks"] if b["type"] == "Chart"]
+    assert [sorted(b) for b in stored] == [["alt", "caption", "svg", "type"]] * 3
+    assert [b["svg"] for b in stored] == [chart_svg(c) for c in charts]
+    back = [b for b in tree_from_bytes(data, doc.meta.logo).blocks if isinstance(b, Chart)]
+    assert [(c.spec, chart_svg(c)) for c in back] == [(None, chart_svg(c)) for c in charts]
+
+
+def test_a_chart_has_either_data_or_a_drawing():
+    from pmodocs.document import Chart, StateBars
+
+    spec = StateBars("Change requests", ("submitted",), (("Minor", (1,)),))
+    for bad in ({}, {"svg": "<svg/>", "spec": spec}):
+        with pytest.raises(ValueError, match="either its data"):
+            Chart("Change requests", "One minor change request, submitted.", **bad)
+    assert Chart("c", "a", spec=spec).svg == "" and Chart("c", "a", "<svg/>").spec is None

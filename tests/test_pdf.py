@@ -15,11 +15,12 @@ import pytest
 from conftest import EXAMPLE, edit_yaml, require_tool
 from pmodocs.outputs import compose_program
 from pmodocs.document import ApprovalPage, Document
-from pmodocs.engines import pandoc_to_typst, typst_to_pdf
+from pmodocs.engines import typst_to_pdf
+from pmodocs.media import typst_source
 from pmodocs.errors import RenderError
 from pmodocs.load import load_content
 from pmodocs.model import DELIVERABLE_KINDS
-from pmodocs.render.typst import pandoc_ast, render_typst
+from pmodocs.render.typst import render_typst
 from sample_tree import CHART_ALT, chart_document
 
 KINDS = list(DELIVERABLE_KINDS)
@@ -37,7 +38,7 @@ def pdf_path(built: Path, kind: str) -> Path:
 
 
 def render_pdf(doc: Document) -> bytes:
-    return typst_to_pdf(render_typst(doc, pandoc_to_typst(pandoc_ast(doc))),
+    return typst_to_pdf(typst_source(doc),
                         when=datetime(2026, 11, 2), template="test")
 
 
@@ -306,7 +307,8 @@ def test_a_jinja_error_in_the_template_names_the_template_and_line(broken_templa
     broken_templates.write_text(source + "{% if %}\n", encoding="utf-8")
     line = source.count("\n") + 1
     with pytest.raises(RenderError, match=rf"{re.escape(str(broken_templates))}:{line}\b"):
-        render_typst(chart_document(), "")
+        render_typst(chart_document(), "", broken_templates.read_text(encoding="utf-8"),
+                     str(broken_templates))
 
 
 def test_the_cli_reports_a_broken_template_without_a_traceback(broken_templates, tmp_path):

@@ -25,7 +25,11 @@ from conftest import EXAMPLE, ROOT, edit_yaml, require_tool
 from pmodocs.errors import ContentError
 from pmodocs.load import load_content
 from pmodocs.contentedit import record_approval
+from pmodocs.media import ChartPictures
 from pmodocs.signoff import fingerprint
+
+MEDIA = ChartPictures()
+"""Word's chart pictures, drawn by typst as the build draws them (shared by the tests here)."""
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -79,7 +83,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory):
     content = load_content(content_dir)
     docs, signoffs = compose_program(content)
     red = all_redlines(content, docs, signoffs)[KIND]
-    return content_dir, approved, red, render_redline_docx(red), render_docx(red.new), render_docx(red.old)
+    return content_dir, approved, red, render_redline_docx(red, media=MEDIA), render_docx(red.new, media=MEDIA), render_docx(red.old, media=MEDIA)
 
 
 def body(data: bytes) -> etree._Element:
@@ -262,7 +266,7 @@ def test_the_redline_is_byte_identical_across_renders(scenario):
     from pmodocs.render.redline_docx import render_redline_docx
 
     _, _, red, data, _, _ = scenario
-    assert render_redline_docx(red) == data
+    assert render_redline_docx(red, media=MEDIA) == data
 
 
 def test_libreoffice_opens_the_redline_and_reads_its_tracked_changes(scenario, tmp_path):
@@ -396,7 +400,7 @@ def test_a_changed_chart_is_shown_removed_and_added_as_pictures(tmp_path):
               lambda d: d["risks"][0].__setitem__("probability", 1 + d["risks"][0]["probability"] % 5))
     content = load_content(content_dir)
     docs, signoffs = compose_program(content)
-    data = render_redline_docx(all_redlines(content, docs, signoffs)["risk"])
+    data = render_redline_docx(all_redlines(content, docs, signoffs)["risk"], media=MEDIA)
 
     def drawings(b: etree._Element) -> list[str]:
         return [d.find(f".//{{{WP}}}docPr").get("name") for d in b.iter(q("drawing"))]

@@ -117,9 +117,9 @@ def test_the_pdf_to_sign_is_pdf_ua1_and_adds_no_pdf_a_failure(to_sign, tmp_path)
     import page
 
     from pmodocs.outputs import compose_program
-    from pmodocs.engines import pandoc_to_typst, typst_to_pdf
+    from pmodocs.engines import typst_to_pdf
+    from pmodocs.media import typst_source
     from pmodocs.dates import build_time
-    from pmodocs.render.typst import pandoc_ast, render_typst
 
     path = tmp_path / "to-sign.pdf"
     path.write_bytes(to_sign)
@@ -127,7 +127,7 @@ def test_the_pdf_to_sign_is_pdf_ua1_and_adds_no_pdf_a_failure(to_sign, tmp_path)
     content = load_content(EXAMPLE)
     doc = compose_program(content)[0][KIND]
     plain = tmp_path / "typst.pdf"
-    plain.write_bytes(typst_to_pdf(render_typst(doc, pandoc_to_typst(pandoc_ast(doc))),
+    plain.write_bytes(typst_to_pdf(typst_source(doc),
                                    when=build_time(content), template="test"))
     rules = lambda p: {f.rule_id for f in page.validate_pdf(p, profile="2a").failures}  # noqa: E731
     assert rules(path) <= rules(plain)

@@ -476,7 +476,8 @@ def test_the_launch_agenda_decision_is_due_before_its_meeting(built_example):
         due = date.fromisoformat(manifest["respond_by"])
         assert date.fromisoformat(manifest["date"]) < due < meeting and due.weekday() < 5
         body, _ = memo_text(built_example / f"dist/packets/{person}")
-        from pmodocs.packets import _day, respond_by
+        from pmodocs.compose.memo import day as _day
+        from pmodocs.packets import respond_by
 
         if respond_by(date.fromisoformat(manifest["date"])) >= meeting:  # the meeting sets it
             assert f"before its meeting on {meeting.isoformat()}" in body

@@ -114,11 +114,13 @@ def test_every_chart_has_a_title_a_description_and_an_aria_label(built_example):
 
 def test_heat_map_puts_every_open_risk_id_in_its_probability_impact_cell(content):
     from pmodocs.compose.charts import risk_heat_map
+    from pmodocs.render.charts import chart_svg
 
     plan = content.deliverables["risk"]
     chart = risk_heat_map(plan)
+    assert chart.spec is not None and not chart.svg, "compose gives data, not a drawing"
     for risk in plan.risks:
-        shown = re.search(rf">[^<]*\b{risk.id}\b[^<]*</text>", chart.svg) is not None
+        shown = re.search(rf">[^<]*\b{risk.id}\b[^<]*</text>", chart_svg(chart)) is not None
         assert shown == (risk.state != "closed"), risk.id
         if risk.state != "closed":
             assert re.search(rf"probability {risk.probability} × impact {risk.impact} "
@@ -147,8 +149,9 @@ from pathlib import Path
 from pmodocs.outputs import compose_program
 from pmodocs.document import Chart
 from pmodocs.pipeline import load_and_check
+from pmodocs.render.charts import chart_svg
 docs, _ = compose_program(load_and_check(Path({root!r}))[0])
-svg = "".join(b.svg for d in docs.values() for b in d.blocks if isinstance(b, Chart))
+svg = "".join(chart_svg(b) for d in docs.values() for b in d.blocks if isinstance(b, Chart))
 print(hashlib.sha256(svg.encode()).hexdigest(), svg.count("<svg"))
 """
 
@@ -364,3 +367,28 @@ def test_progress_bars_give_aria_values_as_plain_decimals(built_example):
     values = re.findall(r'aria-value(?:max|now)="([^"]*)"', home)
     assert values and all(re.fullmatch(r"\d+(\.\d+)?", v) for v in values), values
     assert (_decimal(6.3e6), _decimal(12.5), _decimal(0.0)) == ("6300000", "12.5", "0")
+
+
+def test_the_site_is_composed_as_tree_data_and_the_writer_only_serialises_it(content):
+    """compose/site.py decides every page, path, download and the calendar file; the site writer
+    writes exactly those, with the assets and the mkdocs template it is given."""
+    from pmodocs.compose.site import site_tree
+    from pmodocs.outputs import compose_program
+    from pmodocs.render.site import site_files, yaml_quoted
+    from pmodocs.signoff import derive_facts
+
+    facts = derive_facts(content)
+    docs, _ = compose_program(content, facts)
+    site = site_tree(content, docs, facts, redlined={"risk"})
+    risk = next(p for p in site.deliverables if p.kind == "risk")
+    assert risk.path == "plans/risk.md" and risk.document is docs["risk"]
+    assert [(link.text, link.href) for link in risk.downloads] == [
+        ("Word (DOCX)", "../downloads/risk.docx"), ("PDF", "../downloads/risk.pdf"),
+        ("Redline (DOCX)", "../downloads/risk-redline.docx")]
+    assert [c.path for c in site.calendars] == ["downloads/launch-meeting.ics"]
+    files = site_files(site, {}, {"assets/x.css": b"x"}, "site_name: {{ site_name | tojson }}\n")
+    pages = [*site.deliverables, *site.pages, *site.calendars]
+    assert set(files) == {f"site_src/{p.path}" for p in pages} | {"site_src/assets/x.css",
+                                                                  "mkdocs.yml"}
+    assert files["mkdocs.yml"] == f"site_name: {yaml_quoted(site.name)}\n".encode()
+    assert b"../downloads/risk-redline.docx" in files["site_src/plans/risk.md"]

@@ -51,12 +51,17 @@ def neutral_tree(content: Content, kind: str, neutral: Facts | None = None) -> D
 
 
 def tree_bytes(tree: D.Document) -> bytes:
-    """Canonical JSON of a document tree: sorted keys, no spaces, defaults left out, images by hash."""
+    """Canonical JSON of a document tree: sorted keys, no spaces, defaults left out, images by
+    hash, charts as the SVG they are drawn as (what a snapshot keeps)."""
     return json.dumps(_plain(tree), sort_keys=True, ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, D.Chart) and value.spec is not None:
+        from .render.charts import chart_svg
+
+        value = dataclasses.replace(value, svg=chart_svg(value), spec=None)  # charts as drawn
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {"type": type(value).__name__}
         for f in dataclasses.fields(value):
@@ -121,6 +126,18 @@ def _field(f: dataclasses.Field, raw: Any, logo: bytes | None) -> Any:
             return logo
         return None
     return _build(raw, logo)
+
+
+def drawn(tree: D.Document) -> D.Document:
+    """The tree with every chart as the SVG it is drawn as, as a snapshot holds it (so a chart
+    compares equal to the snapshot's when it looks the same)."""
+    from .render.charts import chart_svg
+
+    if not any(isinstance(b, D.Chart) and b.spec is not None for b in tree.blocks):
+        return tree
+    return dataclasses.replace(tree, blocks=tuple(
+        dataclasses.replace(b, svg=chart_svg(b), spec=None) if isinstance(b, D.Chart) else b
+        for b in tree.blocks))
 
 
 def approver_ids(tree: D.Document) -> list[str]:

@@ -7,8 +7,8 @@ the three outputs cannot disagree. Text here is plain text; each writer escapes 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Literal, Union
+from datetime import date, datetime
+from typing import Any, Literal, Union
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,102 @@ class Callout:
 
 
 @dataclass(frozen=True)
+class HeatMap:
+    """A 5 × 5 risk heat map: probability (rows) × impact (columns), levels 1 to 5.
+
+    `bands[p - 1][i - 1]` names the band of the cell's score ("high", "medium"…); `cells` lists
+    the risk ids in each occupied cell as (probability, impact, ids)."""
+
+    title: str
+    probability_labels: tuple[str, ...]
+    impact_labels: tuple[str, ...]
+    bands: tuple[tuple[str, ...], ...]
+    cells: tuple[tuple[int, int, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class BudgetMeasure:
+    """One measure of a budget chart (hours, dollars): what is authorised and allocated, and
+    the summary line under the bars."""
+
+    label: str
+    authorised: float
+    allocated: float
+    summary: str
+
+
+@dataclass(frozen=True)
+class BudgetCycle:
+    """One block cycle's bars: a value per measure, and the text written beside each bar."""
+
+    name: str
+    values: tuple[float, ...]
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BudgetBars:
+    """Allocation per block cycle against the authorised total, one bar per measure."""
+
+    title: str
+    measures: tuple[BudgetMeasure, ...]
+    cycles: tuple[BudgetCycle, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One milestone of a schedule chart."""
+
+    id: str
+    label: str
+    planned: date
+    forecast: date | None
+    actual: date | None
+    expected: date
+    depends_on: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleChart:
+    """Milestones on a timeline from `start` to `end`, with the status date `as_of`."""
+
+    title: str
+    start: date
+    end: date
+    as_of: date
+    rows: tuple[ScheduleRow, ...]
+
+
+@dataclass(frozen=True)
+class StateBars:
+    """One bar per group (change type), split into segments by state, with counts.
+
+    `groups` holds (name, a count for each of `states`)."""
+
+    title: str
+    states: tuple[str, ...]
+    groups: tuple[tuple[str, tuple[int, ...]], ...]
+
+
+ChartSpec = Union[HeatMap, BudgetBars, ScheduleChart, StateBars]
+"""What a chart shows, as data: the chart writer (render/charts.py) draws it."""
+
+
+@dataclass(frozen=True)
 class Chart:
-    """An SVG chart made at build time; `alt` is its text alternative in every format."""
+    """A chart; `alt` is its text alternative in every format.
+
+    Compose gives its `spec` (data, drawn by the writers through render/charts.py); a snapshot
+    of an approved version holds the `svg` it was drawn as. One of the two is set."""
 
     caption: str
     alt: str
-    svg: str
+    svg: str = ""
+    spec: ChartSpec | None = None
+
+    def __post_init__(self) -> None:
+        if (self.spec is None) == (not self.svg):
+            raise ValueError(f"chart {self.caption!r}: give either its data (spec) or its SVG")
 
 
 @dataclass(frozen=True)
@@ -175,6 +265,128 @@ class Page:
     title: str
     blocks: tuple[SiteBlock, ...]
     links: tuple[Link, ...] = ()
+
+
+NavEntry = tuple[str, "str | list[NavEntry]"]
+"""A site navigation entry: (title, page path) or (title, [entries]) for a section."""
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """The launch meeting as a calendar event; `stamp` comes from the content, never the clock."""
+
+    uid: str
+    stamp: datetime
+    start: datetime
+    end: datetime
+    summary: str
+    location: str
+    description: str
+    organizer_name: str
+    organizer_email: str
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    """A downloadable .ics at `path` (under the site's sources) holding one event."""
+
+    path: str
+    product: str
+    event: CalendarEvent
+
+
+@dataclass(frozen=True)
+class DeliverablePage:
+    """A deliverable's site page at `path`: the document, and its download links in order."""
+
+    kind: str
+    path: str
+    document: Document
+    downloads: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """A program's site as compose decided it: every page and where it goes, the navigation,
+    the calendar files and the site's name; the site writer only serialises it."""
+
+    name: str
+    description: str
+    copyright: str
+    language: str
+    deliverables: tuple[DeliverablePage, ...]
+    pages: tuple[Page, ...]
+    navigation: list[NavEntry]
+    calendars: tuple[CalendarFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Label/value rows (a memo's To, From, Date…): bold labels beside their values."""
+
+    rows: tuple[tuple[str, str], ...]
+
+
+MemoBlock = Union[Heading, Paragraph, BulletList, Table, Fields]
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A short covering document (the transmittal memo): no title page or contents; a subtitle
+    and title, then its blocks; a running `header` on every page and a footer of `footer`
+    followed by "Page X of Y"; `properties` (title, author, category) dated `date`."""
+
+    subtitle: str
+    title: str
+    header: str
+    footer: str
+    properties_title: str
+    author: str
+    category: str
+    date: date
+    blocks: tuple[MemoBlock, ...]
+
+
+# --- the registers workbook (render/xlsx.py) ---------------------------------------------------
+
+LISTS_SHEET = "Lists"
+"""The hidden sheet holding every dropdown's choices (a list longer than 255 characters cannot
+be written into the validation itself)."""
+
+Kind = Literal["text", "int", "number", "money", "date", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    kind: Kind
+    required: bool
+    choices: str | None = None  # name of the list in the Lists sheet
+    key: str | None = None  # for a mapping field (RACI assignments): the key of this column
+    description: str = ""
+
+    @property
+    def header(self) -> str:
+        return f"{self.field}: {self.key}" if self.key else self.field
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    file: str
+    path: tuple[str, ...]
+    key: str
+    item: Any
+    """The content model class of a row (a pydantic model)."""
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+@dataclass(frozen=True)
+class RegisterBook:
+    program: str  # the program's acronym: a workbook goes back to the program it came from
+    sheets: tuple[Sheet, ...]
+    lists: tuple[tuple[str, tuple[str, ...]], ...]  # (list name, choices), in column order
 
 
 def landscape_flags(blocks: tuple[Block, ...]) -> list[bool]:

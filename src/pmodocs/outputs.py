@@ -139,8 +139,10 @@ def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
     """One program's site sources now (unless not `site`), and its documents when asked for.
     `facts` are the ones `load_checked` derived; without them they are derived here."""
     from .compose import compose_all
+    from .compose.site import download_sources, site_tree
+    from .paths import MKDOCS_TEMPLATE, site_assets, template_text
     from .redline import all_redlines
-    from .render.site import download_sources, site_files
+    from .render.site import site_files
     from .signoff import derive_facts
 
     facts = facts if facts is not None else derive_facts(content)
@@ -153,7 +155,8 @@ def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
 
     if not site:
         return Outputs({}, {}, documents)
-    return Outputs(site_files(content, docs, facts, redlines),
+    tree = site_tree(content, docs, facts, redlines)
+    return Outputs(site_files(tree, redlines, site_assets(), template_text(MKDOCS_TEMPLATE)),
                    download_sources(docs, redlines, tuple(facts.awaiting)), documents)
 
 
@@ -163,13 +166,15 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
     """dist/: DOCX and PDF of every deliverable, signatures, redlines, packets and registers."""
     from .cache import remembered
     from .packets import packet_files
+    from .branding import reference_document
+    from .media import ChartPictures
     from .render.redline_docx import redline_files
     from .authoring.registers import register_book
     from .render.xlsx import render_xlsx
     from .signing import signed_pdfs
 
     def meanwhile(files: dict[str, bytes]) -> None:  # python work, while the PDFs render
-        files.update(redline_files(content, redlines))
+        files.update(redline_files(redlines, reference_document(content), ChartPictures(cache)))
         when = build_time(content)  # the workbook reads the registers' model values only
         book = register_book(content)
         files["dist/registers.xlsx"] = remembered(cache, ".xlsx", lambda: render_xlsx(book, when),
@@ -223,8 +228,11 @@ class _Renderer:
     def __init__(self, content: Content, cache: BuildCache | None):
         self.content, self.cache = content, cache
         self.when = build_time(content)
-        self.reference = _reference_docx(content)
-        self.reference_bytes = self.reference.read_bytes() if self.reference else b""
+        from .branding import reference_document
+        from .media import ChartPictures
+
+        self.reference = reference_document(content)
+        self.media = ChartPictures(cache)
         self.keys: dict[int, str] = {}
 
     def _key(self, doc: Any) -> str:
@@ -232,7 +240,7 @@ class _Renderer:
         if not self.cache:
             return ""
         if id(doc) not in self.keys:
-            self.keys[id(doc)] = self.cache.key(repr(doc), self.reference_bytes,
+            self.keys[id(doc)] = self.cache.key(repr(doc), self.reference,
                                                 self.when.isoformat())
         return self.keys[id(doc)]
 
@@ -251,38 +259,23 @@ class _Renderer:
         from .render.docx import render_docx
 
         return self._cached(self._key(doc), ".docx", lambda: render_docx(
-            doc, reference=self.reference, draw=self.chart_picture))
+            doc, reference=self.reference, media=self.media))
 
     def chart_picture(self, chart: Any, width: float) -> bytes:
-        """A chart's PNG for Word, reused while its SVG (and width) stay the same: an edit that
-        leaves a chart as it was does not draw it again."""
-        from .cache import remembered
-        from .render.docx import chart_png
+        """A chart's PNG for Word at `width` inches (from the media bag)."""
+        from .render.charts import chart_svg
 
-        return remembered(self.cache, ".png", lambda: chart_png(chart, width), chart.svg,
-                          f"{width:.3f}")
+        return self.media[(chart_svg(chart), width)]
 
     def pdf(self, kind: str, doc: Any) -> tuple[bytes, bool]:
-        from .engines import pandoc_to_typst, typst_to_pdf
-        from .render.typst import pandoc_ast, render_typst, typst_template
+        from .engines import typst_to_pdf
+        from .media import typst_source
+        from .render.typst import typst_template
 
         def make() -> bytes:
             from .sigfields import prepare_pdf
 
-            source = render_typst(doc, pandoc_to_typst(pandoc_ast(doc)))
+            source = typst_source(doc)
             return prepare_pdf(typst_to_pdf(source, when=self.when,
                                             template=f"{typst_template()} (for {kind})"), doc)
         return self._cached(self._key(doc), ".pdf", make)
-
-
-def _reference_docx(content: Content) -> Path | None:
-    """The program's own reference document, else templates/reference.docx (if present)."""
-    from .paths import templates_dir
-
-    ref = content.program.branding.reference_docx
-    if ref:
-        return content.root / ref
-    default = templates_dir() / "reference.docx"
-    return default if default.is_file() else None
-
-

@@ -13,7 +13,7 @@ import json
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .document import Document
 from .model import Content
@@ -166,166 +166,25 @@ def zip_folder(prefix: str, folder: dict[str, bytes], when: datetime) -> bytes:
 def transmittal_memo(content: Content, person: str, kinds: list[str], docs: dict[str, Document],
                      signoffs: dict[str, Signoff], sent: date, due: date,
                      redlines: list[str] | None = None, why: str = "") -> bytes:
-    """The covering memo (DOCX) for a reader who never opens a terminal: what to read, how to
-    sign in Acrobat with a PIV/CAC card, where to send the signed file, and by when."""
-    from .render.docx import WordBody
-    from .render.docxparts import docx_bytes, open_reference, package_parts
+    """The covering memo (DOCX), composed as a document tree (compose/memo.py) naming the
+    packet's files, and written like the documents, with their reference document."""
+    from .compose.memo import PacketFiles
+    from .compose.memo import transmittal_memo as compose_memo
+    from .render.docx import render_memo
 
-    word, ids, shared = open_reference(_reference(content))
-    out = WordBody(word, ids)
-    p, program = content.person(person), content.program
-    owners = _owners(content, kinds)
-    out.paragraph(f"{program.name} ({program.acronym})", "Subtitle")
-    out.paragraph("Transmittal memorandum: documents for your signature", "Title")
-    _pairs(out, [
-        ("To", f"{p.name}, {p.title}, {content.organisation(p.organisation).name}"),
-        ("From", "; ".join(f"{o.name}, {o.title}" for o in owners)),
-        ("Date", _day(sent)),
-        ("Subject", f"Approval of {program.acronym} {program.labels.documents} "
-                    f"({len(kinds)} document{'s' if len(kinds) != 1 else ''})"),
-        ("Please sign and return by", _day(due) + (f" ({why})" if why else "")),
-    ])
-    out.paragraph(
-        f"You are a required approver of the document{'s' if len(kinds) != 1 else ''} below. "
-        f"Please read each one, and if you approve it, sign it digitally and send it back by "
-        f"{_day(due)}. Your signature approves exactly the version you were sent; if the "
-        "document changes before you sign, you will receive a new packet.")
-    _documents_table(out, kinds, docs, signoffs)
-    out.heading("What to read", 2)
-    for kind in kinds:
-        m = docs[kind].meta
-        out.paragraph(f"{m.number} {m.title}, version {m.version}: read {kind}.docx (Word) or "
-                      f"{sign_name(kind)}; they hold the same words. The approval page at the "
-                      "end lists every approver.", "List Bullet")
-    if redlines:
-        out.heading("What changed since you signed", 2)
-        for kind in redlines:
-            out.paragraph(
-                f"{docs[kind].meta.number} changed after your earlier decision, which no longer "
-                f"counts. {redline_name(kind)} is the current document with every change since "
-                "the approved version shown as Word tracked changes (Review, then Next change).")
-    out.heading("How to sign with your PIV or CAC card", 2)
-    for step in _signing_steps(p.name):
-        out.paragraph(step, "List Number")
-    out.heading("Where to send the signed file", 2)
-    for kind in kinds:
-        owner = content.person(content.by_kind[kind].control.owner)
-        others = [content.person(a).name for a in content.by_kind[kind].control.approvers
-                  if a != person]
-        out.paragraph(
-            f"{sign_name(kind)}: e-mail the signed file to {owner.name} ({owner.email}) by "
-            f"{_day(due)}. " + (f"The same file is then signed in turn by "
-                                f"{_and(others)}; {owner.name} forwards it." if others else ""),
-            "List Bullet")
-    out.heading("If you do not approve", 2)
-    out.paragraph(
-        "Do not sign. Reply to the document owner by the same date saying what must change; "
-        "your rejection and its reasons are recorded, and a revised document will be sent to "
-        "you.")
-    out.heading("For the program office", 2)
-    out.paragraph(
-        f"Each document is identified by its content fingerprint, printed on its approval page "
-        f"and listed below; {MANIFEST} and {SUMS} hold the SHA-256 hash of every file in this "
-        f"packet, so the office can confirm that nothing was changed on the way. Signed files "
-        f"are checked (signer, certificate, and that nothing but signatures was added) before "
-        f"the approval is recorded.")
-    for kind in kinds:
-        out.paragraph(f"{docs[kind].meta.number}: {signoffs[kind].fingerprint}")
-    _memo_header_footer(word, ids, program.acronym, p.name, due)
-    _properties(word, f"Transmittal to {p.name}", [f"{o.name}, {o.title}" for o in owners], sent)
-    return docx_bytes(package_parts(word, shared), datetime(sent.year, sent.month, sent.day))
-
-
-def _signing_steps(name: str) -> list[str]:
-    return [
-        "Insert your PIV or CAC card into the card reader of your computer.",
-        "Open the PDF in Adobe Acrobat or the free Adobe Acrobat Reader (a web browser's PDF "
-        "viewer cannot sign). Go to the approval page at the end, headed \"Approval\".",
-        f"Click the signature box marked \"Signature of {name}\" (your name). Sign only your "
-        "own box; the other boxes belong to the other approvers.",
-        "When Acrobat asks for a digital ID, choose the certificate on your card meant for "
-        "signing (it shows your name), then Continue and Sign.",
-        "Save the signed file under the same name when Acrobat asks, and enter your card's PIN.",
-        "Do not change anything else: no comments, highlights, stamps, text or pages. Any change "
-        "besides signatures voids the signature for this approval.",
-    ]
-
-
-def _owners(content: Content, kinds: list[str]) -> list[Any]:
-    ids = sorted({content.by_kind[k].control.owner for k in kinds})
-    return [content.person(i) for i in ids]
-
-
-def _day(d: date) -> str:
-    """A date as a reader says it: "Wednesday 11 November 2026"."""
-    return f"{d:%A} {d.day} {d:%B %Y}"
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _memo_header_footer(word: Any, ids: Any, acronym: str, name: str, due: date) -> None:
-    """A running header (what and for whom) and a footer with "Page X of Y" on every page."""
-    from .render.docxparts import add_run, page_footer
-
-    for section in word.sections:
-        section.header.is_linked_to_previous = False
-        section.footer.is_linked_to_previous = False
-        header = section.header.paragraphs[0]._p
-        for run in header.r_lst:
-            header.remove(run)
-        header.style = ids.paragraph("Header")
-        add_run(header, f"{acronym} · Transmittal memorandum to {name} · sign by {due.isoformat()}")
-        page_footer(section.footer.paragraphs[0]._p, ids.paragraph("Footer"), f"{acronym} · ")
+    files = PacketFiles(read={k: f"{k}.docx" for k in kinds}, sign={k: sign_name(k) for k in kinds},
+                        redline={k: redline_name(k) for k in redlines or []},
+                        manifest=MANIFEST, sums=SUMS)
+    memo = compose_memo(content, person, kinds, docs, signoffs, sent, due, redlines or [], why,
+                        files)
+    return render_memo(memo, reference=_reference(content))
 
 
 def _reference(content: Content) -> bytes:
-    """The program's reference DOCX, else the built-in one: the memo looks like the documents."""
-    from .render.reference import reference_docx
+    """The program's reference DOCX (the documents' own): the memo looks like the documents."""
+    from .branding import reference_document
 
-    ref = content.program.branding.reference_docx
-    return (content.root / ref).read_bytes() if ref else reference_docx()
-
-
-def _pairs(out: Any, rows: list[tuple[str, str]]) -> None:
-    """Bold labels beside their values, in an evenly split table."""
-    from .render.docxparts import add_row, add_run
-
-    grid = out.even_grid(2)
-    table = out.table(grid)
-    for label, value in rows:
-        cells = add_row(table, grid.cells, keep_together=False)
-        add_run(cells[0], label, bold=True)
-        add_run(cells[1], value)
-
-
-def _documents_table(out: Any, kinds: list[str], docs: dict[str, Document],
-                     signoffs: dict[str, Signoff]) -> None:
-    """Number, title, version, state, fingerprint and file of each document, under a bold header."""
-    from .render.docxparts import add_row, add_run
-
-    out.paragraph("Documents for decision", "Caption")
-    grid = out.even_grid(6)
-    table = out.table(grid)
-    header = ("Number", "Title", "Version", "State", "Fingerprint", "Files")
-    for p, text in zip(add_row(table, grid.cells, keep_together=False), header):
-        add_run(p, text, bold=True)
-    for kind in kinds:
-        m = docs[kind].meta
-        cells = add_row(table, grid.cells, keep_together=False)
-        for p, text in zip(cells, (m.number, m.title, m.version, signoffs[kind].state,
-                                   m.short_fingerprint, f"{kind}.docx (read), "
-                                   f"{sign_name(kind)} (sign)")):
-            add_run(p, text)
-
-
-def _properties(word: Any, title: str, owners: list[str], sent: date) -> None:
-    cp = word.core_properties
-    when = datetime(sent.year, sent.month, sent.day)
-    cp.title, cp.author, cp.last_modified_by = title, "; ".join(owners), "pmodocs"
-    cp.category, cp.revision = "Transmittal memorandum", 1
-    cp.created = cp.modified = cp.last_printed = when
+    return reference_document(content)
 
 
 def read_packet(path: Path) -> tuple[str, dict[str, bytes]]:

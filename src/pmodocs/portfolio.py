@@ -146,7 +146,7 @@ def portfolio_outputs(programs: list[Program], options: BuildOptions,
     """Every output of the portfolio: each program's site sources and documents under its id,
     the portfolio home, one mkdocs.yml and one copy of the site assets."""
     from .outputs import Outputs, program_outputs
-    from .render.site import site_assets
+    from .paths import site_assets
 
     def tell(program: Program) -> Callable[[str], None]:
         def relay(event: str) -> None:  # 'rendered:charter' -> 'rendered:alpha/charter'
@@ -267,6 +267,7 @@ def home_files(programs: list[Program]) -> dict[str, bytes]:
     """site_src/index.md (the portfolio home) and the one mkdocs.yml with a tab per program."""
     from .compose.portfolio import ProgramSummary, portfolio_home, portfolio_navigation
     from .compose.site import navigation
+    from .paths import MKDOCS_TEMPLATE, template_text
     from .render.markdown import render_page
     from .render.site import render_mkdocs_yml
 
@@ -278,7 +279,7 @@ def home_files(programs: list[Program]) -> dict[str, bytes]:
     languages = {p.content.program.language for p in programs}
     acronyms = ", ".join(p.content.program.acronym for p in programs)
     config = render_mkdocs_yml(
-        "Plans portfolio", f"Plans of {len(programs)} programs: {acronyms}",
+        template_text(MKDOCS_TEMPLATE), "Plans portfolio", f"Plans of {len(programs)} programs: {acronyms}",
         " · ".join(departments), nav, languages.pop() if len(languages) == 1 else "en")
     return {"site_src/index.md": render_page(portfolio_home(summaries)).encode("utf-8"),
             "mkdocs.yml": config.encode("utf-8")}

@@ -11,12 +11,12 @@ import enum
 import re
 import types
 import typing
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from ..document import LISTS_SHEET, Column, Kind, RegisterBook, Sheet  # noqa: F401 (used here and by workbook.py)
 from ..model import DELIVERABLE_KINDS, Content
 
 REGISTERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
@@ -34,45 +34,6 @@ REGISTERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
 DEFINES = {"Block cycles": "block cycle"}
 """Sheets whose ids other sheets refer to: a block cycle added in the workbook can fund a
 change request in the same workbook."""
-
-LISTS_SHEET = "Lists"
-"""The hidden sheet holding every dropdown's choices (a list longer than 255 characters cannot
-be written into the validation itself)."""
-
-Kind = Literal["text", "int", "number", "money", "date", "bool"]
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    kind: Kind
-    required: bool
-    choices: str | None = None  # name of the list in the Lists sheet
-    key: str | None = None  # for a mapping field (RACI assignments): the key of this column
-    description: str = ""
-
-    @property
-    def header(self) -> str:
-        return f"{self.field}: {self.key}" if self.key else self.field
-
-
-@dataclass(frozen=True)
-class Sheet:
-    name: str
-    file: str
-    path: tuple[str, ...]
-    key: str
-    item: type[BaseModel]
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[Any, ...], ...]
-
-
-@dataclass(frozen=True)
-class RegisterBook:
-    program: str  # the program's acronym: a workbook goes back to the program it came from
-    sheets: tuple[Sheet, ...]
-    lists: tuple[tuple[str, tuple[str, ...]], ...]  # (list name, choices), in column order
-
 
 def register_book(content: Content) -> RegisterBook:
     """Every register of the program, with typed cell values taken from the model."""

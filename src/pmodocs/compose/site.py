@@ -1,15 +1,20 @@
-"""Site-only pages (dashboard, people, roles), the meeting's calendar event and the navigation.
+"""The site as tree data: site-only pages (dashboard, people, roles), each deliverable's page
+and downloads, the meeting's calendar event, the navigation and every path.
 
 Everything here is computed from the content before any renderer runs: readiness counts,
-budget totals, who holds which role. Renderers only turn the resulting blocks into Markdown.
+budget totals, who holds which role, which page goes where. The site writer (render/site.py)
+only serialises the resulting `Site`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Collection, Iterable
 
-from ..document import Card, CardGrid, Heading, Link, Meter, Page, Paragraph, SiteBlock
+from ..document import (
+    CalendarEvent, CalendarFile, Card, CardGrid, DeliverablePage, Document, Heading, Link, Meter,
+    NavEntry, Page, Paragraph, Site, SiteBlock,
+)
 from ..facts import Facts, Signoff, item_state
 from ..model import Content, MOPlan
 from .charts import budget_chart, change_request_chart, risk_heat_map, schedule_chart
@@ -26,7 +31,8 @@ SECTIONS = {
 SECTION_TITLES = {"plans": "Plans", "operations": "Operations", "people": "People",
                   "meeting": "Meeting"}
 ROLES_DIR = "people/roles"
-NavEntry = tuple[str, "str | list[NavEntry]"]
+ICS_PATH = "downloads/launch-meeting.ics"
+"""Where the launch meeting's calendar event lives under site_src/."""
 
 
 def page_path(kind: str) -> str:
@@ -230,21 +236,6 @@ def role_page(content: Content, role_id: str) -> Page:
     return Page(role_path(role_id), r.name, tuple(blocks))
 
 
-@dataclass(frozen=True)
-class CalendarEvent:
-    """The launch meeting as a calendar event; `stamp` comes from the content, never the clock."""
-
-    uid: str
-    stamp: datetime
-    start: datetime
-    end: datetime
-    summary: str
-    location: str
-    description: str
-    organizer_name: str
-    organizer_email: str
-
-
 def meeting_event(content: Content) -> CalendarEvent:
     """The launch meeting with its agenda (computed times) as the event description."""
     agenda = content.deliverables["launch-agenda"]
@@ -329,3 +320,47 @@ def navigation(content: Content) -> list[NavEntry]:
             pages = [("People directory", "people/index.md"), *pages, ("Roles", roles)]
         nav.append((title, pages))
     return nav
+
+
+def site_tree(content: Content, docs: dict[str, Document], facts: Facts,
+              redlined: Collection[str] = ()) -> Site:
+    """The program's whole site: deliverable pages with their downloads (a redline download for
+    each kind in `redlined`), the site-only pages, the meeting's .ics and the navigation."""
+    p = content.program
+    calendars: tuple[CalendarFile, ...] = ()
+    if "launch-agenda" in content.deliverables:
+        calendars = (CalendarFile(ICS_PATH, f"{p.acronym} {p.labels.documents}",
+                                  meeting_event(content)),)
+    return Site(
+        name=f"{p.acronym} {p.labels.documents}", description=p.summary,
+        copyright=p.department or "", language=p.language,
+        deliverables=tuple(deliverable_page(kind, doc, kind in redlined)
+                           for kind, doc in docs.items()),
+        pages=tuple(site_pages(content, facts)), navigation=navigation(content),
+        calendars=calendars)
+
+
+def deliverable_page(kind: str, doc: Document, redlined: bool) -> DeliverablePage:
+    """A deliverable's page and its downloads, linked relative to the page."""
+    up = "../" * page_path(kind).count("/")
+    downloads = [Link("Word (DOCX)", f"{up}downloads/{kind}.docx"),
+                 Link("PDF", f"{up}downloads/{kind}.pdf")]
+    if kind == "launch-agenda":
+        downloads.append(Link("Add to calendar (.ics)", up + ICS_PATH))
+    if redlined:
+        downloads.append(Link("Redline (DOCX)", f"{up}downloads/{kind}-redline.docx"))
+    return DeliverablePage(kind, page_path(kind), doc, tuple(downloads))
+
+
+def download_sources(kinds: Iterable[str], redlined: Iterable[str] = (),
+                     packets: Iterable[str] = ()) -> dict[str, str]:
+    """site_src/downloads/<file> -> the dist/ file it is a copy of, for every page's downloads
+    (and each signatory's packet zip, which the "Who signs what" page links)."""
+    out = {f"site_src/{packet_download(person)}": f"dist/packets/{person}.zip"
+           for person in packets}
+    for kind in kinds:
+        out[f"site_src/downloads/{kind}.docx"] = f"dist/docx/{kind}.docx"
+        out[f"site_src/downloads/{kind}.pdf"] = f"dist/pdf/{kind}.pdf"
+    for kind in redlined:
+        out[f"site_src/downloads/{kind}-redline.docx"] = f"dist/redline/{kind}.docx"
+    return out

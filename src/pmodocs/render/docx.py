@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ..document import (
-    ApprovalPage, Block, BulletList, Callout, Chart, Document, DocumentMeta, Heading, Paragraph, Table,
-    column_weights, landscape_flags,
+    ApprovalPage, Block, BulletList, Callout, Chart, Document, DocumentMeta, Fields, Heading, Memo,
+    MemoBlock, Paragraph, Table, column_weights, landscape_flags,
 )
 from .docxparts import (
     SECTPR, Grid, StyleIds, add_bookmark, add_field, add_page_break, add_row, add_run,
@@ -27,6 +26,7 @@ from .docxparts import (
     keep_with_next, new_paragraph, new_table, open_reference, package_parts, page_footer,
     set_row_height,
 )
+from ..errors import RenderError
 from .reference import TABLE_STYLE, reference_docx
 
 MARGIN_IN = 1.0
@@ -38,16 +38,22 @@ CHARS_PER_INCH = 12
 Carlito in LibreOffice, fits about 15 in bold), so a word never breaks inside a column."""
 
 
-def render_docx(doc: Document, *, reference: Path | None = None,
+ChartMedia = Mapping[tuple[str, float], bytes]
+"""The pictures of a document's charts (pandoc's "media bag"): (the chart's SVG, its width in
+inches) -> PNG bytes. The build draws them (it runs the engines) and passes them in."""
+
+
+def render_docx(doc: Document, *, reference: bytes | None = None,
                 body: Callable[[WordBody, DocumentMeta], None] | None = None,
-                draw: Callable[[Chart, float], bytes] | None = None) -> bytes:
-    """The deliverable as a DOCX file (bytes), styled by `reference` or the built-in reference.
+                media: ChartMedia | None = None) -> bytes:
+    """The deliverable as a DOCX file (bytes), styled by `reference` (the bytes of a reference
+    document) or the built-in reference.
 
     `body(out, meta)`, when given, writes the body instead of `doc.blocks` (the redline writer
-    uses it, so a redline has the same title page, styles, headers and footers). `draw(chart,
-    width)` gives a chart's picture (default `chart_png`; the build passes a cached one).
+    uses it, so a redline has the same title page, styles, headers and footers). `media` holds
+    the chart pictures; a chart without one is a RenderError.
     """
-    word, ids, shared = open_reference(reference.read_bytes() if reference else reference_docx())
+    word, ids, shared = open_reference(reference if reference is not None else reference_docx())
     out = WordBody(word, ids)
     m = doc.meta
     _properties(word, m)
@@ -58,7 +64,7 @@ def render_docx(doc: Document, *, reference: Path | None = None,
     if body is not None:
         body(out, m)
     else:
-        writer = _BodyWriter(out, m, draw)
+        writer = BodyWriter(out, m, media)
         for block, wide in zip(doc.blocks, landscape_flags(doc.blocks)):
             writer.block(block, wide)
     for section in word.sections:
@@ -69,6 +75,57 @@ def render_docx(doc: Document, *, reference: Path | None = None,
         "DocumentNumber": m.number, "Version": m.version, "Status": m.status,
         "ApprovalState": m.approval_state, "Fingerprint": m.fingerprint, "Program": m.program,
     })
+
+
+def render_memo(memo: Memo, *, reference: bytes | None = None) -> bytes:
+    """A memo (no title page or contents) as a DOCX file, styled by `reference` like the
+    documents it accompanies: label/value fields and tables split the text width evenly."""
+    word, ids, shared = open_reference(reference if reference is not None else reference_docx())
+    out = WordBody(word, ids)
+    out.paragraph(memo.subtitle, "Subtitle")
+    out.paragraph(memo.title, "Title")
+    for block in memo.blocks:
+        _memo_block(out, block)
+    for section in word.sections:
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        header = section.header.paragraphs[0]._p
+        _empty(header)
+        header.style = ids.paragraph("Header")
+        add_run(header, memo.header)
+        page_footer(section.footer.paragraphs[0]._p, ids.paragraph("Footer"), memo.footer)
+    cp = word.core_properties
+    when = datetime(memo.date.year, memo.date.month, memo.date.day)
+    cp.title, cp.author, cp.last_modified_by = memo.properties_title, memo.author, "pmodocs"
+    cp.category, cp.revision = memo.category, 1
+    cp.created = cp.modified = cp.last_printed = when
+    return docx_bytes(package_parts(word, shared), when)
+
+
+def _memo_block(out: WordBody, block: MemoBlock) -> None:
+    if isinstance(block, Fields):
+        grid = out.even_grid(2)
+        table = out.table(grid)
+        for label, value in block.rows:
+            cells = add_row(table, grid.cells, keep_together=False)
+            add_run(cells[0], label, bold=True)
+            add_run(cells[1], value)
+    elif isinstance(block, Table):
+        out.paragraph(block.caption, "Caption")
+        grid = out.even_grid(len(block.columns))
+        table = out.table(grid)
+        for index, texts in enumerate((block.columns, *block.rows)):
+            for p, text in zip(add_row(table, grid.cells, keep_together=False), texts):
+                add_run(p, text, bold=index == 0)
+    elif isinstance(block, Heading):
+        out.heading(block.text, block.level)
+    elif isinstance(block, Paragraph):
+        out.paragraph(block.text)
+    elif isinstance(block, BulletList):
+        for item in block.items:
+            out.paragraph(item, "List Number" if block.numbered else "List Bullet")
+    else:
+        raise TypeError(f"no memo writer for {type(block).__name__}")
 
 
 class WordBody:
@@ -203,8 +260,6 @@ def _logo(word: Any, m: DocumentMeta) -> None:
     from docx.image.exceptions import UnrecognizedImageError
     from docx.shared import Inches
 
-    from ..errors import RenderError
-
     assert m.logo is not None, "called only for a document with a logo"
     run = word.add_paragraph().add_run()
     try:
@@ -232,15 +287,14 @@ def word_font_svg(svg: str) -> str:
     return re.sub(r'font-family="[^"]*"', CHART_FONT, svg)
 
 
-def chart_png(c: Chart, width_in: float) -> bytes:
-    """The chart's SVG drawn as a PNG `width_in` inches wide, by typst (the PDF engine)."""
-    from ..engines import typst_to_png
+def chart_png_source(svg: str, width_in: float) -> str:
+    """The typst source that draws a chart's SVG as Word's picture, `width_in` inches wide and
+    in the document's font (the build compiles it to a PNG at CHART_PPI)."""
     from .typst import typst_str
 
-    source = ("#set page(width: auto, height: auto, margin: 0pt, fill: white)\n"
-              f'#image(bytes({typst_str(word_font_svg(c.svg))}), format: "svg", '
-              f"width: {width_in:.3f}in)")
-    return typst_to_png(source, ppi=CHART_PPI, what=f"the chart {c.caption!r}")
+    return ("#set page(width: auto, height: auto, margin: 0pt, fill: white)\n"
+            f'#image(bytes({typst_str(word_font_svg(svg))}), format: "svg", '
+            f"width: {width_in:.3f}in)")
 
 
 def toc_bookmark(index: int) -> str:
@@ -294,13 +348,13 @@ def _dot_leader_tab(p: Any, position: int) -> None:
     ppr.append(tabs)
 
 
-class _BodyWriter:
-    """Writes blocks in order, opening a landscape section around each wide table."""
+class BodyWriter:
+    """Writes blocks in order, opening a landscape section around each wide table (the redline
+    writer extends it)."""
 
-    def __init__(self, out: WordBody, meta: DocumentMeta,
-                 draw: Callable[[Chart, float], bytes] | None = None):
+    def __init__(self, out: WordBody, meta: DocumentMeta, media: ChartMedia | None = None):
         self.out, self.word, self.meta, self.tables, self.figures = out, out.word, meta, 0, 0
-        self.draw = draw or chart_png
+        self.media: ChartMedia = media if media is not None else {}
         self.landscape = False
         self.contents = 0  # headings written that the contents lists (levels 1 and 2)
 
@@ -354,7 +408,10 @@ class _BodyWriter:
 
         from .typst import chart_width_in
 
-        width = chart_width_in(c.svg, text_width(self.meta.paper, self.landscape))
+        from .charts import chart_svg
+
+        svg = chart_svg(c)
+        width = chart_width_in(svg, text_width(self.meta.paper, self.landscape))
         picture = self.word.add_paragraph()
         # inline, single-spaced (an exact line height would let it overlap the text above),
         # and on the page of its caption
@@ -362,7 +419,12 @@ class _BodyWriter:
         picture.paragraph_format.keep_with_next = True
         picture.paragraph_format.space_before = Inches(0.08)
         run = picture.add_run()
-        shape = run.add_picture(io.BytesIO(self.draw(c, width)), width=Inches(width))
+        try:
+            png = self.media[(svg, width)]
+        except KeyError:
+            raise RenderError(f"{self.meta.id}: no picture of the chart {c.caption!r} at "
+                              f"{width:.3f} in was passed to the DOCX writer") from None
+        shape = run.add_picture(io.BytesIO(png), width=Inches(width))
         shape._inline.docPr.set("descr", c.alt)
         shape._inline.docPr.set("name", f"Figure {number}")
         self.out.paragraph(f"Figure {number}: {c.caption}", "Caption")

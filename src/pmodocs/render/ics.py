@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..compose.site import CalendarEvent
+from ..document import CalendarEvent
 
 
 def render_ics(event: CalendarEvent, product: str) -> str:

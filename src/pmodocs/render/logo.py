@@ -1,6 +1,6 @@
 """The example program's logo, drawn from code so the branding in content/branding/ is reviewable.
 
-`python -m pmodocs.render.logo content/branding/logo.png` writes it: a civic emblem (pediment,
+`python -m pmodocs.branding logo > content/branding/logo.png` writes it: a civic emblem (pediment,
 four columns, base) in white on the program's blue, as an 8-bit RGB PNG with no alpha channel
 (PDF/A-friendly) and no timestamp chunk, so the same code always gives the same bytes.
 """
@@ -8,9 +8,7 @@ four columns, base) in white on the program's blue, as an 8-bit RGB PNG with no 
 from __future__ import annotations
 
 import struct
-import sys
 import zlib
-from pathlib import Path
 
 BLUE = (0x1F, 0x4E, 0x79)
 WHITE = (0xFF, 0xFF, 0xFF)
@@ -61,14 +59,3 @@ def logo_png(size: int = 192) -> bytes:
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
             + _chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + _chunk(b"IEND", b""))
 
-
-def main(argv: list[str]) -> int:
-    target = Path(argv[0] if argv else "content/branding/logo.png")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(logo_png())
-    print(f"wrote {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

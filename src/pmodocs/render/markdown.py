@@ -16,7 +16,7 @@ from ..document import (
 )
 
 if TYPE_CHECKING:
-    from ..redline import BlockChange, Redline, RowChange, Spans
+    from ..diff import BlockChange, Redline, RowChange, Spans
 
 # Exactly Python-Markdown's escapable characters: escaping any other would print a backslash.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
@@ -173,11 +173,13 @@ def _block(block: Block, base: int) -> list[str]:
         return [f'<div class="admonition {block.kind}"><p class="admonition-title">'
                 f"{html_text(block.title)}</p><p>{html_text(block.text)}</p></div>"]
     if isinstance(block, Chart):
+        from .charts import chart_svg
+
         # The SVG carries role="img", <title> and <desc>; the figure adds the visible caption.
         # On a phone a chart keeps its own size (its labels stay legible) and scrolls sideways
         # in a focusable, labelled region.
         return [f'<figure class="pm-chart"><div class="pm-chart__scroll" role="region" '
-                f'aria-label="{html_text(block.caption)}" tabindex="0">{block.svg}</div>'
+                f'aria-label="{html_text(block.caption)}" tabindex="0">{chart_svg(block)}</div>'
                 f"<figcaption>{html_text(block.caption)}</figcaption></figure>"]
     if isinstance(block, ApprovalPage):
         return _approval(block)
@@ -269,7 +271,7 @@ CHANGE_WORDS = {"ins": "added", "del": "removed", "changed": "changed"}
 def changes_section(red: Redline) -> list[str]:
     """"Changes since approval": every change, under the heading it sits in, marked as inserted
     (<ins>, "[added]") or deleted (<del>, "[removed]")."""
-    from ..redline import sections
+    from ..diff import sections
 
     found = sections(red)
     intro = (f"This content changed after it was approved by {', '.join(red.approvals) or 'its approvers'}"
@@ -286,7 +288,7 @@ def changes_section(red: Redline) -> list[str]:
 
 
 def _label(change: BlockChange) -> str:
-    from ..redline import block_label
+    from ..diff import block_label
 
     return block_label(change.block)
 
@@ -304,7 +306,7 @@ def spans_html(spans: Spans) -> str:
 
 
 def _change_html(change: BlockChange) -> str:
-    from ..redline import Span, block_lines
+    from ..diff import Span, block_lines
 
     if change.op in ("ins", "del"):
         return "".join(f"<p>{spans_html((Span(change.op, line),))}</p>"

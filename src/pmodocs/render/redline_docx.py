@@ -11,14 +11,13 @@ so that accepting or rejecting leaves no empty paragraph behind.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from ..document import (
     ApprovalPage, BulletList, Chart, DocumentMeta, Heading, Paragraph, Table, landscape_flags,
 )
-from ..redline import BlockChange, EntryChange, Redline, RowChange, Span, Spans, entry_rows, side, words
-from .docx import DECISION_BOXES, WordBody, _BodyWriter, page_break_before, text_width
+from ..diff import BlockChange, EntryChange, Redline, RowChange, Span, Spans, entry_rows, side, words
+from .docx import DECISION_BOXES, BodyWriter, ChartMedia, WordBody, page_break_before, text_width
 from .docxparts import (
     P, PPR, PSTYLE, R, TBL, TC, TR, VAL, add_row, add_run, new_paragraph, set_bold,
 )
@@ -29,15 +28,18 @@ DATE_BLANK = ""
 row is 0.6 in high, room to sign, as in the DOCX)."""
 
 
-def render_redline_docx(red: Redline, *, reference: Path | None = None) -> bytes:
-    """The current document with tracked changes against the approved one (DOCX bytes)."""
+def render_redline_docx(red: Redline, *, reference: bytes | None = None,
+                        media: ChartMedia | None = None) -> bytes:
+    """The current document with tracked changes against the approved one (DOCX bytes), styled
+    by `reference` (reference document bytes; default the built-in one), with the pictures of
+    its charts from `media` (as for `render_docx`)."""
     from .docx import render_docx
 
     marks = Revisions(red.author, f"{red.date.isoformat()}T00:00:00Z")
 
     def body(out: WordBody, meta: DocumentMeta) -> None:
         _title_page_changes(out, red.old.meta, meta, marks)
-        _RedlineWriter(out, meta, marks).write(red.changes)
+        _RedlineWriter(out, meta, marks, media).write(red.changes)
 
     return render_docx(red.new, reference=reference, body=body)
 
@@ -155,13 +157,14 @@ def _paragraph_after(out: WordBody, table: Any, text: str, style: str) -> Any:
     return p
 
 
-class _RedlineWriter(_BodyWriter):
+class _RedlineWriter(BodyWriter):
     """The body writer, fed changes instead of blocks; tables and figures are numbered on each
     side (a removed figure keeps its old number, so accepting or rejecting every change leaves
     the figures numbered 1, 2, 3…)."""
 
-    def __init__(self, out: WordBody, meta: DocumentMeta, marks: Revisions):
-        super().__init__(out, meta)
+    def __init__(self, out: WordBody, meta: DocumentMeta, marks: Revisions,
+                 media: ChartMedia | None = None):
+        super().__init__(out, meta, media)
         self.marks, self.old_tables, self.old_figures = marks, 0, 0
 
     def write(self, changes: tuple[BlockChange, ...]) -> None:
@@ -317,10 +320,8 @@ def entry_rows_template() -> list[tuple[str, str]]:
     return entry_rows(SignatureLine("", "", "", "", "", ""))
 
 
-def redline_files(content: Any, redlines: dict[str, Redline]) -> dict[str, bytes]:
+def redline_files(redlines: dict[str, Redline], reference: bytes | None = None,
+                  media: ChartMedia | None = None) -> dict[str, bytes]:
     """dist/redline/<id>.docx for every deliverable changed since approval (with a snapshot)."""
-    from ..outputs import _reference_docx
-
-    reference = _reference_docx(content)
-    return {f"dist/redline/{kind}.docx": render_redline_docx(red, reference=reference)
+    return {f"dist/redline/{kind}.docx": render_redline_docx(red, reference=reference, media=media)
             for kind, red in redlines.items()}

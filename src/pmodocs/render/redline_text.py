@@ -7,7 +7,7 @@ such, so a terminal can colour them (`pmodocs diff`) without reading the text ba
 from __future__ import annotations
 
 from ..document import Table
-from ..redline import BlockChange, Redline, RowChange, Spans, block_label, block_lines, sections
+from ..diff import BlockChange, Redline, RowChange, Spans, block_label, block_lines, sections
 
 MARKER = {"ins": "+", "del": "-", "changed": "~", "same": " "}
 

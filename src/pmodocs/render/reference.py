@@ -1,16 +1,15 @@
 """The reference document: fonts, colours, margins and named styles every DOCX inherits.
 
-Made from code so the branding is reviewable; `python -m pmodocs.render.reference OUT.docx`
-writes it (templates/reference.docx is that output). A program can point
+Made from code so the branding is reviewable; `python -m pmodocs.branding reference > OUT.docx`
+(`make reference`) writes it (templates/reference.docx is that output). A program can point
 `program.branding.reference_docx` at its own file, made from this one.
 """
 
 from __future__ import annotations
 
 import io
-import sys
+from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 
 TABLE_STYLE = "PMO Table"
 BODY_FONT = "Calibri"
@@ -65,16 +64,12 @@ def _shade_header_row(style) -> None:  # type: ignore[no-untyped-def]
         f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="D9E2F3"/></w:tcPr></w:tblStylePr>'))
 
 
-def main(argv: list[str]) -> int:
-    target = Path(argv[0] if argv else "templates/reference.docx")
-    from datetime import datetime
+REFERENCE_DATE = datetime(2026, 1, 1)
+"""The timestamp inside templates/reference.docx, so `make reference` gives the same bytes."""
 
+
+def reference_file() -> bytes:
+    """templates/reference.docx's bytes: the built-in reference with fixed zip timestamps."""
     from .docxparts import normalise_zip
 
-    target.write_bytes(normalise_zip(reference_docx(), datetime(2026, 1, 1)))
-    print(f"wrote {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    return normalise_zip(reference_docx(), REFERENCE_DATE)

@@ -73,31 +73,30 @@ TEMPLATE_NAME = "deliverable.typ.j2"
 
 
 def typst_template() -> Path:
-    """The page-furniture template in use (PMODOCS_TEMPLATES may point at another folder)."""
+    """Where the page-furniture template is (PMODOCS_TEMPLATES may point at another folder)."""
     from ..paths import templates_dir
 
     return templates_dir() / "typst" / TEMPLATE_NAME
 
 
-def render_typst(doc: Document, body: str) -> str:
-    """The full typst source: our page furniture around pandoc's body."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+def render_typst(doc: Document, body: str, template: str, where: str = TEMPLATE_NAME) -> str:
+    """The full typst source: our page furniture (the text of the Jinja `template`, named
+    `where` in errors) around pandoc's body."""
+    from jinja2 import Environment, StrictUndefined, TemplateError
 
-    path = typst_template()
-    env = Environment(loader=FileSystemLoader(str(path.parent)), autoescape=False,
-                      undefined=StrictUndefined, keep_trailing_newline=True)
+    env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["typst"] = typst_str
     m = doc.meta
     lang, _, region = m.language.partition("-")
     try:
-        return env.get_template(TEMPLATE_NAME).render(
+        return env.from_string(template).render(
             meta=m, lang=lang, region=region.lower(), body=body, fonts=typst_families(),
             paper="us-letter" if m.paper == "letter" else "a4",
             logo=typst_bytes(m.logo) if m.logo else None)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
-        where = f"{path}:{line}" if line else str(path)
-        raise RenderError(f"template {where} could not be rendered for {m.id}: "
+        at = f"{where}:{line}" if line else where
+        raise RenderError(f"template {at} could not be rendered for {m.id}: "
                           f"{exc.message or type(exc).__name__}") from None
 
 
@@ -173,8 +172,11 @@ def _block(block: Block) -> list[Any]:
         return [{"t": "Para", "c": [{"t": "Strong", "c": _inlines(block.title + ":")},
                                     {"t": "Space"}, *_inlines(block.text)]}]
     if isinstance(block, Chart):
-        width = chart_width_in(block.svg, PORTRAIT_TEXT_IN)
-        return [_raw(f"#figure(image(bytes({typst_str(block.svg)}), format: \"svg\", "
+        from .charts import chart_svg
+
+        svg = chart_svg(block)
+        width = chart_width_in(svg, PORTRAIT_TEXT_IN)
+        return [_raw(f"#figure(image(bytes({typst_str(svg)}), format: \"svg\", "
                      f"alt: {typst_str(block.alt)}, width: {width}in), "
                      f"caption: {typst_str(block.caption)})")]
     if isinstance(block, ApprovalPage):

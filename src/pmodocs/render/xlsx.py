@@ -16,7 +16,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from ..authoring.registers import LISTS_SHEET, Column, RegisterBook
+from ..document import LISTS_SHEET, Column, RegisterBook
 from ..zips import read_zip
 from .docxparts import office_zip
 
