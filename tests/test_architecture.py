@@ -23,8 +23,8 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("facts", ("facts",)),
     ("compose", ("compose",)),
     ("render", ("render",)),
-    ("derive", ("contenttree", "signoff", "redline", "limits", "consistency")),
-    ("engines", ("engines", "sitebuild", "sigfields", "signing", "signatures", "branding", "media")),
+    ("derive", ("branding", "contenttree", "signoff", "redline", "limits", "consistency")),
+    ("engines", ("engines", "sitebuild", "sigfields", "signing", "signatures", "media")),
     ("outputs", ("outputs", "packets", "portfolio")),
     ("publish", ("pipeline", "serve")),
     ("edit", ("contentedit", "migrate", "migrate_approvals", "scaffold", "reference",
@@ -125,6 +125,16 @@ def test_the_graph_reader_sees_imports_inside_functions_and_type_checking_blocks
     assert "contenttree" in GRAPH["signoff"]  # imported inside fingerprint's helper only
     assert "facts" in GRAPH["limits"]  # under TYPE_CHECKING only
     assert "compose" in GRAPH["contenttree"]
+
+
+def test_compose_reads_no_file():
+    """What compose shows comes from the model and the derived facts (the logo's bytes too)."""
+    for path in sorted((SRC / "compose").glob("*.py")):
+        found = [node.lineno for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Call)
+                 and getattr(node.func, "attr", getattr(node.func, "id", ""))
+                 in {"open", "read_bytes", "read_text", "iterdir", "glob", "rglob"}]
+        assert found == [], path.name
 
 
 def test_no_import_cycle_counting_imports_inside_functions():

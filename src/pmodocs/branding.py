@@ -25,7 +25,8 @@ def reference_document(content: Content) -> bytes:
 
 
 def logo(content: Content) -> bytes | None:
-    """The program's logo (PNG or JPEG bytes), if `program.branding.logo` names one."""
+    """The program's logo (PNG or JPEG bytes), if `program.branding.logo` names one; read once
+    the checks have vouched for the path, and carried to compose in the derived facts."""
     name = content.program.branding.logo
     return (content.root / name).read_bytes() if name else None
 

@@ -30,10 +30,11 @@ _BOOKKEEPING_META = ("approval_state", "fingerprint")
 
 def neutral_facts(content: Content) -> Facts:
     """The derived facts the neutral trees are composed with: no decision recorded anywhere."""
+    from .branding import logo
     from .facts import derive, unfingerprinted
 
     bare = dataclasses.replace(content, approvals=())
-    return derive(bare, unfingerprinted(bare))
+    return derive(bare, unfingerprinted(bare), logo(content))
 
 
 def neutral_tree(content: Content, kind: str, neutral: Facts | None = None) -> D.Document:

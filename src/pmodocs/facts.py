@@ -165,6 +165,8 @@ class Facts:
     awaiting: dict[str, tuple[Awaiting, ...]]
     sent: date
     """The packets' date (SOURCE_DATE_EPOCH's day or program.as_of): decisions are due from it."""
+    logo: bytes | None = None
+    """The branding logo's bytes, read once the checks vouched for its path (compose reads no file)."""
 
     @property
     def approved(self) -> int:
@@ -175,8 +177,9 @@ class Facts:
         return sum(c.met for c in self.criteria)
 
 
-def derive(content: Content, signoffs: dict[str, Signoff]) -> Facts:
-    """Every derived fact of one program, from its content and its deliverables' sign-offs."""
+def derive(content: Content, signoffs: dict[str, Signoff], logo: bytes | None = None) -> Facts:
+    """Every derived fact of one program, from its content, its deliverables' sign-offs and its
+    logo's bytes."""
     from .dates import build_time
 
     plan = content.deliverables["mo-plan"]
@@ -191,7 +194,7 @@ def derive(content: Content, signoffs: dict[str, Signoff]) -> Facts:
         criteria=tuple(criterion_fact(content, signoffs, e, plan.control.owner)
                        for e in plan.exit_criteria),
         milestones=tuple(milestone_fact(content, signoffs, m) for m in plan.milestones),
-        awaiting=waiting, sent=sent)
+        awaiting=waiting, sent=sent, logo=logo)
 
 
 def unfingerprinted(content: Content) -> dict[str, Signoff]:

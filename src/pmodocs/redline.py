@@ -48,9 +48,10 @@ def load_snapshot(content: Content, kind: str, fp: str) -> Document:
                                     f"not the {fp[:12]} its name says (the snapshot was edited, or "
                                     "predates document-tree fingerprints: run `pmodocs migrate`); "
                                     "restore it from version control")])
-    logo = content.program.branding.logo
+    from .branding import logo
+
     try:
-        return tree_from_bytes(data, (content.root / logo).read_bytes() if logo else None)
+        return tree_from_bytes(data, logo(content))
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise ContentError([Problem(display, 0, "", f"cannot be read as a {kind} document tree "
                                     f"({type(exc).__name__}: {exc}); restore it from version "

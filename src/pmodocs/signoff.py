@@ -64,7 +64,10 @@ def all_signoffs(content: Content) -> dict[str, Signoff]:
 def derive_facts(content: Content) -> Facts:
     """The program's derived facts, sign-offs included: what compose reads. With no decision
     recorded anywhere, no state depends on a fingerprint (`facts.unfingerprinted`)."""
-    return derive(content, all_signoffs(content) if content.approvals else unfingerprinted(content))
+    from .branding import logo
+
+    signoffs = all_signoffs(content) if content.approvals else unfingerprinted(content)
+    return derive(content, signoffs, logo(content))
 
 
 def status_rows(content: Content, signoffs: dict[str, Signoff] | None = None) -> list[dict[str, Any]]:

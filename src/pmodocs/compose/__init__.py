@@ -33,7 +33,7 @@ def compose_document(content: Content, kind: str, so: Signoff, facts: Facts) -> 
     doc = content.by_kind[kind]
     blocks = (document_control(content, doc, so) + BODIES[kind](content, doc, facts)
               + approval_page(content, doc, so))
-    return Document(meta(content, doc, so), tuple(blocks))
+    return Document(meta(content, doc, so, facts.logo), tuple(blocks))
 
 
 def compose_all(content: Content, facts: Facts) -> dict[str, Document]:

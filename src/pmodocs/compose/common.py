@@ -57,7 +57,8 @@ def document_number(content: Content, doc: Deliverable) -> str:
     return f"{content.program.numbering.prefix}-{doc.control.code}"
 
 
-def meta(content: Content, doc: Deliverable, so: Signoff) -> DocumentMeta:
+def meta(content: Content, doc: Deliverable, so: Signoff, logo: bytes | None) -> DocumentMeta:
+    """The document's metadata; `logo` is the branding logo's bytes (from the derived facts)."""
     c, p = doc.control, content.program
     owner = content.person(c.owner)
     return DocumentMeta(
@@ -67,7 +68,7 @@ def meta(content: Content, doc: Deliverable, so: Signoff) -> DocumentMeta:
         department=p.department or "", purpose=c.purpose, language=p.language, paper=p.paper,
         fingerprint=so.fingerprint,
         keywords=p.document_keywords(c.title),
-        logo=(content.root / p.branding.logo).read_bytes() if p.branding.logo else None,
+        logo=logo,
     )
 
 
