@@ -1,7 +1,7 @@
 """Build both example programs at a git revision and from the working tree; compare every byte.
 
-A refactor must leave what the build publishes unchanged. This builds `content/` and
-`examples/federal/` twice, once from a clean checkout of REV (default: HEAD) and once from the
+A refactor must leave what the build publishes unchanged. This builds `content/`,
+`examples/federal/` and a portfolio of the two twice, once from a clean checkout of REV (default: HEAD) and once from the
 working tree, each with the same SOURCE_DATE_EPOCH, and lists every published file that is
 missing, extra or different. The build cache (`.pmodocs-cache/`) and the lock file are not
 outputs and are left out. Exit status 0 when every output is byte-identical, 1 when not.
@@ -20,7 +20,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ("content", "examples/federal")
+EXAMPLES = ("content", "examples/federal", "portfolio")
+PORTFOLIO = {"alpha": "content", "beta": "examples/federal"}
+"""The portfolio case: a folder holding both examples as its programs."""
 NOT_OUTPUTS = (".pmodocs-cache", ".pmodocs.lock")
 EPOCH = "1767225600"  # 2026-01-01, any fixed value will do
 
@@ -29,8 +31,13 @@ def build(tree: Path, content: str, out: Path) -> None:
     """Run `build.py build` of the checkout at `tree` on one example, into `out`."""
     env = dict(os.environ, PYTHONPATH=str(tree / "src"), SOURCE_DATE_EPOCH=EPOCH)
     env.pop("PMODOCS_DEBUG", None)
+    folder = tree / content
+    if content == "portfolio":  # the tree's own examples, as the programs of one portfolio
+        folder = out.parent / f"{out.name}-content"
+        for program, example in PORTFOLIO.items():
+            shutil.copytree(tree / example, folder / program)
     cmd = [sys.executable, str(tree / "build.py"), "build", "--quiet",
-           "--content", str(tree / content), "--out", str(out)]
+           "--content", str(folder), "--out", str(out)]
     done = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"build of {content} at {tree} failed ({done.returncode}):\n"

@@ -318,6 +318,8 @@ class Site:
     pages: tuple[Page, ...]
     navigation: list[NavEntry]
     calendars: tuple[CalendarFile, ...] = ()
+    tags: tuple[str, ...] = ()
+    """Tags of every page (a portfolio tags each program's pages with its acronym)."""
 
 
 @dataclass(frozen=True)

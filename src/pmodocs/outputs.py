@@ -135,9 +135,10 @@ def render_outputs(content: Content, options: BuildOptions = BuildOptions(),
 def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
                     progress: Callable[[str], None] = lambda _: None,
                     cache: BuildCache | None = None, facts: Facts | None = None,
-                    site: bool = True) -> Outputs:
-    """One program's site sources now (unless not `site`), and its documents when asked for.
-    `facts` are the ones `load_checked` derived; without them they are derived here."""
+                    site: bool = True, tags: tuple[str, ...] = ()) -> Outputs:
+    """One program's site sources now (unless not `site`; every page tagged with `tags`), and
+    its documents when asked for. `facts` are the ones `load_checked` derived; without them they
+    are derived here."""
     from .compose import compose_all
     from .compose.site import download_sources, site_tree
     from .paths import MKDOCS_TEMPLATE, site_assets, template_text
@@ -155,7 +156,7 @@ def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
 
     if not site:
         return Outputs({}, {}, documents)
-    tree = site_tree(content, docs, facts, redlines)
+    tree = site_tree(content, docs, facts, redlines, tags)
     return Outputs(site_files(tree, redlines, site_assets(), template_text(MKDOCS_TEMPLATE)),
                    download_sources(docs, redlines, tuple(facts.awaiting)), documents)
 

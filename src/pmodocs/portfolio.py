@@ -154,11 +154,12 @@ def portfolio_outputs(programs: list[Program], options: BuildOptions,
             progress(f"{kind}:{program.id}/{name}" if name else event)
         return relay
 
-    parts = [(p.id, program_outputs(p.content, options, tell(p), cache, p.facts)) for p in programs]
+    parts = [(p.id, program_outputs(p.content, options, tell(p), cache, p.facts,
+                                    tags=(p.content.program.acronym,))) for p in programs]
     site: dict[str, bytes] = {}
     downloads: dict[str, str] = {}
-    for program, (program_id, outputs) in zip(programs, parts):
-        site.update(tagged(prefixed(outputs.site, program_id), program.content.program.acronym))
+    for program_id, outputs in parts:
+        site.update(prefixed(outputs.site, program_id))
         downloads.update({under(rel, program_id): under(source, program_id)
                           for rel, source in outputs.downloads.items()})
     for rel, data in site_assets().items():
@@ -232,14 +233,6 @@ def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None
     dist = program_outputs(load_content(Path(folder)), options, events.append, cache,
                            site=False).documents()
     return dist, events, cache.used if cache is not None else set()
-
-
-def tagged(site: dict[str, bytes], acronym: str) -> dict[str, bytes]:
-    """A program's pages with its acronym as their tag, so search results name the program."""
-    from .render.markdown import with_tag
-
-    return {rel: with_tag(data.decode("utf-8"), acronym).encode("utf-8") if rel.endswith(".md")
-            else data for rel, data in site.items()}
 
 
 def under(rel: str, program_id: str) -> str:

@@ -323,7 +323,7 @@ def navigation(content: Content) -> list[NavEntry]:
 
 
 def site_tree(content: Content, docs: dict[str, Document], facts: Facts,
-              redlined: Collection[str] = ()) -> Site:
+              redlined: Collection[str] = (), tags: tuple[str, ...] = ()) -> Site:
     """The program's whole site: deliverable pages with their downloads (a redline download for
     each kind in `redlined`), the site-only pages, the meeting's .ics and the navigation."""
     p = content.program
@@ -337,7 +337,7 @@ def site_tree(content: Content, docs: dict[str, Document], facts: Facts,
         deliverables=tuple(deliverable_page(kind, doc, kind in redlined)
                            for kind, doc in docs.items()),
         pages=tuple(site_pages(content, facts)), navigation=navigation(content),
-        calendars=calendars)
+        calendars=calendars, tags=tags)
 
 
 def deliverable_page(kind: str, doc: Document, redlined: bool) -> DeliverablePage:

@@ -56,12 +56,13 @@ def badge(state: str) -> str:
             f"{html_text(state)}</span>")
 
 
-def render_document(doc: Document, downloads: dict[str, str], redline: Redline | None = None) -> str:
+def render_document(doc: Document, downloads: dict[str, str], redline: Redline | None = None,
+                    tags: tuple[str, ...] = ()) -> str:
     """A deliverable page: title, state, download links, what changed since approval (when it
     did), then every block."""
     m = doc.meta
     out = [
-        "---", f"title: {_yaml_str(m.title)}", *_register_front_matter(doc), "---", "",
+        "---", *_tags(tags), f"title: {_yaml_str(m.title)}", *_register_front_matter(doc), "---", "",
         f"# {md_text(m.title)}", "",
         f'<p class="pm-docline">{html_text(m.number)} · version {html_text(m.version)} · '
         f"{badge(m.approval_state)} · fingerprint <code>{html_text(m.short_fingerprint)}</code></p>",
@@ -88,9 +89,10 @@ def _register_front_matter(doc: Document) -> list[str]:
     return []
 
 
-def render_page(page: Page) -> str:
+def render_page(page: Page, tags: tuple[str, ...] = ()) -> str:
     """A site page: its blocks may include site-only ones (card grids, progress meters)."""
-    out = ["---", f"title: {_yaml_str(page.title)}", "---", "", f"# {md_text(page.title)}", ""]
+    out = ["---", *_tags(tags), f"title: {_yaml_str(page.title)}", "---", "",
+           f"# {md_text(page.title)}", ""]
     if page.links:
         out += [f"- [{md_text(l.text)}]({l.href})" for l in page.links] + [""]
     for block in page.blocks:
@@ -133,15 +135,13 @@ def _decimal(number: float) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def with_tag(page: str, tag: str) -> str:
-    """The page with `tag` in its front matter's tags: mkdocs-material shows a page's tags under
-    each of its search results, so in a portfolio every result names its program.
-    (Material's search script writes tags as text, so the tag is not HTML-escaped.)"""
+def _tags(tags: tuple[str, ...]) -> list[str]:
+    """Front matter for the page's tags: mkdocs-material shows a page's tags under each of its
+    search results, so in a portfolio every result names its program. (Material's search script
+    writes tags as text, so a tag is not HTML-escaped; JSON quoting keeps it a YAML string.)"""
     import json
 
-    if not page.startswith("---\n"):
-        raise ValueError("a generated page starts with front matter")
-    return f"---\ntags:\n  - {json.dumps(tag, ensure_ascii=False)}\n" + page[4:]
+    return ["tags:", *(f"  - {json.dumps(tag, ensure_ascii=False)}" for tag in tags)] if tags else []
 
 
 def _yaml_str(text: str) -> str:

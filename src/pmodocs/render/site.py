@@ -26,12 +26,12 @@ def site_files(site: Site, redlines: Mapping[str, Redline], assets: Mapping[str,
     for page in site.deliverables:
         downloads = {link.text: link.href for link in page.downloads}
         files[f"site_src/{page.path}"] = render_document(
-            page.document, downloads, redlines.get(page.kind)).encode("utf-8")
+            page.document, downloads, redlines.get(page.kind), site.tags).encode("utf-8")
     for calendar in site.calendars:
         files[f"site_src/{calendar.path}"] = render_ics(calendar.event,
                                                         calendar.product).encode("utf-8")
     for other in site.pages:
-        files[f"site_src/{other.path}"] = render_page(other).encode("utf-8")
+        files[f"site_src/{other.path}"] = render_page(other, site.tags).encode("utf-8")
     for rel, data in assets.items():
         files[f"site_src/{rel}"] = data
     files["mkdocs.yml"] = mkdocs_config(site, mkdocs_template).encode("utf-8")
