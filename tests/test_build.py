@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml, pdf_text, require_tool
+from conftest import EXAMPLE, edit_yaml, pdf_text, require_tool, tree_digest
 from pmodocs.compose import compose_all
 from pmodocs.errors import ContentError
 from pmodocs.load import load_content
@@ -111,13 +109,6 @@ def test_the_published_pdf_passes_qpdf_check(built_example):
     result = subprocess.run([qpdf, "--check", str(built_example / "dist/pdf/governance.pdf")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    """Hash of every published file; the lock and the build cache (.pmodocs*) are not outputs."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()
-            and not any(part.startswith(".pmodocs") for part in p.relative_to(root).parts)}
 
 
 def test_a_failed_build_leaves_the_published_outputs_untouched(built_example, content_copy, tmp_path):

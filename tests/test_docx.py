@@ -378,6 +378,7 @@ def pdf_pages(path: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
+@pytest.mark.slow  # LibreOffice converts every DOCX
 @pytest.mark.parametrize("kind", KINDS)
 def test_libreoffice_opens_every_docx_with_page_x_of_y_on_every_page(
         libreoffice_pdfs, documents, kind):

@@ -170,6 +170,7 @@ def test_a_value_outside_the_programs_vocabulary_is_a_located_error(tmp_path):
     assert "'prime contractor'" in problem.message and "shared service provider" in problem.message
 
 
+@pytest.mark.slow  # a portfolio build
 def test_a_portfolio_of_both_examples_shows_each_programs_own_budget(tmp_path):
     import shutil
 

@@ -11,22 +11,16 @@ import json
 import os
 import shutil
 import struct
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, edit_yaml
+# the verbs run through pmodocs.cli.main in this process (test_cli.py runs the command line)
+from conftest import ROOT, edit_yaml, run_here as run
 from pmodocs.load import load_content
 from pmodocs.pipeline import build
 from pmodocs.signoff import record_approval, signoff
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
 # --- sign-off -------------------------------------------------------------------------------
@@ -59,7 +53,7 @@ def test_verify_refuses_a_packet_whose_docx_is_not_the_content_its_manifest_send
         _, _, name = line.partition("  ")
         sums.append(f"{hashlib.sha256((folder / name).read_bytes()).hexdigest()}  {name}")
     (folder / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
-    result = cli("verify", str(folder))
+    result = run("verify", str(folder))
     assert result.returncode == 7, result.stdout + result.stderr
     assert f"{sent['file']}: carries fingerprint" in result.stderr
 
@@ -151,7 +145,7 @@ def test_a_portfolio_rendered_by_worker_processes_signs_every_approved_pdf(tmp_p
     pdfs = sorted((tmp_path / "out/dist").glob("*/pdf/launch-agenda.pdf"))
     assert len(pdfs) == 3
     for pdf in pdfs:
-        result = cli("verify", str(pdf), "--trust", str(pem))
+        result = run("verify", str(pdf), "--trust", str(pem))
         assert result.returncode == 0, (pdf, result.stderr)
         assert SIGNER in result.stdout
 

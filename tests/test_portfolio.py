@@ -13,13 +13,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, edit_yaml
+from conftest import EXAMPLE, ROOT, edit_yaml, python, run
 from pmodocs.portfolio import is_portfolio
 
 PROGRAMS = {"alpha": ("Statewide Case Assistance System", "SCAS"),
@@ -27,11 +25,6 @@ PROGRAMS = {"alpha": ("Statewide Case Assistance System", "SCAS"),
             "gamma": ("Grants <b>& Licensing</b> Portal", "GLP")}
 KINDS = ("charter", "governance", "mo-plan", "communication", "risk", "quality", "configuration",
          "continuity", "role-cards", "launch-agenda")
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
 
 
 def make_portfolio(folder: Path) -> Path:
@@ -57,7 +50,7 @@ def portfolio(tmp_path_factory) -> Path:
 def built(portfolio: Path, tmp_path_factory) -> Path:
     """The portfolio built once, through `python build.py --content programs/`."""
     out = tmp_path_factory.mktemp("portfolio-out")
-    result = run(str(ROOT / "build.py"), "--content", str(portfolio), "--out", str(out), "--quiet")
+    result = python(str(ROOT / "build.py"), "--content", str(portfolio), "--out", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -88,7 +81,7 @@ def test_a_program_folder_whose_name_is_not_an_id_is_a_clean_error_naming_it(tmp
     shutil.copytree(EXAMPLE, folder / "alpha")
     shutil.copytree(EXAMPLE, folder / "Beta_Program")
     (folder / "notes").mkdir()
-    result = run("-m", "pmodocs.cli", "check", "--content", str(folder))
+    result = run("check", "--content", str(folder))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert re.search(r"Beta_Program: is not a valid program folder name.*lower-case letters, "
                      r"digits and dashes", result.stderr)
@@ -194,7 +187,7 @@ def test_errors_in_two_programs_are_reported_at_once_and_nothing_is_published(tm
     edit_yaml(broken / "gamma/people.yaml",
               lambda d: d["people"][1].__setitem__("email", "not-an-address"))
     out = tmp_path / "out"
-    result = run("-m", "pmodocs.cli", "build", "--content", str(broken), "--out", str(out))
+    result = run("build", "--content", str(broken), "--out", str(out))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert re.search(r"beta/deliverables/charter\.yaml:\d+: control\.owner: 'nobody-here'",
                      result.stderr)
@@ -205,32 +198,32 @@ def test_errors_in_two_programs_are_reported_at_once_and_nothing_is_published(tm
 
 
 def test_check_accepts_a_portfolio(portfolio):
-    result = run("-m", "pmodocs.cli", "check", "--content", str(portfolio))
+    result = run("check", "--content", str(portfolio))
     assert result.returncode == 0, result.stderr
     assert "portfolio in" in result.stdout and "3 programs (alpha, beta, gamma)" in result.stdout
 
 
 def test_status_prefixes_every_row_with_its_program(portfolio):
-    result = run("-m", "pmodocs.cli", "status", "--json", "--content", str(portfolio))
+    result = run("status", "--json", "--content", str(portfolio))
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [(r["program"], r["id"]) for r in rows] == [(p, k) for p in PROGRAMS for k in KINDS]
     assert list(rows[0])[0] == "program"
     beta = [r["state"] for r in rows if r["program"] == "beta"]
     assert "approved" not in beta
-    table = run("-m", "pmodocs.cli", "status", "--content", str(portfolio))
+    table = run("status", "--content", str(portfolio))
     assert table.returncode == 0 and "Program" in table.stdout and "gamma" in table.stdout
 
 
 def test_export_writes_one_workbook_per_program(portfolio, tmp_path):
     import openpyxl
 
-    result = run("-m", "pmodocs.cli", "export", "--content", str(portfolio), "--out", str(tmp_path))
+    result = run("export", "--content", str(portfolio), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     for pid in PROGRAMS:
         book = openpyxl.load_workbook(tmp_path / pid / "registers.xlsx")
         assert book.sheetnames[0] and book[book.sheetnames[0]].freeze_panes == "B2"  # header row and id column
-    refused = run("-m", "pmodocs.cli", "export", "--content", str(portfolio),
+    refused = run("export", "--content", str(portfolio),
                   "--output", str(tmp_path / "one.xlsx"))
     assert refused.returncode == 2 and "one workbook per program" in refused.stderr
 
@@ -239,25 +232,25 @@ def test_export_writes_one_workbook_per_program(portfolio, tmp_path):
 
 def test_status_counts_the_todos_of_each_deliverable(tmp_path):
     fresh = tmp_path / "licensing"
-    made = run("-m", "pmodocs.cli", "new", str(fresh), "--program", "Statewide Licensing System",
+    made = run("new", str(fresh), "--program", "Statewide Licensing System",
                "--acronym", "SLS")
     assert made.returncode == 0, made.stderr
-    check = run("-m", "pmodocs.cli", "check", "--content", str(fresh))
+    check = run("check", "--content", str(fresh))
     per_file: dict[str, int] = {}
     for line in check.stderr.splitlines():
         m = re.search(r"deliverables/([a-z-]+)\.yaml:\d+: .*still says TODO", line)
         if m:
             per_file[m.group(1)] = per_file.get(m.group(1), 0) + 1
-    result = run("-m", "pmodocs.cli", "status", "--json", "--content", str(fresh))
+    result = run("status", "--json", "--content", str(fresh))
     rows = {r["id"]: r["todo"] for r in json.loads(result.stdout)}
     assert rows == {k: per_file.get(k, 0) for k in KINDS}
     assert all(n > 0 for n in rows.values())
     # filling one TODO lowers its deliverable's count by one
     edit_yaml(fresh / "deliverables/charter.yaml", lambda d: d.__setitem__("vision", "Real."))
     after = {r["id"]: r["todo"] for r in json.loads(
-        run("-m", "pmodocs.cli", "status", "--json", "--content", str(fresh)).stdout)}
+        run("status", "--json", "--content", str(fresh)).stdout)}
     assert after["charter"] == rows["charter"] - 1
-    table = run("-m", "pmodocs.cli", "status", "--content", str(fresh)).stdout
+    table = run("status", "--content", str(fresh)).stdout
     assert "TODO" in table and str(rows["risk"]) in table
 
 
@@ -282,17 +275,17 @@ def test_programs_rendered_by_worker_processes_give_the_same_files_as_in_one_pro
 def test_approve_verify_and_diff_name_a_portfolio_deliverable_with_its_program(tmp_path):
     folder = make_portfolio(tmp_path / "programs")
     alpha_before = (folder / "alpha/approvals.yaml").read_bytes()
-    result = run("-m", "pmodocs.cli", "approve", "beta/charter", "--by", "patricia-whitfield",
+    result = run("approve", "beta/charter", "--by", "patricia-whitfield",
                  "--content", str(folder))
     assert result.returncode == 0, result.stderr
     assert "beta/charter" in result.stdout and str(folder / "beta/approvals.yaml") in result.stdout
     assert "patricia-whitfield" in (folder / "beta/approvals.yaml").read_text(encoding="utf-8")
     assert (folder / "alpha/approvals.yaml").read_bytes() == alpha_before
-    assert run("-m", "pmodocs.cli", "verify", "beta/charter", "--content", str(folder)).returncode == 0
-    diff = run("-m", "pmodocs.cli", "diff", "alpha/communication", "--content", str(folder))
+    assert run("verify", "beta/charter", "--content", str(folder)).returncode == 0
+    diff = run("diff", "alpha/communication", "--content", str(folder))
     assert diff.returncode == 0 and "Tuesday" in diff.stdout, diff.stderr
     for bare in ("charter", "delta/charter"):
-        refused = run("-m", "pmodocs.cli", "approve", bare, "--by", "patricia-whitfield",
+        refused = run("approve", bare, "--by", "patricia-whitfield",
                       "--content", str(folder))
         assert refused.returncode == 2
         assert "PROGRAM/DELIVERABLE" in refused.stderr and "alpha, beta, gamma" in refused.stderr

@@ -8,23 +8,17 @@ import io
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, edit_yaml
+from conftest import EXAMPLE, edit_yaml, run
 from pki import make_ca, make_person, sign_field, write_pem
 from pmodocs.load import load_content
 from pmodocs.signoff import fingerprint, signoff
 
 KIND = "launch-agenda"  # in review; approvers Marisol Ortega, then Denise Carmichael
 FIRST, SECOND = "marisol-ortega", "denise-carmichael"
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
