@@ -215,6 +215,19 @@ def built_example(cold_example: ColdBuild) -> Path:
     return cold_example.out
 
 
+@pytest.fixture(scope="session")
+def rebuilt_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second cold build of the example, by `pipeline.build` in a worker process into another
+    folder, once per test run (read-only): what determinism tests compare `built_example` with."""
+    def make(folder: Path) -> dict:
+        from pmodocs.pipeline import build
+
+        build(EXAMPLE, folder / "out")
+        return {}
+
+    return made_once(tmp_path_factory, "rebuilt-example", make)[0] / "out"
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
     "--disable-background-networking", "--disable-component-update",
