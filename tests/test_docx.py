@@ -443,6 +443,7 @@ def test_word_charts_are_drawn_in_the_documents_font():
     assert chart_png(chart, 6.0) != plain
 
 
+@pytest.mark.slow  # LibreOffice converts every DOCX
 @pytest.mark.parametrize("kind", ["governance", "mo-plan"])
 def test_libreoffice_shows_the_right_page_number_for_every_contents_entry(
         libreoffice_pdfs, documents, kind):

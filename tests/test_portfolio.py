@@ -255,7 +255,7 @@ def test_status_counts_the_todos_of_each_deliverable(tmp_path):
 
 
 def test_programs_rendered_by_worker_processes_give_the_same_files_as_in_one_process(
-        portfolio, tmp_path, monkeypatch):
+        portfolio, built, tmp_path, monkeypatch):
     """With two cores a worker process renders some of the programs; with one, this process
     renders them all. Both must publish the same bytes."""
     from pmodocs.pipeline import build
@@ -264,12 +264,16 @@ def test_programs_rendered_by_worker_processes_give_the_same_files_as_in_one_pro
         return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
                 if p.is_file() and not any(x.startswith(".") for x in p.relative_to(root).parts)}
 
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    report = build(portfolio, tmp_path / "workers")
-    assert len(report.rendered) == 30
+    if (os.cpu_count() or 1) >= 2:
+        workers = built  # build.py on this machine: its worker processes rendered programs
+    else:
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
+        assert len(build(portfolio, tmp_path / "workers").rendered) == 30
+        workers = tmp_path / "workers"
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
-    build(portfolio, tmp_path / "serial")
-    assert files(tmp_path / "serial") == files(tmp_path / "workers")
+    report = build(portfolio, tmp_path / "serial")
+    assert len(report.rendered) == 30
+    assert files(tmp_path / "serial") == files(workers)
 
 
 def test_approve_verify_and_diff_name_a_portfolio_deliverable_with_its_program(tmp_path):
