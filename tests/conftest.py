@@ -94,12 +94,21 @@ def own_children(command_part: str) -> list[int]:
     return found
 
 
+def pmodocs_source() -> Path:
+    """The folder holding the pmodocs package that this process imports (this tree's src/,
+    unless PYTHONPATH says otherwise): what the processes a test starts must import too."""
+    import pmodocs
+
+    return Path(pmodocs.__file__).resolve().parents[1]
+
+
 def python(*argv: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
            timeout: float | None = None) -> subprocess.CompletedProcess[str]:
-    """`python ARGV` in a fresh process of this interpreter, importing this tree's pmodocs, in
-    `cwd` (the project root unless told), with `env` added to this process's environment (a value
-    "" unsets a pmodocs switch such as PMODOCS_DEBUG); output captured as text."""
-    path = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)
+    """`python ARGV` in a fresh process of this interpreter, importing the pmodocs this process
+    imports, in `cwd` (the project root unless told), with `env` added to this process's
+    environment (a value "" unsets a pmodocs switch such as PMODOCS_DEBUG); output as text."""
+    found = (str(pmodocs_source()), os.environ.get("PYTHONPATH", ""))
+    path = os.pathsep.join(p for p in found if p)
     return subprocess.run([sys.executable, *argv], capture_output=True, text=True, cwd=cwd,
                           env={**os.environ, "PYTHONPATH": path, **(env or {})}, timeout=timeout)
 
@@ -187,7 +196,7 @@ def made_once(factory: pytest.TempPathFactory, name: str,
     root = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # the run's folder, shared by its workers (each has its own below it)
-    key = f"{name}-{_digest(ROOT / 'src', ROOT / 'templates', EXAMPLE)}"
+    key = f"{name}-{_digest(pmodocs_source(), ROOT / 'templates', EXAMPLE)}"
     folder, done = root / key, root / f"{key}.json"
     with open(root / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
