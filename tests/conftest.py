@@ -275,6 +275,42 @@ CHROMIUM_ARGS = [
 ]
 
 
+PROGRAMS = {"alpha": ("Statewide Case Assistance System", "SCAS"),
+            "beta": ("Benefits Payment Hub", "BPH"),
+            "gamma": ("Grants <b>& Licensing</b> Portal", "GLP")}
+"""The programs of `make_portfolio`: folder -> (name, acronym)."""
+
+
+def make_portfolio(folder: Path) -> Path:
+    """Three program folders made from the example content."""
+    for pid, (name, acronym) in PROGRAMS.items():
+        shutil.copytree(EXAMPLE, folder / pid)
+
+        def rename(d, name=name, acronym=acronym):
+            d["program"]["name"], d["program"]["acronym"] = name, acronym
+        edit_yaml(folder / pid / "program.yaml", rename)
+    edit_yaml(folder / "beta/approvals.yaml", lambda d: d.__setitem__("approvals", []))
+    edit_yaml(folder / "gamma/people.yaml",
+              lambda d: d["people"][0].__setitem__("name", "Patricia Whitfield-Gamma"))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def portfolio_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ColdBuild]:
+    """The portfolio of `make_portfolio` built through `python build.py --content programs/
+    --quiet`, once per test run (a program costs a cold build): (programs folder, its build).
+    Read-only, like `cold_example`."""
+    def make(folder: Path) -> dict:
+        make_portfolio(folder / "programs")
+        result = python(str(ROOT / "build.py"), "--content", str(folder / "programs"), "--out",
+                        str(folder / "out"), "--quiet")
+        assert result.returncode == 0, result.stderr
+        return {"stdout": result.stdout, "stderr": result.stderr}
+
+    folder, printed = made_once(tmp_path_factory, "portfolio", make)
+    return folder / "programs", ColdBuild(folder / "out", printed["stdout"], printed["stderr"])
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian chromium driven by playwright (no browser download)."""

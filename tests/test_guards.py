@@ -132,7 +132,7 @@ def test_a_remembered_page_fails_again_when_the_page_it_links_to_is_removed(tmp_
 
 @pytest.mark.slow
 def test_a_portfolio_rendered_by_worker_processes_signs_every_approved_pdf(tmp_path, monkeypatch):
-    from test_portfolio import make_portfolio
+    from conftest import make_portfolio
     from test_signing import PASSPHRASE, SIGNER, make_certificate
 
     programs = make_portfolio(tmp_path / "programs")

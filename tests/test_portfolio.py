@@ -3,7 +3,8 @@
 The example portfolio is made here from copies of content/ (nothing is committed): `alpha` is the
 example as is, `beta` has its recorded approvals removed (so its states differ), `gamma` has a
 name with markup in it and its own spelling of a person who also works in the other programs.
-The portfolio is built once per module; each program build costs several seconds.
+The portfolio is built once per test run (conftest's `portfolio_build`, which test_browser.py
+shares); each program build costs several seconds.
 """
 
 from __future__ import annotations
@@ -17,42 +18,23 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, edit_yaml, python, run
+from conftest import EXAMPLE, PROGRAMS, edit_yaml, make_portfolio, run
 from pmodocs.portfolio import is_portfolio
 
-PROGRAMS = {"alpha": ("Statewide Case Assistance System", "SCAS"),
-            "beta": ("Benefits Payment Hub", "BPH"),
-            "gamma": ("Grants <b>& Licensing</b> Portal", "GLP")}
 KINDS = ("charter", "governance", "mo-plan", "communication", "risk", "quality", "configuration",
          "continuity", "role-cards", "launch-agenda")
 
 
-def make_portfolio(folder: Path) -> Path:
-    """Three program folders made from the example content."""
-    for pid, (name, acronym) in PROGRAMS.items():
-        shutil.copytree(EXAMPLE, folder / pid)
-
-        def rename(d, name=name, acronym=acronym):
-            d["program"]["name"], d["program"]["acronym"] = name, acronym
-        edit_yaml(folder / pid / "program.yaml", rename)
-    edit_yaml(folder / "beta/approvals.yaml", lambda d: d.__setitem__("approvals", []))
-    edit_yaml(folder / "gamma/people.yaml",
-              lambda d: d["people"][0].__setitem__("name", "Patricia Whitfield-Gamma"))
-    return folder
+@pytest.fixture(scope="module")
+def portfolio(portfolio_build) -> Path:
+    return portfolio_build[0]
 
 
 @pytest.fixture(scope="module")
-def portfolio(tmp_path_factory) -> Path:
-    return make_portfolio(tmp_path_factory.mktemp("portfolio") / "programs")
-
-
-@pytest.fixture(scope="module")
-def built(portfolio: Path, tmp_path_factory) -> Path:
-    """The portfolio built once, through `python build.py --content programs/`."""
-    out = tmp_path_factory.mktemp("portfolio-out")
-    result = python(str(ROOT / "build.py"), "--content", str(portfolio), "--out", str(out), "--quiet")
-    assert result.returncode == 0, result.stderr
-    return out
+def built(portfolio_build) -> Path:
+    """The portfolio built once per test run, through `python build.py --content programs/`."""
+    assert "30 of 30 deliverables rendered" in portfolio_build[1].stdout
+    return portfolio_build[1].out
 
 
 def text_of(page: Path) -> str:
