@@ -152,6 +152,11 @@ def pdf_text(path: Path) -> str:
                           check=True).stdout
 
 
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page, in content order (pdftotext -raw; pages end with a form feed)."""
+    return pdf_text(path).split("\f")[:-1]
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """Hash of every published file; the lock and the build cache (.pmodocs*) are not outputs."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()

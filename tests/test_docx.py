@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, require_tool
+from conftest import EXAMPLE, pdf_pages, require_tool
 from pmodocs.compose import compose_all
 from pmodocs.document import Table, landscape_flags
 from pmodocs.load import load_content
@@ -368,14 +368,6 @@ def libreoffice_pdfs(built_example, tmp_path_factory) -> dict[str, Path]:
         capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return {kind: out / f"{kind}.pdf" for kind in KINDS}
-
-
-def pdf_pages(path: Path) -> list[str]:
-    """The text of each page (pdftotext separates pages with form feeds)."""
-    pdftotext = require_tool("pdftotext", "reads the text of PDFs; Debian package poppler-utils")
-    text = subprocess.run([pdftotext, "-raw", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    return text.split("\f")[:-1]
 
 
 @pytest.mark.slow  # LibreOffice converts every DOCX

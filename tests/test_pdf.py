@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml, require_tool, run
+from conftest import EXAMPLE, edit_yaml, pdf_pages, require_tool, run
 from pmodocs.compose import compose_all
 from pmodocs.document import ApprovalPage, Document
 from pmodocs.engines import pandoc_to_typst, typst_to_pdf
@@ -39,14 +39,6 @@ def pdf_path(built: Path, kind: str) -> Path:
 def render_pdf(doc: Document) -> bytes:
     return typst_to_pdf(render_typst(doc, pandoc_to_typst(pandoc_ast(doc))),
                         when=datetime(2026, 11, 2), template="test")
-
-
-def pdf_pages(path: Path) -> list[str]:
-    """The text of each page, in content order (pdftotext -raw; pages end with a form feed)."""
-    pdftotext = require_tool("pdftotext", "reads the text of PDFs; Debian package poppler-utils")
-    text = subprocess.run([pdftotext, "-raw", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    return text.split("\f")[:-1]
 
 
 def struct_types(pdf) -> Counter:

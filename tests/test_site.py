@@ -7,7 +7,6 @@ Most tests read the example program built once (`built_example`, which already r
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLE, edit_yaml, skip_or_fail
+from conftest import EXAMPLE, edit_yaml, python, skip_or_fail
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -153,9 +152,9 @@ print(hashlib.sha256(svg.encode()).hexdigest(), svg.count("<svg"))
 
 def test_charts_are_byte_identical_in_separate_processes():
     def digest(seed: str) -> str:
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        return subprocess.run([sys.executable, "-c", CHART_DIGEST.format(root=str(EXAMPLE))],
-                              env=env, capture_output=True, text=True, check=True).stdout
+        result = python("-c", CHART_DIGEST.format(root=str(EXAMPLE)), env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        return result.stdout
 
     first = digest("1")
     assert first.split()[1] == "4"  # heat map, budget, change requests, schedule
