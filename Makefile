@@ -24,7 +24,8 @@ test: $(VENV)/.installed
 	$(PY) -m mypy src
 	$(PY) -m pytest $(XDIST)
 
-# the edit-test loop: everything but the tests marked slow (browser, LibreOffice, portfolios, fuzzing)
+# the edit-test loop: everything but the tests marked slow (browser, LibreOffice, portfolios, signed
+# builds, fuzzing, scale, the benchmark); tests/conftest.py SLOW_FILES and @pytest.mark.slow say which
 test-fast: $(VENV)/.installed
 	$(PY) -m mypy src
 	$(PY) -m pytest $(XDIST) -m "not slow"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml
+from conftest import EXAMPLE, edit_yaml, run
 from test_bad_inputs import docx_text, html_text, site_page, tree_digest
 
 MARKER = "Rebuilt risk title for the atomic publish test"
@@ -79,8 +79,7 @@ def kill(proc: subprocess.Popen[str]) -> None:
 
 
 def run_build(content: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", "build", "--content", str(content),
-                           "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=600)
+    return run("build", "--content", str(content), "--out", str(out), "--quiet", timeout=600)
 
 
 def shows_new_content(out: Path) -> bool:

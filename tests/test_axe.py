@@ -5,12 +5,11 @@ which `make test` and CI run); without it the test skips, or fails under PMODOCS
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, serve
+from conftest import ROOT, serve, skip_or_fail
 
 AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1400, 390)
@@ -19,10 +18,7 @@ WIDTHS = (1400, 390)
 @pytest.fixture(scope="module")
 def axe_script() -> Path:
     if not AXE.is_file():
-        message = "axe-core is not installed: run `npm ci --prefix tests/axe`"
-        if os.environ.get("PMODOCS_REQUIRE_TOOLS") == "1":
-            pytest.fail(message + " — PMODOCS_REQUIRE_TOOLS=1 makes this a failure")
-        pytest.skip(message)
+        skip_or_fail("axe-core is not installed: run `npm ci --prefix tests/axe`")
     return AXE
 
 

@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml, pdf_text
+from conftest import EXAMPLE, edit_yaml, pdf_text, run
 
 CASES_DIR = Path(__file__).parent / "bad_inputs"
 SECRET = "TOP-SECRET-OUTSIDE-THE-CONTENT-FOLDER"
@@ -180,10 +179,8 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 def cli_build(folder: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """`python -m pmodocs.cli build --content content --out out`, run in `folder`."""
-    env = {k: v for k, v in os.environ.items() if k != "PMODOCS_DEBUG"}
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", "build", "--content", "content",
-                           "--out", "out", "--quiet"], cwd=folder, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    return run("build", "--content", "content", "--out", "out", "--quiet", cwd=folder,
+               timeout=timeout, env={"PMODOCS_DEBUG": ""})
 
 
 def prepare(folder: Path, published: Path, cases: list[dict[str, Any]]) -> None:
@@ -338,11 +335,8 @@ def test_no_carriage_return_made_a_heading_list_or_calendar_property(hostile_run
 
 def test_status_prints_titles_as_text_not_markup(hostile_run):
     """`status` read titles as rich markup: `[link=...]` became a live hyperlink, `[/bold]` crashed."""
-    env = {k: v for k, v in os.environ.items() if k != "PMODOCS_DEBUG"} | {"COLUMNS": "400",
-                                                                           "FORCE_COLOR": "1"}
-    result = subprocess.run([sys.executable, "-m", "pmodocs.cli", "status", "--content", "content"],
-                            cwd=hostile_run.folder, capture_output=True, text=True, env=env,
-                            timeout=120)
+    result = run("status", "--content", "content", cwd=hostile_run.folder, timeout=120,
+                 env={"PMODOCS_DEBUG": "", "COLUMNS": "400", "FORCE_COLOR": "1"})
     assert result.returncode == 0, result.stderr
     plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)  # colours may stay; nothing else
     assert "[link=http://evil.example]click[/link] [/bold] [bold red]plan" in plain, plain

@@ -214,24 +214,14 @@ def test_a_hostile_risk_title_is_shown_as_text_in_the_page_and_in_search(tab, ho
 
 
 @pytest.fixture(scope="module")
-def portfolio_site(tmp_path_factory):
-    """Two programs, SCAS and BPH, built as one portfolio site."""
-    import shutil
-
-    from pmodocs.pipeline import build
-
-    root = tmp_path_factory.mktemp("portfolio-site")
-    for folder, acronym in (("alpha", "SCAS"), ("beta", "BPH")):
-        shutil.copytree(EXAMPLE, root / "programs" / folder)
-        edit_yaml(root / "programs" / folder / "program.yaml",
-                  lambda d, a=acronym: d["program"].__setitem__("acronym", a))
-    build(root / "programs", root / "out")
-    with serve(root / "out/site") as base:
+def portfolio_site(portfolio_build):
+    """The three programs of conftest's portfolio (SCAS, BPH, GLP), built as one portfolio site."""
+    with serve(portfolio_build[1].out / "site") as base:
         yield base
 
 
 def test_portfolio_search_results_name_their_program(tab, portfolio_site):
-    """Both programs have a people directory: each result carries its program's tag."""
+    """Every program has a people directory: each result carries its program's tag."""
     tab.goto(f"{portfolio_site}/index.html")
     results = search(tab, "People directory")
     tags = {}
@@ -239,7 +229,7 @@ def test_portfolio_search_results_name_their_program(tab, portfolio_site):
         path = urlparse(item.locator("a").first.get_attribute("href") or "").path
         if path.endswith("/people/index.html"):
             tags[path.split("/")[-3]] = item.locator(".md-tag").all_inner_texts()
-    assert tags == {"alpha": ["SCAS"], "beta": ["BPH"]}, tags
+    assert tags == {"alpha": ["SCAS"], "beta": ["BPH"], "gamma": ["GLP"]}, tags
     assert tab.problems == []
 
 

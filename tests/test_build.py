@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml, pdf_text, require_tool
+from conftest import EPOCH, EXAMPLE, edit_yaml, pdf_text, require_tool, tree_digest
 from pmodocs.outputs import compose_program
 from pmodocs.errors import ContentError
 from pmodocs.load import load_content
@@ -113,13 +111,6 @@ def test_the_published_pdf_passes_qpdf_check(built_example):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def tree_digest(root: Path) -> dict[str, str]:
-    """Hash of every published file; the lock and the build cache (.pmodocs*) are not outputs."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()
-            and not any(part.startswith(".pmodocs") for part in p.relative_to(root).parts)}
-
-
 def test_a_failed_build_leaves_the_published_outputs_untouched(built_example, content_copy, tmp_path):
     import shutil
 
@@ -134,27 +125,25 @@ def test_a_failed_build_leaves_the_published_outputs_untouched(built_example, co
     assert tree_digest(out) == before
 
 
-def test_two_builds_of_the_same_content_are_byte_identical(built_example, tmp_path):
-    from pmodocs.pipeline import build
-
-    build(EXAMPLE, tmp_path / "again")
-    first, second = tree_digest(built_example), tree_digest(tmp_path / "again")
+def test_two_builds_of_the_same_content_are_byte_identical(built_example, rebuilt_example):
+    # one by the command line, one by pipeline.build in another process, in other folders
+    first, second = tree_digest(built_example), tree_digest(rebuilt_example)
     assert first == second
 
 
-def test_builds_with_the_same_source_date_epoch_are_byte_identical_everywhere(tmp_path, monkeypatch):
-    """Different folders, same SOURCE_DATE_EPOCH: every file identical; the site is dated by it."""
+def test_builds_with_the_same_source_date_epoch_are_byte_identical_everywhere(
+        epoch_example, tmp_path, monkeypatch):
+    """Different folders and processes, same SOURCE_DATE_EPOCH: every file identical; the site
+    is dated by it. One build is cold, the other rebuilt over a build without the epoch."""
     from pmodocs.pipeline import build
 
-    epoch = 1_789_948_800  # 2026-09-21 00:00 UTC: build dates are whole days
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
-    build(EXAMPLE, tmp_path / "a")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     build(EXAMPLE, tmp_path / "somewhere" / "else" / "b")
-    first, second = tree_digest(tmp_path / "a"), tree_digest(tmp_path / "somewhere/else/b")
+    first, second = tree_digest(epoch_example.out), tree_digest(tmp_path / "somewhere/else/b")
     assert first == second
     for must in ("site/sitemap.xml", "site/sitemap.xml.gz", "site/search/search_index.json",
                  "site/index.html", "mkdocs.yml", "dist/docx/risk.docx", "dist/pdf/risk.pdf"):
         assert must in first, must
     assert any(f.startswith("site_src/") for f in first)
-    gzip_header = (tmp_path / "a/site/sitemap.xml.gz").read_bytes()[:8]
-    assert int.from_bytes(gzip_header[4:8], "little") == epoch, "the gzip time is the epoch"
+    gzip_header = (tmp_path / "somewhere/else/b/site/sitemap.xml.gz").read_bytes()[:8]
+    assert int.from_bytes(gzip_header[4:8], "little") == EPOCH, "the gzip time is the epoch"

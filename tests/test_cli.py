@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
+import re
+import shutil
 import sys
-from pathlib import Path
 
-from conftest import EXAMPLE, ROOT, edit_yaml
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True, cwd=cwd)
+from conftest import EXAMPLE, ROOT, ColdBuild, edit_yaml, python, run, tree_digest
 
 
 def test_check_accepts_the_example_program_and_writes_nothing(tmp_path):
@@ -48,12 +43,18 @@ def test_help_lists_the_verbs_and_exit_codes():
     assert "--content" in run("build", "--help").stdout
 
 
-def test_build_py_is_the_same_as_pmodocs_build(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(EXAMPLE),
-                             "--out", str(tmp_path), "--quiet"], capture_output=True, text=True)
+def test_build_py_is_the_same_as_pmodocs_build(cold_example: ColdBuild, tmp_path):
+    """build.py given a copy of the example's cold build (made by `pmodocs build`) with a PDF
+    deleted: it builds again, and publishes exactly what `pmodocs build` published."""
+    out = tmp_path / "out"
+    shutil.copytree(cold_example.out, out, symlinks=True)
+    (out / "dist/pdf/charter.pdf").unlink()
+    result = python(str(ROOT / "build.py"), "--content", str(EXAMPLE), "--out", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
-    assert "10 of 10 deliverables rendered (0 reused from the cache)" in result.stdout
-    assert (tmp_path / "dist/pdf/charter.pdf").is_file() and (tmp_path / "site/index.html").is_file()
+    assert re.fullmatch(rf"built {re.escape(str(out))}: \d+ of 10 deliverables rendered .*\n",
+                        result.stdout) and result.stderr == ""
+    assert (out / "dist/pdf/charter.pdf").is_file() and (out / "site/index.html").is_file()
+    assert tree_digest(out) == tree_digest(cold_example.out)
 
 
 def test_a_closed_pipe_ends_quietly_without_an_internal_error(monkeypatch, capsys, tmp_path):
@@ -79,16 +80,16 @@ def test_a_closed_pipe_ends_quietly_without_an_internal_error(monkeypatch, capsy
     assert "internal error" not in err and "Traceback" not in err
 
 
-def test_a_build_without_a_terminal_prints_plain_progress_lines_and_quiet_prints_none(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "pmodocs.cli", "build", "--content", str(EXAMPLE),
-                             "--out", str(tmp_path)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "charter: rendered (docx, pdf)" in result.stderr
-    assert "building the site (mkdocs --strict)" in result.stderr and "publishing" in result.stderr
-    assert "\x1b[" not in result.stderr  # no terminal control codes in a log
+def test_a_build_without_a_terminal_prints_plain_progress_lines_and_quiet_prints_none(
+        cold_example: ColdBuild, tmp_path):
+    # the run's shared cold build is `pmodocs build --content EXAMPLE --out OUT`, output captured
+    assert "charter: rendered (docx, pdf)" in cold_example.stderr
+    assert ("building the site (mkdocs --strict)" in cold_example.stderr
+            and "publishing" in cold_example.stderr)
+    assert "\x1b[" not in cold_example.stderr  # no terminal control codes in a log
+    shutil.copytree(cold_example.out, tmp_path, symlinks=True, dirs_exist_ok=True)
     (tmp_path / "dist/pdf/charter.pdf").unlink()
-    quiet = subprocess.run([sys.executable, "-m", "pmodocs.cli", "build", "--content", str(EXAMPLE),
-                            "--out", str(tmp_path), "--quiet"], capture_output=True, text=True)
+    quiet = run("build", "--content", str(EXAMPLE), "--out", str(tmp_path), "--quiet")
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert len(quiet.stdout.strip().splitlines()) == 1
 
@@ -99,8 +100,7 @@ def test_build_py_reaches_every_verb_of_the_command_line():
 
     assert {"build", "check", "new", "serve", "export", "approve", "status", "verify",
             "diff"} <= verb_names()
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "status", "--json",
-                             "--content", str(EXAMPLE)], capture_output=True, text=True)
+    result = python(str(ROOT / "build.py"), "status", "--json", "--content", str(EXAMPLE))
     assert result.returncode == 0, result.stderr
     assert '"id": "charter"' in result.stdout
 
@@ -143,14 +143,10 @@ def test_a_trust_file_that_does_not_exist_is_a_usage_error(tmp_path):
 
 
 def test_status_never_cuts_an_id_on_an_80_column_terminal_or_a_pipe():
-    import os
-
     from pmodocs.load import load_content
     from pmodocs.signoff import all_signoffs
 
-    result = subprocess.run([sys.executable, "-m", "pmodocs.cli", "status", "--content",
-                             str(EXAMPLE)], capture_output=True, text=True,
-                            env={**os.environ, "COLUMNS": "80"})
+    result = run("status", "--content", str(EXAMPLE), env={"COLUMNS": "80"})
     assert result.returncode == 0, result.stderr
     words = set(result.stdout.split())
     content = load_content(EXAMPLE)

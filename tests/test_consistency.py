@@ -4,22 +4,16 @@ warning with file and line (an error in strict mode), and none in the example pr
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, edit_yaml
+# the verbs run through pmodocs.cli.main in this process (test_cli.py runs the command line)
+from conftest import EXAMPLE, ROOT, edit_yaml, run_here as run
 from pmodocs.consistency import next_version
 
 CHARTER_APPROVERS = ("patricia-whitfield", "gregory-ashby", "richard-halvorsen")
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT)
 
 
 def warnings(content_dir: Path) -> list[str]:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml
+# the verbs run through pmodocs.cli.main in this process (test_cli.py runs the command line)
+from conftest import EXAMPLE, edit_yaml, run_here as run
 from pmodocs.load import load_content
 
 
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    import os
-
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1793577600", **(env or {})})
+cli = partial(run, env={"SOURCE_DATE_EPOCH": "1793577600"})  # dated like the example
 
 
 @pytest.fixture(scope="module")
@@ -66,20 +62,27 @@ def test_new_refuses_a_folder_that_is_not_empty():
     assert result.returncode == 2 and "is not empty" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_fresh_scaffold_builds(scaffolded, tmp_path):
-    result = cli("build", "--content", str(scaffolded), "--out", str(tmp_path), "--quiet")
+@pytest.fixture(scope="module")
+def scaffold_build(scaffolded, tmp_path_factory):
+    """(the build's output folder, its result): the fresh scaffold built once for the module."""
+    out = tmp_path_factory.mktemp("scaffold-out")
+    return out, cli("build", "--content", str(scaffolded), "--out", str(out), "--quiet")
+
+
+def test_a_fresh_scaffold_builds(scaffold_build):
+    out, result = scaffold_build
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "dist/pdf/charter.pdf").is_file() and (tmp_path / "site/index.html").is_file()
+    assert (out / "dist/pdf/charter.pdf").is_file() and (out / "site/index.html").is_file()
     assert "warning(s)" in result.stderr
 
 
 # The register workbook (export and import) is tested in test_xlsx.py.
 
 
-def test_a_fresh_scaffold_dashboard_shows_no_progress(scaffolded, tmp_path):
-    result = cli("build", "--content", str(scaffolded), "--out", str(tmp_path), "--quiet")
+def test_a_fresh_scaffold_dashboard_shows_no_progress(scaffold_build):
+    out, result = scaffold_build
     assert result.returncode == 0, result.stderr
-    home = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    home = (out / "site/index.html").read_text(encoding="utf-8")
     assert "0 of 1 met" in home and "0 of 1 items done" in home
     assert "1 of 1" not in home
 

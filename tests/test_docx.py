@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, require_tool
+from conftest import EXAMPLE, pdf_pages, require_tool
 from pmodocs.outputs import compose_program
 from pmodocs.document import Table, landscape_flags
 from pmodocs.load import load_content
@@ -374,14 +374,7 @@ def libreoffice_pdfs(built_example, tmp_path_factory) -> dict[str, Path]:
     return {kind: out / f"{kind}.pdf" for kind in KINDS}
 
 
-def pdf_pages(path: Path) -> list[str]:
-    """The text of each page (pdftotext separates pages with form feeds)."""
-    pdftotext = require_tool("pdftotext", "reads the text of PDFs; Debian package poppler-utils")
-    text = subprocess.run([pdftotext, "-raw", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    return text.split("\f")[:-1]
-
-
+@pytest.mark.slow  # LibreOffice converts every DOCX
 @pytest.mark.parametrize("kind", KINDS)
 def test_libreoffice_opens_every_docx_with_page_x_of_y_on_every_page(
         libreoffice_pdfs, documents, kind):
@@ -480,6 +473,7 @@ def test_deliverables_redlines_and_memos_share_one_reference_document(tmp_path):
     assert reference_document(load_content(folder)) == b"PK\x03\x04 not checked here"
 
 
+@pytest.mark.slow  # LibreOffice converts every DOCX
 @pytest.mark.parametrize("kind", ["governance", "mo-plan"])
 def test_libreoffice_shows_the_right_page_number_for_every_contents_entry(
         libreoffice_pdfs, documents, kind):

@@ -5,22 +5,16 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, edit_yaml
+# the verbs run through pmodocs.cli.main in this process (test_cli.py runs the command line)
+from conftest import EXAMPLE, edit_yaml, run_here as run
 from pmodocs.load import load_content
 
 CHARTER_APPROVERS = ("patricia-whitfield", "gregory-ashby", "richard-halvorsen")
 CHARTER_CRITERION = "M&O Charter is final"
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT)
 
 
 def visible(markup: str) -> str:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, require_tool
+from conftest import ROOT
+from conftest import pdf_text as raw_pdf_text
 
 FEDERAL = ROOT / "examples" / "federal"
 STATE_ONLY = re.compile(r"block cycle|count(y|ies)|\bhours?\b|M&O|pre-initiation|contractor|"
@@ -59,10 +59,7 @@ def docx_text(built: Path, kind: str) -> str:
 
 
 def pdf_text(built: Path, kind: str) -> str:
-    pdftotext = require_tool("pdftotext", "reads the text of PDFs; Debian package poppler-utils")
-    out = subprocess.run([pdftotext, "-raw", str(built / "dist/pdf" / f"{kind}.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return " ".join(out.split())
+    return " ".join(raw_pdf_text(built / "dist/pdf" / f"{kind}.pdf").split())
 
 
 def test_the_federal_example_checks_clean():
@@ -170,6 +167,7 @@ def test_a_value_outside_the_programs_vocabulary_is_a_located_error(tmp_path):
     assert "'prime contractor'" in problem.message and "shared service provider" in problem.message
 
 
+@pytest.mark.slow  # a portfolio build
 def test_a_portfolio_of_both_examples_shows_each_programs_own_budget(tmp_path):
     import shutil
 

@@ -4,20 +4,14 @@ line (comments and layout kept), says what it changed, and a second run changes 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+# the verbs run through pmodocs.cli.main in this process (test_cli.py runs the command line)
+from conftest import ROOT, run_here as run
 
 LEGACY = ROOT / "tests/fixtures/legacy-content"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True)
 
 
 @pytest.fixture
@@ -41,7 +35,7 @@ def changed_lines(before: Path, after: Path) -> list[tuple[str, str]]:
 
 
 def test_the_old_example_migrates_line_by_line_and_reports_each_change(legacy):
-    result = cli("migrate", "--content", str(legacy))
+    result = run("migrate", "--content", str(legacy))
     assert result.returncode == 0, result.stderr
     assert "program.yaml:22: added vocabularies.adopt: state-mo" in result.stdout
     assert "deliverables/mo-plan.yaml:840: milestones[0].date renamed to baseline" in result.stdout
@@ -66,7 +60,7 @@ def test_migrated_content_checks_and_means_the_same(legacy):
     from pmodocs.load import load_content
 
     old = load_content(LEGACY)
-    cli("migrate", "--content", str(legacy))
+    run("migrate", "--content", str(legacy))
     new = load_content(legacy)
     # the legacy content holds contradictions (issue 17's checks warn about them): migrating
     # adds no problem of its own, and keeps every warning the old content had
@@ -81,15 +75,15 @@ def test_migrated_content_checks_and_means_the_same(legacy):
 
 
 def test_migrating_twice_changes_nothing(legacy):
-    cli("migrate", "--content", str(legacy))
+    run("migrate", "--content", str(legacy))
     snapshot = {p: p.read_bytes() for p in legacy.rglob("*.yaml")}
-    again = cli("migrate", "--content", str(legacy))
+    again = run("migrate", "--content", str(legacy))
     assert again.returncode == 0 and "nothing to migrate" in again.stdout
     assert {p: p.read_bytes() for p in legacy.rglob("*.yaml")} == snapshot
 
 
 def test_dry_run_writes_nothing(legacy):
-    result = cli("migrate", "--content", str(legacy), "--dry-run")
+    result = run("migrate", "--content", str(legacy), "--dry-run")
     assert "would change" in result.stdout and "baseline" in result.stdout
     assert changed_lines(LEGACY, legacy) == []
 
@@ -112,7 +106,7 @@ def test_a_dollars_program_that_posed_as_hours_loses_its_zero_hours(legacy):
         lines.append(line)
     plan.write_text("".join(lines), encoding="utf-8")
 
-    result = cli("migrate", "--content", str(legacy))
+    result = run("migrate", "--content", str(legacy))
     assert "funding.authorised_hours removed" in result.stdout
     assert "funding.blended_rate removed" in result.stdout
     assert "change_requests[0].estimated_hours removed" in result.stdout
@@ -135,7 +129,7 @@ def test_a_dollars_program_that_posed_as_hours_loses_its_zero_hours(legacy):
 
 
 def test_a_folder_without_content_is_a_usage_error(tmp_path):
-    result = cli("migrate", "--content", str(tmp_path))
+    result = run("migrate", "--content", str(tmp_path))
     assert result.returncode == 2 and "no program.yaml" in result.stderr
     assert "Traceback" not in result.stderr
 

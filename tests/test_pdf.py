@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml, require_tool
+from conftest import EXAMPLE, edit_yaml, pdf_pages, require_tool, run
 from pmodocs.outputs import compose_program
 from pmodocs.document import ApprovalPage, Document
 from pmodocs.engines import typst_to_pdf
@@ -40,14 +40,6 @@ def pdf_path(built: Path, kind: str) -> Path:
 def render_pdf(doc: Document) -> bytes:
     return typst_to_pdf(typst_source(doc),
                         when=datetime(2026, 11, 2), template="test")
-
-
-def pdf_pages(path: Path) -> list[str]:
-    """The text of each page, in content order (pdftotext -raw; pages end with a form feed)."""
-    pdftotext = require_tool("pdftotext", "reads the text of PDFs; Debian package poppler-utils")
-    text = subprocess.run([pdftotext, "-raw", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    return text.split("\f")[:-1]
 
 
 def struct_types(pdf) -> Counter:
@@ -312,16 +304,11 @@ def test_a_jinja_error_in_the_template_names_the_template_and_line(broken_templa
 
 
 def test_the_cli_reports_a_broken_template_without_a_traceback(broken_templates, tmp_path):
-    import os
-    import sys
-
     source = broken_templates.read_text(encoding="utf-8")
     broken_templates.write_text(source.replace("#pagebreak()", "#pagebreak(nonsense)", 1),
                                 encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "pmodocs.cli", "build", "--content", str(EXAMPLE),
-         "--out", str(tmp_path / "out"), "--quiet"],
-        capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+    result = run("build", "--content", str(EXAMPLE), "--out", str(tmp_path / "out"), "--quiet",
+                 timeout=120)
     assert result.returncode == 4, result.stderr
     assert "Traceback" not in result.stderr
     assert str(broken_templates) in result.stderr and "unknown variable: nonsense" in result.stderr

@@ -13,7 +13,6 @@ import io
 import json
 import re
 import subprocess
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import EXAMPLE, ROOT, edit_yaml, require_tool
+# the verbs run through pmodocs.cli.main in this process (test_cli.py runs the command line)
+from conftest import EXAMPLE, edit_yaml, require_tool, run_here as run
 from pmodocs.errors import ContentError
 from pmodocs.load import load_content
 from pmodocs.contentedit import record_approval
@@ -40,11 +40,6 @@ WHEN = "2026-11-02T00:00:00Z"  # the build's date (program.as_of): changes are s
 
 def q(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True, cwd=cwd)
 
 
 # --- the scenario -------------------------------------------------------------------------------
@@ -269,6 +264,7 @@ def test_the_redline_is_byte_identical_across_renders(scenario):
     assert render_redline_docx(red, media=MEDIA) == data
 
 
+@pytest.mark.slow  # LibreOffice
 def test_libreoffice_opens_the_redline_and_reads_its_tracked_changes(scenario, tmp_path):
     soffice = require_tool("soffice", "LibreOffice must open the redline DOCX")
     *_, data, _, _ = scenario

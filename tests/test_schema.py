@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Literal
 
@@ -13,7 +11,8 @@ import pytest
 import yaml
 from pydantic import Field
 
-from conftest import EXAMPLE, ROOT
+# the verbs run through pmodocs.cli.main in this process (test_cli.py runs the command line)
+from conftest import EXAMPLE, ROOT, run_here as run
 from pmodocs.authoring.schema import all_schemas, draft07, schema_comment, schema_files
 from pmodocs.model import DELIVERABLE_KINDS, PROGRAM_FILES
 from pmodocs.model.base import Record
@@ -173,13 +172,10 @@ def test_descriptions_enums_examples_and_nullables_are_carried_in_draft07_form()
 
 
 def test_schema_command_writes_every_schema_and_new_points_each_file_at_one(tmp_path):
-    env_run = [sys.executable, "-m", "pmodocs.cli"]
-    out = subprocess.run(env_run + ["schema", "--out", str(tmp_path / "s")], capture_output=True,
-                         text=True)
+    out = run("schema", "--out", str(tmp_path / "s"))
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(all_schemas())
-    new = subprocess.run(env_run + ["new", str(tmp_path / "p"), "--program", "Test Program"],
-                         capture_output=True, text=True)
+    new = run("new", str(tmp_path / "p"), "--program", "Test Program")
     assert new.returncode == 0, new.stderr
     for rel in CONTENT_FILES:
         path = tmp_path / "p" / rel

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT
+# the verbs run through pmodocs.cli.main in this process (test_cli.py runs the command line)
+from conftest import EXAMPLE, run_here as run
 from pmodocs.load import load_content
 from pmodocs.contentedit import record_approval
 from pmodocs.signoff import signoff
 
 PASSPHRASE = b"correct horse battery staple"
 SIGNER = "SCAS Project Office Test Signer"
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
 def make_certificate(folder: Path, *, days: tuple[int, int] = (-1, 30)) -> tuple[Path, Path]:
@@ -76,6 +69,7 @@ def signed_build(tmp_path_factory, certificate) -> Path:
     return root
 
 
+@pytest.mark.slow  # a signed build (signed_build)
 def test_every_approved_deliverable_pdf_is_signed_and_verifies(signed_build, certificate):
     content = load_content(signed_build / "content")
     approved = [k for k in content.deliverables if signoff(content, k).state == "approved"]
@@ -87,12 +81,14 @@ def test_every_approved_deliverable_pdf_is_signed_and_verifies(signed_build, cer
         assert SIGNER in result.stdout and "intact" in result.stdout and "trusted" in result.stdout
 
 
+@pytest.mark.slow  # a signed build (signed_build)
 def test_pdfs_not_approved_carry_no_signature(signed_build):
     result = run("verify", str(signed_build / "out/dist/pdf/quality.pdf"))
     assert result.returncode == 7
     assert "quality.pdf: has no digital signature" in result.stderr
 
 
+@pytest.mark.slow  # a signed build (signed_build)
 def test_the_signature_is_visible_on_the_approval_page_below_its_text(signed_build):
     from pypdf import PdfReader
 
@@ -111,6 +107,7 @@ def test_the_signature_is_visible_on_the_approval_page_below_its_text(signed_bui
     assert y2 < min(lowest), "the stamp must not cover the approval page's text"
 
 
+@pytest.mark.slow  # a signed build (signed_build)
 def test_the_signature_names_the_approvers_and_the_fingerprint(signed_build):
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -122,6 +119,7 @@ def test_the_signature_names_the_approvers_and_the_fingerprint(signed_build):
     assert so.fingerprint in reason and "Marisol Ortega" in reason and "Denise Carmichael" in reason
 
 
+@pytest.mark.slow  # a signed build (signed_build)
 def test_a_pdf_changed_after_signing_fails_verify(signed_build, tmp_path):
     data = bytearray((signed_build / "out/dist/pdf/launch-agenda.pdf").read_bytes())
     start = data.index(b"stream\n") + 50  # inside the first content stream: signed bytes
@@ -134,6 +132,7 @@ def test_a_pdf_changed_after_signing_fails_verify(signed_build, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # a signed build (signed_build)
 def test_a_revision_added_after_signing_fails_verify(signed_build, tmp_path):
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -150,6 +149,7 @@ def test_a_revision_added_after_signing_fails_verify(signed_build, tmp_path):
     assert result.returncode == 7 and "content was added after" in result.stderr
 
 
+@pytest.mark.slow  # a signed build (signed_build)
 def test_verify_with_another_trust_root_says_the_certificate_is_not_trusted(signed_build, tmp_path):
     _, other = make_certificate(tmp_path / "other")
     result = run("verify", str(signed_build / "out/dist/pdf/launch-agenda.pdf"), "--trust", str(other))

@@ -5,26 +5,19 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, edit_yaml
+# the verbs run through pmodocs.cli.main in this process (test_cli.py runs the command line)
+from conftest import EXAMPLE, edit_yaml, run_here as run
 from pmodocs.load import load_content
 from pmodocs.contentedit import record_approval
 from pmodocs.signoff import fingerprint, signoff
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True, cwd=cwd)
 
 
 def fp(content_dir: Path, kind: str) -> str:
@@ -173,10 +166,8 @@ def test_approve_turns_an_empty_flow_list_into_block_records(content_copy):
 
 
 def test_approve_date_defaults_to_source_date_epoch(content_copy):
-    env_run = subprocess.run(
-        [sys.executable, "-m", "pmodocs.cli", "approve", "launch-agenda", "--by", "denise-carmichael",
-         "--content", str(content_copy)], capture_output=True, text=True, cwd=ROOT,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1794182400"})  # 2026-11-09
+    env_run = run("approve", "launch-agenda", "--by", "denise-carmichael", "--content",
+                  str(content_copy), env={"SOURCE_DATE_EPOCH": "1794182400"})  # 2026-11-09
     assert env_run.returncode == 0, env_run.stderr
     assert load_content(content_copy).approvals[-1].date == date(2026, 11, 9)
 
@@ -236,9 +227,7 @@ def test_status_json_lists_every_deliverable_in_the_documented_shape(content_cop
 
 def test_status_table_names_who_still_has_to_sign(content_copy):
     approve(content_copy, "launch-agenda", "marisol-ortega")
-    result = subprocess.run([sys.executable, "-m", "pmodocs.cli", "status", "--content",
-                             str(content_copy)], capture_output=True, text=True, cwd=ROOT,
-                            env={**os.environ, "COLUMNS": "200"})
+    result = run("status", "--content", str(content_copy), env={"COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if line.startswith(" launch-agenda "))
     cells = re.split(r"\s{2,}", row.strip())
@@ -342,15 +331,11 @@ def test_transmittal_memo_says_to_whom_what_and_by_when(built_example):
         assert doc["fingerprint"] in text
 
 
-def test_packet_zip_is_byte_identical_across_builds(built_example):
-    from pmodocs.pipeline import load_and_check, render_outputs
-
-    content, _ = load_and_check(EXAMPLE)
-    again = render_outputs(content)
+def test_packet_zip_is_byte_identical_across_builds(built_example, rebuilt_example):
     zips = sorted((built_example / "dist/packets").glob("*.zip"))
     assert zips
     for z in zips:
-        assert again[f"dist/packets/{z.name}"] == z.read_bytes(), z.name
+        assert (rebuilt_example / f"dist/packets/{z.name}").read_bytes() == z.read_bytes(), z.name
     with zipfile.ZipFile(zips[0]) as zf:
         names = zf.namelist()
         assert names == sorted(names) and all(n.startswith(zips[0].stem + "/") for n in names)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from conftest import EXAMPLE, edit_yaml
+# the verbs run through pmodocs.cli.main in this process (test_cli.py runs the command line)
+from conftest import EXAMPLE, edit_yaml, run_here as run
 from pmodocs.authoring.registers import register_book
 from pmodocs.authoring.workbook import import_workbook
 from pmodocs.errors import ContentError
@@ -21,9 +20,7 @@ from pmodocs.render.xlsx import render_xlsx, safe_text, unsafe_text
 WHEN = datetime(2026, 11, 2)
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pmodocs.cli", *args], capture_output=True,
-                          text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1793577600"})
+cli = partial(run, env={"SOURCE_DATE_EPOCH": "1793577600"})  # dated like the example
 
 
 def export(content: Path, target: Path) -> Path:
