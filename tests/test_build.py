@@ -131,6 +131,7 @@ def test_two_builds_of_the_same_content_are_byte_identical(built_example, rebuil
     assert first == second
 
 
+@pytest.mark.slow  # two more whole builds
 def test_builds_with_the_same_source_date_epoch_are_byte_identical_everywhere(
         epoch_example, tmp_path, monkeypatch):
     """Different folders and processes, same SOURCE_DATE_EPOCH: every file identical; the site

@@ -106,6 +106,7 @@ def published(root: Path) -> dict[str, bytes]:
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
 
 
+@pytest.mark.slow  # a second cold build to compare with
 def test_a_rebuild_after_an_edit_publishes_exactly_what_a_cold_build_does(built_copy, tmp_path):
     """Reused documents, reused page conversions and cached templates change no byte."""
     content, out = built_copy
