@@ -119,3 +119,26 @@ def test_serve_previews_a_portfolio_and_follows_an_edit_in_one_program(tmp_path)
         out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "ready" in out and "Traceback" not in err
+
+
+def test_ctrl_c_stops_the_preview_even_when_a_rendering_never_finishes(tmp_path):
+    """Stopping waits for background rendering only so long: a stuck one is abandoned and the
+    process still exits (it once hung on Ctrl-C until killed)."""
+    script = (
+        "import threading, pathlib, sys\n"
+        "import pmodocs.serve as s\n"
+        "s.STOP_SECONDS = 0.5\n"
+        "class Server:\n"
+        "    def shutdown(self): pass\n"
+        "class Stuck:\n"
+        "    def close(self): threading.Event().wait()\n"
+        "s._stop(Server(), Stuck(), pathlib.Path(sys.argv[1]))\n"
+        "print('not reached')\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script, str(work)], capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert "stopped" in done.stdout and "abandoned" in done.stdout
+    assert "not reached" not in done.stdout and time.monotonic() - started < 20

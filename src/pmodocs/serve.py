@@ -72,10 +72,29 @@ def serve(content_dir: Path, port: int, host: str = "127.0.0.1") -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        _stop(server, preview, workdir)
+
+
+STOP_SECONDS = 10.0
+"""How long Ctrl-C waits for a rendering in progress before the preview exits without it."""
+
+
+def _stop(server: Any, preview: Preview, workdir: Path) -> None:
+    """Stop serving, let the background rendering finish (it may hold the preview's lock), and
+    remove the work folder; Ctrl-C must stop the preview even when that does not finish in
+    time, so the process then exits at once (the work folder is in the system's temp)."""
+    done = threading.Event()
+
+    def stop() -> None:
         server.shutdown()
         preview.close()
         shutil.rmtree(workdir, ignore_errors=True)
-        print("stopped", flush=True)
+        done.set()
+    threading.Thread(target=stop, daemon=True).start()
+    if not done.wait(STOP_SECONDS):
+        print("stopped (a rendering still in progress was abandoned)", flush=True)
+        os._exit(0)
+    print("stopped", flush=True)
 
 
 class Preview:
