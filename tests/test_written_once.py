@@ -306,3 +306,19 @@ def test_diff_colours_exactly_the_removed_and_added_words(content_copy, monkeypa
     assert (" each other", "del") not in marked  # the marks carry their brackets
     assert ("[- each other-]", "del") in marked and ("{+ one another+}", "ins") in marked
     assert all(t.startswith("[-") if m == "del" else t.startswith("{+") for t, m in marked)
+
+
+def test_the_tools_epoch_is_set_for_the_block_and_restored_after_it_even_on_error(monkeypatch):
+    """One helper sets SOURCE_DATE_EPOCH for mkdocs in the build and in the preview."""
+    import os
+
+    from pmodocs.dates import epoch_for_tools
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with epoch_for_tools(1767225600):
+        assert os.environ["SOURCE_DATE_EPOCH"] == "1767225600"
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    with pytest.raises(RuntimeError), epoch_for_tools(1767225600):
+        raise RuntimeError("the tool failed")
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"

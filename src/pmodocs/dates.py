@@ -7,8 +7,9 @@ record (`new`, `approve`) fall back to the calendar, through `today`.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from .errors import UsageError
 
@@ -23,6 +24,21 @@ def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH as seconds, or None when unset or not a number."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     return int(epoch) if epoch.isdigit() else None
+
+
+@contextmanager
+def epoch_for_tools(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to `epoch` while a tool that reads it runs in this process (mkdocs
+    dates its sitemap by it), and restored after."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def today() -> date:

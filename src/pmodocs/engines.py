@@ -107,16 +107,17 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
         from mkdocs.exceptions import Abort, MkDocsException
     except ImportError:
         raise ToolMissing("mkdocs is not installed: `pip install mkdocs-material` (or `make build`)") from None
+    from .dates import epoch_for_tools
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     log = io.StringIO()
     handler = logging.StreamHandler(log)
     handler.setLevel(logging.WARNING)
     mk_logger = logging.getLogger("mkdocs")
     mk_logger.addHandler(handler)
     try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with epoch_for_tools(source_date_epoch), contextlib.redirect_stdout(io.StringIO()), \
+                contextlib.redirect_stderr(io.StringIO()):
             config = load_config(config_file=str(config_file), strict=True)
             from .sitecache import SearchFold
 
@@ -133,7 +134,3 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
         raise RenderError(f"mkdocs build --strict failed for {config_file}:\n{details}") from None
     finally:
         mk_logger.removeHandler(handler)
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous

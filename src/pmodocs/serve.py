@@ -289,9 +289,9 @@ class Preview:
         from mkdocs.config import load_config
         from mkdocs.exceptions import Abort, MkDocsException
 
+        from .dates import epoch_for_tools
+
         os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-        previous = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
         log = io.StringIO()
         handler = logging.StreamHandler(log)
         handler.setLevel(logging.WARNING)
@@ -302,7 +302,8 @@ class Preview:
         if dirty:
             mk_logger.setLevel(logging.ERROR)  # "a dirty build is being performed" is expected
         try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            with epoch_for_tools(epoch), contextlib.redirect_stdout(io.StringIO()), \
+                    contextlib.redirect_stderr(io.StringIO()):
                 config = load_config(config_file=str(self.workdir / "mkdocs.yml"), strict=not dirty,
                                      site_dir=str(site_dir))
                 if plugin is not None:
@@ -315,10 +316,6 @@ class Preview:
         finally:
             mk_logger.removeHandler(handler)
             mk_logger.setLevel(level)
-            if previous is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = previous
 
     def _warm_env(self, theme: Any) -> Callable[[], Any]:
         """The theme's Jinja environment, made once and reused by every build: its templates stay
