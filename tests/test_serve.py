@@ -142,3 +142,16 @@ def test_ctrl_c_stops_the_preview_even_when_a_rendering_never_finishes(tmp_path)
     assert done.returncode == 0, done.stderr
     assert "stopped" in done.stdout and "abandoned" in done.stdout
     assert "not reached" not in done.stdout and time.monotonic() - started < 20
+
+
+def test_a_port_in_use_is_a_usage_error_that_names_the_port():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "pmodocs.cli", "serve", "--content",
+                               str(EXAMPLE), "--port", str(port)], capture_output=True, text=True,
+                              timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert f"port {port}" in done.stderr and "--port" in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr

@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import PmodocsError, RenderError
+from .errors import PmodocsError, RenderError, UsageError
 from .files import write_atomically
 
 BANNER_ID = "pmodocs-errors"
@@ -67,12 +67,29 @@ def serve(content_dir: Path, port: int, host: str = "127.0.0.1") -> None:
     server.watch(str(content_dir.resolve()))
     starter = threading.Thread(target=preview.start, args=(f"http://{host}:{port}/",), daemon=True)
     starter.start()
+    failure: list[BaseException] = []
+
+    def run_server() -> None:  # the watcher and its rebuilds run here, not on the main thread
+        try:
+            server.serve()
+        except BaseException as exc:  # noqa: BLE001 - raised again by the main thread
+            failure.append(exc)
+    serving = threading.Thread(target=run_server, name="pmodocs-serve", daemon=True)
+    serving.start()
     try:
-        server.serve()
+        while serving.is_alive():  # the main thread only waits, so Ctrl-C always reaches it,
+            serving.join(0.25)  # whatever a rebuild is doing
     except KeyboardInterrupt:
         pass
     finally:
         _stop(server, preview, workdir)
+    if failure:
+        import errno
+
+        if isinstance(failure[0], OSError) and failure[0].errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is already in use (another preview or "
+                             "server); choose a free one with --port") from None
+        raise failure[0]
 
 
 STOP_SECONDS = 10.0
