@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, edit_yaml
@@ -41,6 +42,17 @@ def docx_text(url: str) -> str:
         return ""
 
 
+def start_serve(content: Path, port: int) -> subprocess.Popen:
+    """`pmodocs serve` as a person starts it in a terminal: Ctrl-C (SIGINT) stops it. A test run
+    started in the background of a shell (`make test &`) inherits SIGINT ignored, which Python
+    would keep; the preview gets the default disposition back, so the test does not depend on
+    how its own run was started."""
+    return subprocess.Popen([sys.executable, "-m", "pmodocs.cli", "serve", "--content",
+                             str(content), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
 def wait_for(url: str, text: str, seconds: float = 60) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -53,9 +65,7 @@ def wait_for(url: str, text: str, seconds: float = 60) -> str:
 
 def test_serve_rebuilds_on_change_shows_errors_and_stops_on_ctrl_c(content_copy):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "pmodocs.cli", "serve", "--content",
-                                str(content_copy), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = start_serve(content_copy, port)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/index.html", "Deliverables")
@@ -99,9 +109,7 @@ def test_serve_previews_a_portfolio_and_follows_an_edit_in_one_program(tmp_path)
         edit_yaml(folder / pid / "program.yaml",
                   lambda d, acronym=acronym: d["program"].__setitem__("acronym", acronym))
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "pmodocs.cli", "serve", "--content",
-                                str(folder), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = start_serve(folder, port)
     base = f"http://127.0.0.1:{port}"
     try:
         home = wait_for(f"{base}/index.html", "BETA")

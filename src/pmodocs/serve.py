@@ -153,8 +153,8 @@ class Preview:
         if made is not None:
             print(f"ready: the preview is at {url} ({time.perf_counter() - started:.1f} s); "
                   "DOCX and PDF downloads follow", flush=True)
-            self.background.submit(self._documents_then_site, self.generation, *made, started,
-                                   False)
+            self._in_background(self._documents_then_site, self.generation, *made, started,
+                                False)
         else:
             print(f"ready: serving {url}; the content has errors (above): fix them and save",
                   flush=True)
@@ -188,12 +188,20 @@ class Preview:
             if self.failed:
                 self._clear_errors()
             print(f"rebuilt: pages updated in {time.perf_counter() - started:.2f} s", flush=True)
-            self.background.submit(self._documents_then_site, self.generation, documents, epoch,
-                                   started, True)
+            self._in_background(self._documents_then_site, self.generation, documents, epoch,
+                                started, True)
 
     def close(self) -> None:
         self.generation += 1  # pending background work finds itself outdated and stops
         self.background.shutdown(wait=True, cancel_futures=True)
+
+    def _in_background(self, work: Callable[..., None], *args: Any) -> None:
+        """Queue the downloads' rendering, unless the preview is stopping (Ctrl-C came while
+        the pages were rebuilt): then there is nothing left to show them to."""
+        try:
+            self.background.submit(work, *args)
+        except RuntimeError:  # the executor was shut down by close()
+            pass
 
     # steps' parts ----------------------------------------------------------------------------
     def _site_sources(self) -> tuple[Callable[[], dict[str, bytes]], int] | None:
