@@ -211,7 +211,7 @@ def _append_record(path: Path, record: Approval) -> None:
 def collect(content_dir: Path, kind: str, signed: Path, trust: list[Path]) -> list[Approval]:
     """Check every signature of `signed`; when all hold, keep the file and record what each proves."""
     from .outputs import load_and_check
-    from .signatures import SIGNATURES, match_people, read_signatures, trust_roots
+    from .signatures import match_people, read_signatures, trust_roots
 
     content, _ = load_and_check(content_dir)
     known_deliverable(content, kind)

@@ -6,7 +6,6 @@ the program or portfolio, renders it, stages the files, builds the site and publ
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import timezone

@@ -10,14 +10,14 @@ diff every writer renders: DOCX tracked changes, the site's "Changes since appro
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from .diff import Redline, diff_blocks, reader_view
 from .document import Document
 from .errors import ContentError, Problem, UsageError
 from .model import Content
-from .signoff import Signoff, content_bytes, signoff, signoff_for
+from .facts import Signoff, signoff_for
+from .signoff import content_bytes, signoff
 
 SNAPSHOTS = "snapshots"
 """The folder under content/ holding approved snapshots, one sub-folder per deliverable."""

@@ -18,7 +18,6 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from .checks import REFERENCES
-from .errors import UsageError
 from .model import DELIVERABLE_KINDS, PROGRAM_FILES
 from .model.program import program_acronym
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError, VerifyFailed
-from .model import Approval, Content
+from .model import Content
 
 SIGNATURES = "signatures"
 """The folder under content/ keeping signed PDFs as evidence, one sub-folder per deliverable."""

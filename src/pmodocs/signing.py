@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from .errors import SigningError, VerifyFailed
 from .model import Content
-from .signoff import Signoff
+from .facts import Signoff
 
 FIELD = "PMODOCS-Approval"
 BOX_HEIGHT = 66.0

@@ -9,12 +9,8 @@ from typing import Any
 
 from .errors import UsageError
 from .hints import did_you_mean
-from .facts import STATES, ApproverStatus, Facts, Signoff, derive, signoff_for, unfingerprinted
+from .facts import Facts, Signoff, derive, signoff_for, unfingerprinted
 from .model import Content, Deliverable
-
-__all__ = ["STATES", "ApproverStatus", "Signoff", "all_signoffs", "derive_facts", "fingerprint",
-           "known_deliverable", "signoff"]
-
 
 def fingerprint(content: Content, kind: str, neutral: Facts | None = None) -> str:
     """SHA-256 of what a reader of the deliverable sees: its composed document tree, serialised
