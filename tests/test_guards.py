@@ -100,15 +100,16 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def test_a_chart_picture_drawn_at_another_width_is_not_taken_from_the_cache(tmp_path):
     from pmodocs.cache import BuildCache
-    from pmodocs.outputs import compose_program
     from pmodocs.document import Chart
-    from pmodocs.outputs import _Renderer
+    from pmodocs.media import ChartPictures
+    from pmodocs.outputs import compose_program
+    from pmodocs.render.charts import chart_svg
 
     content = load_content(ROOT / "content")
     docs, _ = compose_program(content)
     chart = next(b for doc in docs.values() for b in doc.blocks if isinstance(b, Chart))
-    renderer = _Renderer(content, BuildCache(tmp_path, "code"))
-    narrow, wide = renderer.chart_picture(chart, 3.0), renderer.chart_picture(chart, 6.0)
+    pictures = ChartPictures(BuildCache(tmp_path, "code"))  # the build's media bag, cached
+    narrow, wide = pictures[(chart_svg(chart), 3.0)], pictures[(chart_svg(chart), 6.0)]
     assert _png_size(wide)[0] > _png_size(narrow)[0] * 1.5
 
 

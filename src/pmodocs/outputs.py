@@ -262,12 +262,6 @@ class _Renderer:
         return self._cached(self._key(doc), ".docx", lambda: render_docx(
             doc, reference=self.reference, media=self.media))
 
-    def chart_picture(self, chart: Any, width: float) -> bytes:
-        """A chart's PNG for Word at `width` inches (from the media bag)."""
-        from .render.charts import chart_svg
-
-        return self.media[(chart_svg(chart), width)]
-
     def pdf(self, kind: str, doc: Any) -> tuple[bytes, bool]:
         from .engines import typst_to_pdf
         from .media import typst_source
