@@ -451,18 +451,17 @@ def test_the_input_digest_reads_no_file_the_build_does_not_read(tmp_path, monkey
 def test_no_line_break_of_any_kind_makes_typst_markup():
     """Each kind of line break in text reaches typst as a line break inside the paragraph, and
     what follows it (`= `, `- `, `+ `, `1. `) stays text: no heading, no list, no numbered list."""
-    import json
+    from dataclasses import replace
 
     import typst
 
     from pmodocs.document import Paragraph
-    from pmodocs.engines import pandoc_to_typst
-    from pmodocs.render.typst import PANDOC_API, _block
+    from pmodocs.render.typst import typst_body
+    from sample_tree import sample_document
 
     text = ("Start\r= heading one\r\n- bullet\x85+ plus\u20281. numbered\u2029  12. also\n"
             "== heading two")
-    body = pandoc_to_typst(json.dumps({"pandoc-api-version": PANDOC_API, "meta": {},
-                                       "blocks": _block(Paragraph(text))}))
+    body = typst_body(replace(sample_document(), blocks=(Paragraph(text),)))
     assert "\r" not in body and "\u2028" not in body and "\x85" not in body, body
     source = body + "\n#context [ENUMS #query(enum).len() LISTS #query(list).len() HEADINGS " \
                     "#query(heading).len()]\n"

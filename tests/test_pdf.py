@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml, pdf_pages, require_tool, run
+from conftest import EXAMPLE, ROOT, edit_yaml, pdf_pages, pdf_text, require_tool, run
 from pmodocs.outputs import compose_program
 from pmodocs.document import ApprovalPage, Document
 from pmodocs.engines import typst_to_pdf
@@ -460,3 +460,44 @@ def test_every_pdf_passes_page_validation_for_pdf_ua_1_and_pdf_a_2a(built_exampl
 
 def test_a_pdf_with_cjk_arabic_and_split_rows_passes_page_validation(international_pdf):
     assert_valid(international_pdf)
+
+
+# --- the typst writer against pandoc's ------------------------------------------------------
+
+@pytest.mark.parametrize("program", ["content", "examples/federal"])
+def test_every_pdf_is_the_one_pandocs_typst_writer_gives(program):
+    """pmodocs writes the typst body itself (every value a string literal) instead of running
+    pandoc for each PDF; on both example programs the PDFs are byte for byte the ones pandoc's
+    typst writer gives (tests/pandoc_oracle.py), so nothing a reader sees changed."""
+    from pandoc_oracle import pandoc_body
+    from pmodocs.render.typst import typst_template
+
+    template = typst_template().read_text(encoding="utf-8")
+    docs, _ = compose_program(load_content(ROOT / program))
+    for kind, doc in docs.items():
+        ours = render_pdf(doc)
+        theirs = typst_to_pdf(render_typst(doc, pandoc_body(doc), template),
+                              when=datetime(2026, 11, 2), template="test")
+        assert ours == theirs, f"{program}: the PDF of {kind} differs from pandoc's"
+
+
+def test_text_pandocs_writer_mangled_stays_the_text_the_content_has(tmp_path):
+    """What pandoc's typst writer did not escape (a `12. ` after a line break became a numbered
+    list item, a `= ` in a list item a heading marker) and tabs (shown as spaces) come out as
+    the content has them."""
+    from dataclasses import replace
+
+    from pmodocs.document import BulletList, Heading, Paragraph
+    from sample_tree import sample_document
+
+    base = sample_document()
+    doc = replace(base, blocks=(Heading(1, "Odd text"),
+                                Paragraph("12. twelve\n3. three and a\ttab"),
+                                BulletList(("= not a heading", "== nor this", "+ nor a list")),
+                                *base.blocks))
+    path = tmp_path / "odd.pdf"
+    path.write_bytes(render_pdf(doc))
+    text = " ".join(pdf_text(path).split())
+    assert "12. twelve 3. three and a tab" in text, text
+    for item in ("= not a heading", "== nor this", "+ nor a list"):
+        assert item in text, item

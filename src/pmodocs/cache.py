@@ -22,7 +22,7 @@ from .files import write_atomically
 
 CACHE_DIR = ".pmodocs-cache"
 STATE = "state.json"
-ENGINES = ("mkdocs", "mkdocs-material", "python-docx", "typst", "pypandoc-binary", "pyhanko",
+ENGINES = ("mkdocs", "mkdocs-material", "python-docx", "typst", "pikepdf", "pypdf", "pyhanko",
            "openpyxl", "jinja2")
 """Packages whose version changes the outputs: a new version means a fresh build."""
 

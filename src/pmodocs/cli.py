@@ -12,8 +12,8 @@ from typing import Any, Callable, Protocol
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PmodocsError, UsageError, terminal_safe
 
-EPILOG = """exit codes: 0 success; 1 content errors; 2 usage error; 3 a required tool (pandoc,
-typst, mkdocs) is missing; 4 a template or engine failed; 5 another build holds the output
+EPILOG = """exit codes: 0 success; 1 content errors; 2 usage error; 3 a required tool (typst,
+mkdocs) is missing; 4 a template or engine failed; 5 another build holds the output
 folder; 6 the signing certificate cannot be used; 7 verify found a mismatch; 70 internal
 error (a bug: rerun with PMODOCS_DEBUG=1 for the traceback)."""
 

@@ -1,4 +1,4 @@
-"""pandoc, typst and mkdocs behind small functions; a missing tool is a clear error."""
+"""typst and mkdocs behind small functions; a missing tool is a clear error."""
 
 from __future__ import annotations
 
@@ -14,21 +14,6 @@ from typing import Any
 from .errors import RenderError, ToolMissing
 
 PDF_STANDARDS = ["a-2a", "ua-1"]
-
-
-def pandoc_to_typst(ast_json: str) -> str:
-    """pandoc's typst writer applied to a pandoc JSON document."""
-    try:
-        import pypandoc
-    except ImportError:
-        raise ToolMissing("pandoc is not installed: install pypandoc-binary "
-                          "(`pip install pypandoc-binary`, or `make build`)") from None
-    try:
-        return pypandoc.convert_text(ast_json, "typst", format="json", extra_args=["--wrap=none"])
-    except OSError as exc:
-        raise ToolMissing(f"pandoc could not be run ({exc}); install pypandoc-binary") from None
-    except RuntimeError as exc:
-        raise RenderError(f"pandoc failed converting to typst: {exc}") from None
 
 
 def typst_to_pdf(source: str, *, when: datetime, template: str) -> bytes:

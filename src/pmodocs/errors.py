@@ -75,7 +75,7 @@ class UsageError(PmodocsError):
 
 
 class ToolMissing(PmodocsError):
-    """An external tool (pandoc, typst, mkdocs) is not installed."""
+    """An external tool (typst, mkdocs) is not installed."""
 
     exit_code = EXIT_TOOL_MISSING
 

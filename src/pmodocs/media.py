@@ -1,6 +1,6 @@
 """What the writers are given that only the engines (or the template files) can make: Word's
 chart pictures, drawn by typst from the charts' SVG and handed to the DOCX writers as a media
-mapping, and a deliverable's typst source (pandoc's body inside the page template)."""
+mapping, and a deliverable's typst source (its body inside the page template)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ if TYPE_CHECKING:
 
 
 def typst_source(doc: Any) -> str:
-    """A deliverable's typst source: pandoc's body inside templates/typst/deliverable.typ.j2."""
-    from .engines import pandoc_to_typst
+    """A deliverable's typst source: its body inside templates/typst/deliverable.typ.j2."""
     from .errors import RenderError
-    from .render.typst import pandoc_ast, render_typst, typst_template
+    from .render.typst import render_typst, typst_body, typst_template
 
     path = typst_template()
     try:
@@ -22,7 +21,7 @@ def typst_source(doc: Any) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         raise RenderError(f"template {path} cannot be read ({exc}); restore it from version "
                           "control") from None
-    return render_typst(doc, pandoc_to_typst(pandoc_ast(doc)), template, str(path))
+    return render_typst(doc, typst_body(doc), template, str(path))
 
 
 class ChartPictures(Mapping[tuple[str, float], bytes]):

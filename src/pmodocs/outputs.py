@@ -195,7 +195,7 @@ def document_files(content: Content, docs: dict, progress: Callable[[str], None]
                    meanwhile: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
     """dist/docx/<id>.docx and dist/pdf/<id>.pdf for every deliverable.
 
-    The PDFs render on a thread pool, since pandoc runs as a process and typst leaves the GIL for
+    The PDFs render on a thread pool, since typst leaves the GIL for
     most of its compile, while this thread writes the DOCX files (python-docx holds the GIL, so
     more threads would only take turns) and then does `meanwhile(files)`: the engines and the
     Python work overlap. (PDF worker processes were measured too: on 2 cores their start-up

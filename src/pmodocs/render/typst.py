@@ -1,13 +1,12 @@
 """Document tree -> typst source, for the PDF engine.
 
-The body goes through pandoc (tree -> pandoc AST -> pandoc's typst writer), so every piece of
-content is escaped by pandoc; page furniture (title page, running header/footer, outline) comes
+The body is typst markup in which every piece of content is a typst string literal, so no
+character of the content is ever read as markup; page furniture (title page, running header/footer, outline) comes
 from templates/typst/deliverable.typ.j2, where every value is passed as a typst string literal.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,8 @@ from ..document import (
 from ..errors import RenderError
 from ..fonts import typst_families
 
-_ATTR: list[Any] = ["", [], []]
 PORTRAIT_CHARS, LANDSCAPE_CHARS = 95, 135
 """About how many characters of 8.5 pt table text fit across a Letter page."""
-PANDOC_API = [1, 23, 1]
 PORTRAIT_TEXT_IN = 6.25  # A4 text width; Letter is 6.5 in
 
 
@@ -56,17 +53,17 @@ def typst_bytes(data: bytes) -> str:
     return f"bytes(({', '.join(str(b) for b in data)},))"
 
 
-def pandoc_ast(doc: Document) -> str:
-    """The document body as pandoc JSON; raw typst only for layout we generate ourselves."""
-    blocks: list[Any] = []
+def typst_body(doc: Document) -> str:
+    """The document body as typst markup. Every piece of content is a typst string literal
+    (`#"..."`), so no character of it is markup; only the layout around it is generated here."""
+    parts: list[str] = []
     landscape = False
     for block, wide in zip(doc.blocks, landscape_flags(doc.blocks)):
         if wide != landscape:
-            blocks.append(_raw(f"#set page(flipped: {'true' if wide else 'false'})"))
+            parts.append(f"#set page(flipped: {'true' if wide else 'false'})")
             landscape = wide
-        blocks += _block(block)
-    return json.dumps({"pandoc-api-version": PANDOC_API, "meta": {}, "blocks": blocks},
-                      ensure_ascii=False)
+        parts += _block(block)
+    return "".join(part + "\n\n" for part in parts)
 
 
 TEMPLATE_NAME = "deliverable.typ.j2"
@@ -81,7 +78,7 @@ def typst_template() -> Path:
 
 def render_typst(doc: Document, body: str, template: str, where: str = TEMPLATE_NAME) -> str:
     """The full typst source: our page furniture (the text of the Jinja `template`, named
-    `where` in errors) around pandoc's body."""
+    `where` in errors) around the body."""
     from jinja2 import Environment, StrictUndefined, TemplateError
 
     env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
@@ -100,100 +97,71 @@ def render_typst(doc: Document, body: str, template: str, where: str = TEMPLATE_
                           f"{exc.message or type(exc).__name__}") from None
 
 
-def _raw(text: str) -> dict[str, Any]:
-    return {"t": "RawBlock", "c": ["typst", text]}
-
-
 _BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-"""Every character some reader takes as a line break: each becomes a pandoc LineBreak, never a
-raw break in a Str (typst would start a new line there, and `= x` or `- x` after it would be
-a heading or a list)."""
+"""Every character some reader takes as a line break: each becomes a typst `linebreak()`
+between string literals, never a raw break (typst would start a new line there)."""
 
 
-_ENUM = re.compile(r"^(\s*\d+)\.")
-"""`1. ` at the start of a line is a typst numbered list, and pandoc's writer does not escape it."""
+def _text(text: str) -> str:
+    """Content as typst markup that shows exactly `text`: string literals joined by line breaks,
+    a tab shown as a space (as Word and the site show it). Nothing after an `#"..."` continues the
+    expression: the callers end it with `]`, a line end or another `#`."""
+    return "#linebreak()".join(f"#{typst_str(line.replace(chr(9), ' '))}" if line else ""
+                               for line in _BREAKS.split(text))
 
 
-def _inlines(text: str) -> list[Any]:
-    out: list[Any] = []
-    for i, line in enumerate(_BREAKS.split(text)):
-        if i:
-            out.append({"t": "LineBreak"})
-        number = _ENUM.match(line)
-        if number:  # the dot as escaped typst, so the number stays text
-            out += [{"t": "Str", "c": number.group(1)}, {"t": "RawInline", "c": ["typst", "\\."]}]
-            line = line[number.end():]
-        if line:
-            out += _literal_str(line)
-    return out
+def _content(text: str) -> str:
+    """A content block `[...]` showing `text`."""
+    return f"[{_text(text)}]"
 
 
-_SHORTHAND = re.compile(r"-(?=[0-9?])|\.(?=\.\.)")
-"""What typst markup would turn into other characters and pandoc leaves alone: `-` before a digit
-(a minus sign, U+2212), `-?` (a soft hyphen) and `...` (an ellipsis)."""
-
-
-def _literal_str(text: str) -> list[Any]:
-    """A pandoc Str whose characters stay themselves in the PDF: typst shorthands are escaped, so
-    "-0042" is found in the PDF's text as "-0042"."""
-    out: list[Any] = []
-    start = 0
-    for match in _SHORTHAND.finditer(text):
-        if match.start() > start:
-            out.append({"t": "Str", "c": text[start:match.start()]})
-        out.append({"t": "RawInline", "c": ["typst", "\\" + match.group()]})
-        start = match.end()
-    if start < len(text):
-        out.append({"t": "Str", "c": text[start:]})
-    return out
-
-
-def _plain(text: str) -> list[Any]:
-    return [{"t": "Plain", "c": _inlines(text)}]
-
-
-def _cell(text: str) -> list[Any]:
-    return [_ATTR, {"t": "AlignDefault"}, 1, 1, _plain(text)]
-
-
-def _block(block: Block) -> list[Any]:
+def _block(block: Block) -> list[str]:
     if isinstance(block, Heading):
-        return [{"t": "Header", "c": [min(block.level, 3), _ATTR, _inlines(block.text)]}]
+        return ["=" * min(block.level, 3) + " " + _text(block.text)]
     if isinstance(block, Paragraph):
-        return [{"t": "Para", "c": _inlines(block.text)}]
+        return [_text(block.text)]
     if isinstance(block, BulletList):
-        items = [[{"t": "Plain", "c": _inlines(item)}] for item in block.items]
-        if block.numbered:
-            return [{"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}]
-        return [{"t": "BulletList", "c": items}]
+        mark = "+" if block.numbered else "-"
+        return ["\n".join(f"{mark} {_text(item)}" for item in block.items)]
     if isinstance(block, Table):
         return [_table(block)]
     if isinstance(block, Callout):
-        return [{"t": "Para", "c": [{"t": "Strong", "c": _inlines(block.title + ":")},
-                                    {"t": "Space"}, *_inlines(block.text)]}]
+        return [f"#strong{_content(block.title + ':')} {_text(block.text)}"]
     if isinstance(block, Chart):
         from .charts import chart_svg
 
         svg = chart_svg(block)
         width = chart_width_in(svg, PORTRAIT_TEXT_IN)
-        return [_raw(f"#figure(image(bytes({typst_str(svg)}), format: \"svg\", "
-                     f"alt: {typst_str(block.alt)}, width: {width}in), "
-                     f"caption: {typst_str(block.caption)})")]
+        return [f"#figure(image(bytes({typst_str(svg)}), format: \"svg\", "
+                f"alt: {typst_str(block.alt)}, width: {width}in), "
+                f"caption: {typst_str(block.caption)})"]
     if isinstance(block, ApprovalPage):
         return _approval(block)
     raise TypeError(f"no typst writer for {type(block).__name__}")
 
 
-def _table(t: Table) -> dict[str, Any]:
+def _percent(share: float) -> str:
+    """A column's share of the width: 0.28571 -> "28.57%"."""
+    return f"{round(share * 100, 2):g}%"
+
+
+def _table(t: Table) -> str:
+    """A captioned table figure (the caption above it, the header row repeated on every page)."""
     weights = column_weights(t, LANDSCAPE_CHARS if t.wide else PORTRAIT_CHARS)
     total = sum(weights)
-    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidth", "c": w / total}] for w in weights]
-    head = [_ATTR, [[_ATTR, [_cell(c) for c in t.columns]]]]
     width = LANDSCAPE_CHARS if t.wide else PORTRAIT_CHARS
-    body = [[_ATTR, 0, [], [[_ATTR, _row_cells(row, weights, total, width)] for row in t.rows]]]
-    caption = [None, [{"t": "Plain", "c": _inlines(t.caption)}]]
-    attr = ["", ["wide"] if t.wide else [], []]
-    return {"t": "Table", "c": [attr, caption, colspecs, head, body, [_ATTR, []]]}
+    lines = ["#figure(", "  align(center)[#table(",
+             f"    columns: ({', '.join(_percent(w / total) for w in weights)}),",
+             f"    align: ({'auto,' * len(weights)}),",
+             f"    table.header({''.join(_content(c) + ', ' for c in t.columns).rstrip()}),",
+             "    table.hline(),"]
+    for row in t.rows:
+        lines.append("    " + " ".join(cell + "," for cell in _row_cells(row, weights, total, width)))
+    lines.append("  )]")
+    if t.caption:
+        lines.append(f"  , caption: {_content(t.caption)}")
+    lines += ["  , kind: table", "  )"]
+    return "\n".join(lines)
 
 
 LONG_ROW_LINES = 24
@@ -201,16 +169,15 @@ LONG_ROW_LINES = 24
 next page; shorter rows stay whole, as in the DOCX (w:cantSplit)."""
 
 
-def _row_cells(row: tuple[str, ...], weights: list[float], total: float, width: int) -> list[Any]:
+def _row_cells(row: tuple[str, ...], weights: list[float], total: float, width: int) -> list[str]:
     """The row's cells; a row too long for a page gets `breakable: true` cells, so typst carries
     the rest of it to the next page instead of cutting it off."""
     lines = max((sum(-(-len(part) // max(1, int(width * w / total) - 1)) or 1
                      for part in text.split("\n"))
                  for text, w in zip(row, weights)), default=0)
-    cells = [_cell(c) for c in row]
+    cells = [_content(c) for c in row]
     if lines > LONG_ROW_LINES:
-        for cell in cells:
-            cell[0] = ["", [], [["typst:breakable", "true"]]]
+        return [f"table.cell(breakable: true){cell}" for cell in cells]
     return cells
 
 
@@ -230,16 +197,14 @@ def role_codes(names: tuple[str, ...] | list[str]) -> list[str]:
     return codes
 
 
-def _approval(page: ApprovalPage) -> list[Any]:
-    blocks: list[Any] = [_raw("#pagebreak(weak: true)"),
-                         {"t": "Header", "c": [1, _ATTR, _inlines(page.title)]},
-                         {"t": "Para", "c": _inlines(page.statement)},
-                         {"t": "Para", "c": _inlines(f"Content fingerprint: {page.fingerprint}")}]
+def _approval(page: ApprovalPage) -> list[str]:
+    parts = ["#pagebreak(weak: true)", "= " + _text(page.title), _text(page.statement),
+             _text(f"Content fingerprint: {page.fingerprint}")]
     for e in page.entries:
         rows = [("Name", e.name), ("Title", e.title), ("Organisation", e.organisation),
                 ("Decision", e.decision), ("Date", e.date or "________________"),
                 ("Signature", "\n\n\n" + "_" * 40), ("Comment", e.comment or "")]
         # three blank lines above the signature line: room for the signature field placed
         # over it after compiling (sigfields.py)
-        blocks.append(_table(Table(f"Approver: {e.name}", ("Field", "Entry"), tuple(rows), (1, 3))))
-    return blocks
+        parts.append(_table(Table(f"Approver: {e.name}", ("Field", "Entry"), tuple(rows), (1, 3))))
+    return parts
