@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit_yaml, run
+from conftest import EXAMPLE, ROOT, edit_yaml, run
 from pki import make_ca, make_person, sign_field, write_pem
 from pmodocs.load import load_content
 from pmodocs.signoff import fingerprint, signoff
@@ -105,6 +105,58 @@ def test_every_pdf_awaiting_approval_has_a_tagged_field_per_approver_on_its_appr
 
                 text = PdfReader(path).pages[number].extract_text()
                 assert "Approval" in text and person.name in text  # on the approval page
+
+
+def signature_lines(page) -> list[tuple[float, float]]:
+    """(x, baseline y) of every run of 30 or more underscores on a PDF page, by pypdf's text
+    extraction: where the reader sees the signature lines, found without typst's help."""
+    found: list[tuple[float, float]] = []
+
+    def visit(text, cm, tm, *_):
+        if text.strip().startswith("_" * 30):
+            found.append((cm[4] + tm[4] * cm[0], cm[5] + tm[5] * cm[3]))
+    page.extract_text(visitor_text=visit)
+    return sorted(found, key=lambda p: -p[1])
+
+
+@pytest.mark.parametrize("program", ["content", "examples/federal"])
+def test_each_field_lies_on_its_approvers_signature_line_with_the_blank_lines_above(program):
+    """The field of each approver covers the signature line in that approver's table (the
+    place typst reported while laying the page out) and the blank lines above it."""
+    import io
+
+    import pikepdf
+    from pypdf import PdfReader
+
+    from pmodocs.outputs import _Renderer, compose_program
+
+    content = load_content(ROOT / program)
+    docs, signoffs = compose_program(content)
+    renderer = _Renderer(content, None)
+    checked = 0
+    for kind, doc in docs.items():
+        if signoffs[kind].state == "approved":
+            continue
+        data = renderer.pdf(kind, doc)[0]
+        reader = PdfReader(io.BytesIO(data))
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            fields = list(pdf.Root.AcroForm.Fields)
+            pages = [p.objgen for p in pdf.pages]
+            where = [(pages.index(f.P.objgen), -float(f.Rect[1])) for f in fields]
+            assert where == sorted(where), f"{kind}: the fields are not in the approvers' order"
+            for field in fields:
+                index = pages.index(field.P.objgen)
+                lines = signature_lines(reader.pages[index])
+                x1, y1, x2, y2 = (float(v) for v in field.Rect)
+                assert len(lines) >= 1, (kind, str(field.T))
+                mine = [(x, y) for x, y in lines if abs(y - (y1 + 3)) < 1 and abs(x - x1) < 1]
+                assert len(mine) == 1, (kind, str(field.T), (x1, y1, x2, y2), lines)
+                assert y2 - mine[0][1] > 30, "the field covers the blank lines above the line"
+                text = reader.pages[index].extract_text()
+                name = content.person(str(field.T)).name
+                assert name in text, (kind, name)
+                checked += 1
+    assert checked >= 5, checked
 
 
 def test_the_pdf_to_sign_is_pdf_ua1_and_adds_no_pdf_a_failure(to_sign, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import os
 import threading
@@ -18,17 +19,36 @@ PDF_STANDARDS = ["a-2a", "ua-1"]
 
 def typst_to_pdf(source: str, *, when: datetime, template: str) -> bytes:
     """Compile typst source to a tagged PDF/A-2a + PDF/UA-1 file, in-process."""
+    return typst_to_pdf_and_query(source, when=when, template=template)[0]
+
+
+def typst_to_pdf_and_query(source: str, *, when: datetime, template: str,
+                           label: str | None = None) -> tuple[bytes, list[Any]]:
+    """Compile typst source to a tagged PDF/A-2a + PDF/UA-1 file, in-process, and, with a
+    `label`, the values of the `metadata` elements so labelled, as laid out in that PDF (typst
+    answers the query from the compile it just did, at no cost)."""
     try:
         import typst
     except ImportError:
         raise ToolMissing("typst is not installed: `pip install typst` (or `make build`)") from None
     timestamp = int(when.replace(tzinfo=timezone.utc).timestamp())
+    compiler = _typst_compiler(typst)
+    main: str | bytes = source.encode("utf-8")
+    if label is not None:  # typst queries only a compile whose source is a file
+        from .files import scratch_file
+
+        main = str(scratch_file(f"typst-{threading.get_ident()}.typ", main))  # one per thread
     try:
-        return _typst_compiler(typst).compile(input=source.encode("utf-8"), format="pdf",
-                                              pdf_standards=PDF_STANDARDS, timestamp=timestamp)
+        pdf = compiler.compile(input=main, format="pdf", pdf_standards=PDF_STANDARDS,
+                               timestamp=timestamp)
+        found = json.loads(compiler.query(f"<{label}>", field="value")) if label else []
     except Exception as exc:  # typst raises its own TypstError subclasses
+        message = _typst_message(exc)
+        if isinstance(main, str):
+            message = message.replace(main, "generated source")
         raise RenderError(f"typst could not compile the PDF from template {template}: "
-                          f"{_typst_message(exc)}") from None
+                          f"{message}") from None
+    return pdf, found
 
 
 def typst_to_png(source: str, *, ppi: float, what: str) -> bytes:
@@ -48,15 +68,19 @@ _compilers = threading.local()
 
 def _typst_compiler(typst: Any) -> Any:
     """This thread's typst compiler: one compiler keeps its fonts and layout caches from document
-    to document (same PDF bytes, a fifth less time); a compiler is not shared between threads."""
-    compiler = getattr(_compilers, "compiler", None)
-    if compiler is None:
+    to document (same PDF bytes, a fifth less time); a compiler is not shared between threads,
+    nor with a forked worker (whose scratch folder is its own)."""
+    pid, compiler = getattr(_compilers, "compiler", (None, None))
+    if compiler is None or pid != os.getpid():
+        from .files import scratch_folder
         from .fonts import font_dirs
 
         # typst's own fonts and the folders of the Noto/Carlito fallbacks (fonts.py), never the
-        # system's font configuration.
-        compiler = _compilers.compiler = typst.Compiler(ignore_system_fonts=True,
-                                                        font_paths=font_dirs())
+        # system's font configuration; its root is the private scratch folder (where a queried
+        # compile's source is), so no source can read any other file.
+        compiler = typst.Compiler(root=str(scratch_folder()), ignore_system_fonts=True,
+                                  font_paths=font_dirs())
+        _compilers.compiler = (os.getpid(), compiler)
     return compiler
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 
 
@@ -47,3 +48,29 @@ def write_atomically(path: Path, data: bytes | str, *, durable: bool = False) ->
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+_scratch: dict[int, Path] = {}
+_scratch_lock = threading.Lock()
+
+
+def scratch_folder() -> Path:
+    """This process's private scratch folder (for an engine that reads only files): made on
+    first use, removed when the process ends (a forked worker makes its own)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    pid = os.getpid()
+    with _scratch_lock:  # the PDF threads ask at the same time
+        if pid not in _scratch:
+            _scratch[pid] = Path(tempfile.mkdtemp(prefix="pmodocs-scratch-"))
+            atexit.register(shutil.rmtree, _scratch[pid], True)
+        return _scratch[pid]
+
+
+def scratch_file(name: str, data: bytes | str) -> Path:
+    """`data` in the file `name` of the scratch folder, replacing what that name held."""
+    path = scratch_folder() / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path

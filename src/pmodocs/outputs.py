@@ -263,14 +263,15 @@ class _Renderer:
             doc, reference=self.reference, media=self.media))
 
     def pdf(self, kind: str, doc: Any) -> tuple[bytes, bool]:
-        from .engines import typst_to_pdf
+        from .engines import typst_to_pdf_and_query
         from .media import typst_source
-        from .render.typst import typst_template
+        from .render.typst import SIGNATURE_LABEL, typst_template
 
         def make() -> bytes:
             from .sigfields import prepare_pdf
 
-            source = typst_source(doc)
-            return prepare_pdf(typst_to_pdf(source, when=self.when,
-                                            template=f"{typst_template()} (for {kind})"), doc)
+            pdf, marks = typst_to_pdf_and_query(
+                typst_source(doc), when=self.when, template=f"{typst_template()} (for {kind})",
+                label=SIGNATURE_LABEL)
+            return prepare_pdf(pdf, doc, marks)
         return self._cached(self._key(doc), ".pdf", make)

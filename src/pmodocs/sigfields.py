@@ -21,8 +21,6 @@ from .document import ApprovalPage, Document
 
 FINGERPRINT_KEY = "/PMODOCSFingerprint"
 """The document information entry holding the content fingerprint."""
-LINE_MIN = 30
-"""A text run of at least this many underscores is a signature line."""
 FIELD_HEIGHT = 40.0
 FIELD_WIDTH = 220.0
 
@@ -39,8 +37,9 @@ def signatories(doc: Document) -> list[Signatory]:
             for b in doc.blocks if isinstance(b, ApprovalPage) for e in b.entries if e.person]
 
 
-def prepare_pdf(pdf: bytes, doc: Document) -> bytes:
-    """The compiled PDF with its fingerprint, and, unless approved, one field per approver."""
+def prepare_pdf(pdf: bytes, doc: Document, marks: list[dict[str, Any]]) -> bytes:
+    """The compiled PDF with its fingerprint, and, unless approved, one field per approver,
+    placed over the signature line that `marks` (typst's report of the layout) locate."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as out:
@@ -48,7 +47,7 @@ def prepare_pdf(pdf: bytes, doc: Document) -> bytes:
         if doc.meta.approval_state != "approved":
             people = signatories(doc)
             if people:
-                _add_fields(out, people, _signature_lines(pdf, len(people)))
+                _add_fields(out, people, _signature_places(out, people, marks))
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
@@ -74,16 +73,14 @@ def _no_stream_ends_in_cr(pdf: Any) -> bool:
 
     import pikepdf
 
-    drawn = {c.objgen for page in pdf.pages
-             for c in (page.obj.get("/Contents") if isinstance(page.obj.get("/Contents"), pikepdf.Array)
-                       else [page.obj.get("/Contents")]) if c is not None}
-    drawn |= {o.objgen for o in pdf.objects if isinstance(o, pikepdf.Stream)
-              and o.get("/Subtype") == pikepdf.Name.Form}
+    contents = {c.objgen for page in pdf.pages
+                for c in (page.obj.get("/Contents") if isinstance(page.obj.get("/Contents"), pikepdf.Array)
+                          else [page.obj.get("/Contents")]) if c is not None}
     changed = False
-    for obj in pdf.objects:
-        if (not isinstance(obj, pikepdf.Stream) or obj.objgen not in drawn
-                or obj.get("/Filter") != pikepdf.Name.FlateDecode or "/DecodeParms" in obj
-                or not obj.read_raw_bytes().endswith(b"\r")):
+    for obj in pdf.objects:  # one pass; the cheap tests first
+        if (not isinstance(obj, pikepdf.Stream) or obj.get("/Filter") != pikepdf.Name.FlateDecode
+                or "/DecodeParms" in obj or not obj.read_raw_bytes().endswith(b"\r")
+                or not (obj.objgen in contents or obj.get("/Subtype") == pikepdf.Name.Form)):
             continue
         data = obj.read_bytes()
         for pad in range(1, 9):
@@ -95,42 +92,32 @@ def _no_stream_ends_in_cr(pdf: Any) -> bool:
     return changed
 
 
-def _signature_lines(pdf: bytes, count: int) -> list[tuple[int, tuple[float, float, float, float]]]:
-    """(page index, field rectangle) of the last `count` signature lines of the document.
-
-    A signature line is a run of underscores; the field covers it and the blank lines above it.
-    When the approval page has fewer lines (another layout), the missing fields are stacked in
-    the right margin area of the last page, so every approver still has a field to sign.
-    """
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    found: list[tuple[int, tuple[float, float, float, float]]] = []
-    # The lines are on the approval page at the end: pages are read from the last one back
-    # until `count` lines are found (reading every page's text was most of a build's time);
-    # the result is the same as reading them all.
-    for index in range(len(reader.pages) - 1, -1, -1):
-        lines: list[tuple[float, float]] = []
-
-        def visit(text: str, cm: list, tm: list, *_: Any) -> None:
-            if text.strip().startswith("_" * LINE_MIN):
-                x = cm[4] + tm[4] * cm[0] + (len(text) - len(text.lstrip())) * 2
-                lines.append((x, cm[5] + tm[5] * cm[3]))
-
-        reader.pages[index].extract_text(visitor_text=visit)
-        found[:0] = [(index, (x, y - 3, x + FIELD_WIDTH, y - 3 + FIELD_HEIGHT))
-                     for x, y in sorted(lines, key=lambda p: -p[1])]
-        if len(found) >= count:
-            break
-    found = found[-count:] if len(found) >= count else found
-    last = len(reader.pages) - 1
-    box = reader.pages[-1].mediabox
-    while len(found) < count:  # no room found: a row of boxes at the foot of the last page
-        n = count - len(found)
-        x = float(box.width) - 72 - FIELD_WIDTH
-        found.append((last, (x, 72 + (n - 1) * (FIELD_HEIGHT + 6), x + FIELD_WIDTH,
-                             72 + (n - 1) * (FIELD_HEIGHT + 6) + FIELD_HEIGHT)))
-    return found
+def _signature_places(pdf: Any, people: list[Signatory], marks: list[dict[str, Any]]
+                      ) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """(page index, field rectangle) of each person's signature line, from the marks typst
+    reported while laying the approval page out (render/typst.py): the field covers the line
+    and the blank lines above it. A person without a mark (a template that moved the approval
+    table) gets a field in a row of boxes at the foot of the last page, so every approver still
+    has a field to sign."""
+    at = {str(m.get("person")): m for m in marks}
+    places: list[tuple[int, tuple[float, float, float, float]]] = []
+    last = len(pdf.pages) - 1
+    box = pdf.pages[last].mediabox
+    width = float(box[2]) - float(box[0])
+    missing = [p for p in people if p.person not in at]
+    for who in people:
+        mark = at.get(who.person)
+        if mark is not None:
+            index = int(mark["page"]) - 1
+            height = float(pdf.pages[index].mediabox[3])
+            x, baseline = float(mark["x"]), height - float(mark["y"])
+            places.append((index, (x, baseline - 3, x + FIELD_WIDTH, baseline - 3 + FIELD_HEIGHT)))
+        else:  # no room found: a row of boxes at the foot of the last page
+            n = len(missing) - missing.index(who)
+            x = width - 72 - FIELD_WIDTH
+            places.append((last, (x, 72 + (n - 1) * (FIELD_HEIGHT + 6), x + FIELD_WIDTH,
+                                  72 + (n - 1) * (FIELD_HEIGHT + 6) + FIELD_HEIGHT)))
+    return places
 
 
 def _add_fields(pdf: Any, people: list[Signatory],

@@ -145,8 +145,9 @@ def _percent(share: float) -> str:
     return f"{round(share * 100, 2):g}%"
 
 
-def _table(t: Table) -> str:
-    """A captioned table figure (the caption above it, the header row repeated on every page)."""
+def _table(t: Table, markup: dict[tuple[int, int], str] | None = None) -> str:
+    """A captioned table figure (the caption above it, the header row repeated on every page);
+    `markup` gives the typst of some cells (row, column) in place of their text."""
     weights = column_weights(t, LANDSCAPE_CHARS if t.wide else PORTRAIT_CHARS)
     total = sum(weights)
     width = LANDSCAPE_CHARS if t.wide else PORTRAIT_CHARS
@@ -155,8 +156,12 @@ def _table(t: Table) -> str:
              f"    align: ({'auto,' * len(weights)}),",
              f"    table.header({''.join(_content(c) + ', ' for c in t.columns).rstrip()}),",
              "    table.hline(),"]
-    for row in t.rows:
-        lines.append("    " + " ".join(cell + "," for cell in _row_cells(row, weights, total, width)))
+    for r, row in enumerate(t.rows):
+        cells = _row_cells(row, weights, total, width)
+        for (at_row, column), cell in (markup or {}).items():
+            if at_row == r:
+                cells[column] = cell
+        lines.append("    " + " ".join(cell + "," for cell in cells))
     lines.append("  )]")
     if t.caption:
         lines.append(f"  , caption: {_content(t.caption)}")
@@ -197,14 +202,30 @@ def role_codes(names: tuple[str, ...] | list[str]) -> list[str]:
     return codes
 
 
+SIGNATURE_LABEL = "pmodocs-signature"
+"""The label of the metadata that tells where each approver's signature line was laid out."""
+SIGNATURE_LINE = "_" * 40
+
+
 def _approval(page: ApprovalPage) -> list[str]:
     parts = ["#pagebreak(weak: true)", "= " + _text(page.title), _text(page.statement),
              _text(f"Content fingerprint: {page.fingerprint}")]
     for e in page.entries:
         rows = [("Name", e.name), ("Title", e.title), ("Organisation", e.organisation),
                 ("Decision", e.decision), ("Date", e.date or "________________"),
-                ("Signature", "\n\n\n" + "_" * 40), ("Comment", e.comment or "")]
+                ("Signature", "\n\n\n" + SIGNATURE_LINE), ("Comment", e.comment or "")]
         # three blank lines above the signature line: room for the signature field placed
-        # over it after compiling (sigfields.py)
-        parts.append(_table(Table(f"Approver: {e.name}", ("Field", "Entry"), tuple(rows), (1, 3))))
+        # over it after compiling (sigfields.py), at the place the marker reports
+        parts.append(_table(Table(f"Approver: {e.name}", ("Field", "Entry"), tuple(rows), (1, 3)),
+                            {(5, 1): "[" + "#linebreak()" * 3 + _signature_mark(e.person) + "]"}))
     return parts
+
+
+def _signature_mark(person: str) -> str:
+    """The signature line in a box, with metadata giving the person, the page and the point
+    (x, y from the top left, in pt) where the line starts on its baseline: the box's top left
+    plus the height of its text. It draws nothing: the PDF is the same with it or without."""
+    line = f"#{typst_str(SIGNATURE_LINE)}"
+    return (f"#box[#context [#metadata((person: {typst_str(person)}, page: here().page(), "
+            f"x: here().position().x / 1pt, y: (here().position().y + measure[{line}].height) "
+            f"/ 1pt))<{SIGNATURE_LABEL}>]{line}]")
