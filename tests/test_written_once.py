@@ -135,6 +135,51 @@ def test_a_deterministic_zip_puts_the_named_entries_first_and_the_rest_in_a_fold
         assert zf.infolist()[0].date_time == (1980, 5, 6, 0, 0, 0)  # zip's epoch at the earliest
 
 
+ODD = {"é/ünïcode name.txt": "Zoë".encode(), "empty": b"", "空.bin": bytes(range(256)) * 300,
+       "[Content_Types].xml": b"<Types/>", "big.xml": b"<style/>" * 100_000}
+
+
+@pytest.mark.parametrize("when, prefix", [(date(2026, 11, 2), ""), (date(1970, 1, 1), "zoë-ortega")])
+def test_the_zip_writer_gives_the_bytes_zipfile_gives(when, prefix):
+    """pmodocs assembles its zips itself (zipfile cannot take an entry already deflated); the
+    bytes are zipfile's own, for Office parts, names beyond ASCII, empty and large entries."""
+    from pmodocs.zips import zipfile_zip
+
+    for entries in (ENTRIES, ODD):
+        order = ["[Content_Types].xml"] + sorted(n for n in entries if n != "[Content_Types].xml")
+        ours = deterministic_zip(entries, when, prefix=prefix, first=["[Content_Types].xml"])
+        assert ours == zipfile_zip(entries, order, when, prefix)
+        assert read_zip(ours) == {f"{prefix}/" * bool(prefix) + n: entries[n] for n in order}
+        with zipfile.ZipFile(io.BytesIO(ours)) as zf:
+            assert zf.testzip() is None
+
+
+def test_a_part_met_again_is_deflated_once_and_a_changed_part_anew(monkeypatch):
+    import zlib
+
+    from pmodocs import zips
+
+    calls: list[int] = []
+    real = zlib.compressobj
+    monkeypatch.setattr(zips.zlib, "compressobj", lambda *a: (calls.append(1), real(*a))[1])
+    stamp = bytes(str(time.time_ns()), "ascii")  # parts new to this process
+    styles, other = b"<w:styles>" + stamp * 1000, b"<other>" + stamp
+    first = deterministic_zip({"word/styles.xml": styles}, date(2026, 1, 1))
+    again = deterministic_zip({"word/styles.xml": styles, "x": other}, date(2026, 1, 1))
+    assert len(calls) == 2, "the styles were deflated again"  # the styles, then the other part
+    changed = deterministic_zip({"word/styles.xml": styles + b" "}, date(2026, 1, 1))
+    assert len(calls) == 3 and read_zip(changed)["word/styles.xml"] == styles + b" "
+    assert read_zip(first)["word/styles.xml"] == read_zip(again)["word/styles.xml"] == styles
+
+
+def test_a_zip_of_a_gigabyte_or_more_is_left_to_zipfile(monkeypatch):
+    from pmodocs import zips
+
+    monkeypatch.setattr(zips, "ZIP64_FROM", 10)
+    monkeypatch.setattr(zips, "zipfile_zip", lambda *a: b"by zipfile")
+    assert deterministic_zip(ODD, date(2026, 1, 1)) == b"by zipfile"
+
+
 def test_docx_and_xlsx_are_written_by_the_one_zip_writer():
     """The workbook and a Word file read back as Office zips in the writer's order and date."""
     from pmodocs.authoring.registers import register_book
