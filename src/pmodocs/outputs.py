@@ -113,11 +113,21 @@ class Outputs:
     `site` is everything mkdocs reads (pages, assets, mkdocs.yml); `downloads` names the site's
     copies of rendered documents (site_src path -> dist path), which the pages only link to, so
     the site is built from placeholders while `documents()` renders dist/ (the slow part).
+    `in_parts`, when given, renders the same files but hands them over part by part (a
+    portfolio: program by program), so a build need not hold every program's files at once.
     """
 
     site: dict[str, bytes]
     downloads: dict[str, str]
     documents: Callable[[], dict[str, bytes]]
+    in_parts: Callable[[Callable[[dict[str, bytes]], None]], None] | None = None
+
+    def write_documents(self, sink: Callable[[dict[str, bytes]], None]) -> None:
+        """Render dist/ and give it to `sink`, in parts where the outputs come in parts."""
+        if self.in_parts is not None:
+            self.in_parts(sink)
+        else:
+            sink(self.documents())
 
     def all_files(self) -> dict[str, bytes]:
         """Every output file except the built site (what a build stages in site_src/ and dist/)."""

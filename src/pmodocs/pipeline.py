@@ -85,38 +85,44 @@ def _render_and_publish(programs: list, out_dir: Path, progress: Callable[[str],
     outputs = outputs_of(programs, options, track, cache)
     latest = max(build_time(p.content) for p in programs)
     epoch = int(latest.replace(tzinfo=timezone.utc).timestamp())
-    files, kept = stage_and_publish(outputs, out_dir, epoch, progress, site, cache)
+    sizes, kept = stage_and_publish(outputs, out_dir, epoch, progress, site, cache)
     warnings = [w for p in programs for w in p.warnings]
-    return BuildReport({k: len(v) for k, v in files.items()}, warnings, 0.0, sorted(rendered),
-                       sorted(reused), kept=kept)
+    return BuildReport(sizes, warnings, 0.0, sorted(rendered), sorted(reused), kept=kept)
 
 
 def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Callable[[str], None],
                       site: SiteWorker, cache: BuildCache | None = None
-                      ) -> tuple[dict[str, bytes], int]:
+                      ) -> tuple[dict[str, int], int]:
     """Stage the site sources and let the site worker build the site while the documents render
-    here; then put the real downloads in place of their placeholders, keep the unchanged files'
-    inodes and swap the result into place. Returns the staged files and how many were kept."""
+    here, each part of dist/ written as it is rendered; then put the real downloads in place of
+    their placeholders, keep the unchanged files' inodes and swap the result into place.
+    Returns the size of every staged file and how many files were kept."""
+    sizes = {rel: len(data) for rel, data in outputs.site.items()}
+
+    def stage(files: dict[str, bytes]) -> None:
+        _write(staging, files)
+        sizes.update((rel, len(data)) for rel, data in files.items())
+
     with staging_dir(out_dir) as staging:
         try:
             _write(staging, outputs.site)
             _write(staging, dict.fromkeys(outputs.downloads, b""))  # placeholders for mkdocs
             site.build(staging / "mkdocs.yml", epoch, cache.root / "site" if cache else None)
-            dist = outputs.documents()
-            _write(staging, dist)
+            outputs.write_documents(stage)
             pause_point("staged")
             progress("site")
             site.wait()
         except BaseException:
             site.close()  # before the staging folder goes: the worker may still be writing in it
             raise
-        downloads = {rel: dist[source] for rel, source in outputs.downloads.items()}
-        _write(staging, {**downloads, **{_built_path(rel): data for rel, data in downloads.items()}})
+        for rel, source in sorted(outputs.downloads.items()):  # the staged file, copied
+            data = (staging / source).read_bytes()
+            stage({rel: data, _built_path(rel): data})
         pause_point("built")
         progress("publish")
         kept = keep_unchanged(staging, out_dir, PUBLISHED)
         publish(staging, out_dir)
-    return {**outputs.site, **dist, **downloads}, kept
+    return {rel: size for rel, size in sizes.items() if not rel.startswith("site/")}, kept
 
 
 def _built_path(source: str) -> str:

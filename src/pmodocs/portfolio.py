@@ -166,21 +166,26 @@ def portfolio_outputs(programs: list[Program], options: BuildOptions,
         site[f"site_src/{rel}"] = data
     site.update(home_files(programs))
 
+    def in_parts(sink: Callable[[dict[str, bytes]], None]) -> None:
+        def deliver(i: int, dist: dict[str, bytes]) -> None:
+            sink(prefixed(dist, parts[i][0]))
+        render_in_parallel(programs, [outputs for _, outputs in parts], options, progress, cache,
+                           deliver)
+
     def documents() -> dict[str, bytes]:
-        rendered = render_in_parallel(programs, [outputs for _, outputs in parts], options,
-                                      progress, cache)
         files: dict[str, bytes] = {}
-        for (program_id, _), dist in zip(parts, rendered):
-            files.update(prefixed(dist, program_id))
+        in_parts(files.update)
         return files
 
-    return Outputs(site, downloads, documents)
+    return Outputs(site, downloads, documents, in_parts)
 
 
 def render_in_parallel(programs: list[Program], outputs: list[Outputs], options: BuildOptions,
-                       progress: Callable[[str], None], cache: BuildCache | None) -> list[dict]:
-    """Each program's dist/ files, in program order: this process renders programs from the front
-    of the list while worker processes take them from the back, one each at a time.
+                       progress: Callable[[str], None], cache: BuildCache | None,
+                       deliver: Callable[[int, dict[str, bytes]], None]) -> None:
+    """Each program's dist/ files, handed to `deliver` with the program's index as soon as they
+    are rendered (so they need not all be held at once): this process renders programs from the
+    front of the list while worker processes take them from the back, one each at a time.
 
     Processes, not threads: python-docx holds the GIL, so only a second interpreter puts the
     second core to work on the Word files (the PDF engines already run beside it). A worker
@@ -190,11 +195,12 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    results: dict[int, dict[str, bytes]] = {}
     pending = list(range(len(programs)))
     workers = min(max(1, (os.cpu_count() or 1) - 1), len(programs) - 1)
     if workers < 1 or (os.cpu_count() or 1) < 2:
-        return [o.documents() for o in outputs]
+        for i, o in enumerate(outputs):
+            deliver(i, o.documents())
+        return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         running: dict = {}
         while pending or running:
@@ -204,19 +210,21 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
                                     cache)] = i
             if pending:
                 i = pending.pop(0)
-                results[i] = outputs[i].documents()
+                deliver(i, outputs[i].documents())
+                _give_back_memory()
                 done = {f for f in running if f.done()}
             else:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 i = running.pop(future)
-                results[i], events, used = future.result()
+                dist, events, used = future.result()
+                deliver(i, dist)
+                del dist
                 if cache is not None:
                     cache.used |= used
                 for event in events:
                     kind, _, name = event.partition(":")
                     progress(f"{kind}:{programs[i].id}/{name}" if name else event)
-    return [results[i] for i in range(len(programs))]
 
 
 def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None
@@ -228,11 +236,26 @@ def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None
     from .load import load_content
     from .outputs import program_outputs
 
-    gc.disable()  # a worker lives for one program: see cli.run
+    gc.disable()  # see cli.run; a worker renders programs in turn, so it collects between them
+    _give_back_memory()
     events: list[str] = []
     dist = program_outputs(load_content(Path(folder)), options, events.append, cache,
                            site=False).documents()
     return dist, events, cache.used if cache is not None else set()
+
+
+def _give_back_memory() -> None:
+    """Between two programs rendered by one process: collect the cycles (the build runs without
+    the cycle collector, see cli.run) and hand the freed heap back to the system (glibc keeps it
+    otherwise), so a process that renders programs in turn stays near one program's peak."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: the memory is reused by the next program instead
 
 
 def under(rel: str, program_id: str) -> str:

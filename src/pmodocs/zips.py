@@ -82,7 +82,7 @@ def zipfile_zip(entries: Mapping[str, bytes], order: list[str], when: date, pref
 _DEFLATED: OrderedDict[bytes, tuple[bytes, int]] = OrderedDict()
 _DEFLATED_LOCK = threading.Lock()
 _kept = [0]  # bytes held in _DEFLATED
-_DEFLATED_KEEP = 64 * 1024 * 1024
+_DEFLATED_KEEP = 16 * 1024 * 1024
 """The deflated parts kept for reuse, at most this many bytes of them (the latest used)."""
 
 
