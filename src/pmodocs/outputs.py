@@ -145,10 +145,12 @@ def render_outputs(content: Content, options: BuildOptions = BuildOptions(),
 def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
                     progress: Callable[[str], None] = lambda _: None,
                     cache: BuildCache | None = None, facts: Facts | None = None,
-                    site: bool = True, tags: tuple[str, ...] = ()) -> Outputs:
+                    site: bool = True, tags: tuple[str, ...] = (),
+                    pdf_threads: int | None = None) -> Outputs:
     """One program's site sources now (unless not `site`; every page tagged with `tags`), and
-    its documents when asked for. `facts` are the ones `load_checked` derived; without them they
-    are derived here."""
+    its documents when asked for (`pdf_threads` PDFs at a time; by default one per core, at
+    least two). `facts` are the ones `load_checked` derived; without them they are derived
+    here."""
     from .compose import compose_all
     from .compose.site import download_sources, site_tree
     from .paths import MKDOCS_TEMPLATE, site_assets, template_text
@@ -162,7 +164,8 @@ def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
     redlines = all_redlines(content, docs, signoffs)
 
     def documents() -> dict[str, bytes]:
-        return program_documents(content, docs, signoffs, redlines, options, progress, cache)
+        return program_documents(content, docs, signoffs, redlines, options, progress, cache,
+                                 pdf_threads)
 
     if not site:
         return Outputs({}, {}, documents)
@@ -173,7 +176,7 @@ def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
 
 def program_documents(content: Content, docs: dict, signoffs: dict, redlines: dict,
                       options: BuildOptions, progress: Callable[[str], None],
-                      cache: BuildCache | None) -> dict[str, bytes]:
+                      cache: BuildCache | None, pdf_threads: int | None = None) -> dict[str, bytes]:
     """dist/: DOCX and PDF of every deliverable, signatures, redlines, packets and registers."""
     from .cache import remembered
     from .packets import packet_files
@@ -191,7 +194,7 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
         files["dist/registers.xlsx"] = remembered(cache, ".xlsx", lambda: render_xlsx(book, when),
                                                   repr(book), when.isoformat())
 
-    files = document_files(content, docs, progress, cache, meanwhile)
+    files = document_files(content, docs, progress, cache, meanwhile, pdf_threads)
     files.update(packet_files(content, docs, signoffs, files, cache))  # they carry the PDFs to sign
     files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
     from .signatures import fully_signed
@@ -202,7 +205,8 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
 
 def document_files(content: Content, docs: dict, progress: Callable[[str], None],
                    cache: BuildCache | None = None,
-                   meanwhile: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
+                   meanwhile: Callable[[dict[str, bytes]], None] | None = None,
+                   pdf_threads: int | None = None) -> dict[str, bytes]:
     """dist/docx/<id>.docx and dist/pdf/<id>.pdf for every deliverable.
 
     The PDFs render on a thread pool, since typst leaves the GIL for
@@ -215,7 +219,7 @@ def document_files(content: Content, docs: dict, progress: Callable[[str], None]
     """
     renderer = _Renderer(content, cache)
     files: dict[str, bytes] = {}
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+    with ThreadPoolExecutor(max_workers=pdf_threads or max(2, os.cpu_count() or 2)) as pool:
         pdfs = {kind: pool.submit(renderer.pdf, kind, doc) for kind, doc in docs.items()}
         reused = {}
         try:

