@@ -501,3 +501,47 @@ def test_text_pandocs_writer_mangled_stays_the_text_the_content_has(tmp_path):
     assert "12. twelve 3. three and a tab" in text, text
     for item in ("= not a heading", "== nor this", "+ nor a list"):
         assert item in text, item
+
+
+def test_a_scratch_folder_that_cannot_be_made_is_a_clear_error_and_publishes_nothing(
+        tmp_path, monkeypatch):
+    """typst compiles each PDF from a private scratch folder; when none can be made (a full
+    disk, an unwritable TMPDIR) the build says so and what to do, without a traceback."""
+    import tempfile
+
+    from conftest import run_here
+    from pmodocs import files
+
+    real = tempfile.mkdtemp
+
+    def full(*args, **kwargs):
+        if str(kwargs.get("prefix", "")).startswith("pmodocs-scratch"):
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(files, "_scratch", {})
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    result = run_here("build", "--content", str(EXAMPLE), "--out", str(tmp_path / "out"))
+    assert result.returncode == 4, result.stderr
+    assert "scratch folder" in result.stderr and "TMPDIR" in result.stderr
+    assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "dist").exists()
+
+
+def test_a_full_disk_or_a_forbidden_folder_is_the_systems_error_not_a_bug(tmp_path, monkeypatch):
+    """An error the machine gives (no space, no permission) says what and where, exits 8 and
+    does not call itself a bug in pmodocs."""
+    import tempfile
+
+    from conftest import run_here
+
+    def full(*_args, **kwargs):
+        raise OSError(28, "No space left on device", str(kwargs.get("dir") or "/tmp"))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    out = tmp_path / "out"
+    result = run_here("build", "--content", str(EXAMPLE), "--out", str(out))
+    assert result.returncode == 8, result.stderr
+    assert "No space left on device" in result.stderr and str(out) in result.stderr
+    assert "bug" not in result.stderr and "Traceback" not in result.stderr
+    assert not (out / "dist").exists()

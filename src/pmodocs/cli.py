@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
 import sys
@@ -10,12 +11,14 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PmodocsError, UsageError, terminal_safe
+from .errors import (
+    EXIT_INTERNAL, EXIT_OK, EXIT_SYSTEM, EXIT_USAGE, PmodocsError, UsageError, terminal_safe,
+)
 
 EPILOG = """exit codes: 0 success; 1 content errors; 2 usage error; 3 a required tool (typst,
 mkdocs) is missing; 4 a template or engine failed; 5 another build holds the output
-folder; 6 the signing certificate cannot be used; 7 verify found a mismatch; 70 internal
-error (a bug: rerun with PMODOCS_DEBUG=1 for the traceback)."""
+folder; 6 the signing certificate cannot be used; 7 verify found a mismatch; 8 the system
+refused a file operation (disk full, no permission, read-only); 70 internal error (a bug: rerun with PMODOCS_DEBUG=1 for the traceback)."""
 
 
 class Verbs(Protocol):
@@ -125,13 +128,30 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        if exc.errno not in _REFUSED_BY_THE_SYSTEM or os.environ.get("PMODOCS_DEBUG"):
+            return _internal(exc)
+        where = f": {terminal_safe(str(exc.filename))}" if exc.filename else ""
+        print(f"pmodocs: {exc.strerror}{where}; nothing was published half-way. Free some space "
+              "or fix the permissions, then run it again.", file=sys.stderr)
+        return EXIT_SYSTEM
     except Exception as exc:  # an unexpected error is a bug: say so, without a traceback
-        if os.environ.get("PMODOCS_DEBUG"):
-            raise
-        print(f"pmodocs: internal error: {type(exc).__name__}: {terminal_safe(str(exc))}. "
-              "This is a bug in pmodocs; "
-              "rerun with PMODOCS_DEBUG=1 to see the traceback.", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal(exc)
+
+
+_REFUSED_BY_THE_SYSTEM = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS,
+                          errno.EMFILE, errno.ENFILE}
+"""Errors that are the machine's, not pmodocs' (a full disk, a read-only or forbidden folder)."""
+
+
+def _internal(exc: BaseException) -> int:
+    """An unexpected error is a bug: say so, without a traceback (unless PMODOCS_DEBUG)."""
+    if os.environ.get("PMODOCS_DEBUG"):
+        raise exc
+    print(f"pmodocs: internal error: {type(exc).__name__}: {terminal_safe(str(exc))}. "
+          "This is a bug in pmodocs; rerun with PMODOCS_DEBUG=1 to see the traceback.",
+          file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _print_warnings(warnings: list) -> None:

@@ -32,12 +32,15 @@ def typst_to_pdf_and_query(source: str, *, when: datetime, template: str,
     except ImportError:
         raise ToolMissing("typst is not installed: `pip install typst` (or `make build`)") from None
     timestamp = int(when.replace(tzinfo=timezone.utc).timestamp())
-    compiler = _typst_compiler(typst)
     main: str | bytes = source.encode("utf-8")
+    compiler = _typst_compiler(typst)
     if label is not None:  # typst queries only a compile whose source is a file
         from .files import scratch_file
 
-        main = str(scratch_file(f"typst-{threading.get_ident()}.typ", main))  # one per thread
+        try:
+            main = str(scratch_file(f"typst-{threading.get_ident()}.typ", main))  # per thread
+        except OSError as exc:
+            raise _no_scratch(exc) from None
     try:
         pdf = compiler.compile(input=main, format="pdf", pdf_standards=PDF_STANDARDS,
                                timestamp=timestamp)
@@ -75,13 +78,25 @@ def _typst_compiler(typst: Any) -> Any:
         from .files import scratch_folder
         from .fonts import font_dirs
 
+        try:
+            root = scratch_folder()
+        except OSError as exc:
+            raise _no_scratch(exc) from None
         # typst's own fonts and the folders of the Noto/Carlito fallbacks (fonts.py), never the
         # system's font configuration; its root is the private scratch folder (where a queried
         # compile's source is), so no source can read any other file.
-        compiler = typst.Compiler(root=str(scratch_folder()), ignore_system_fonts=True,
+        compiler = typst.Compiler(root=str(root), ignore_system_fonts=True,
                                   font_paths=font_dirs())
         _compilers.compiler = (os.getpid(), compiler)
     return compiler
+
+
+def _no_scratch(exc: OSError) -> RenderError:
+    import tempfile
+
+    return RenderError(f"typst needs a private scratch folder, and none could be made in "
+                       f"{tempfile.gettempdir()} ({exc.strerror or exc}): set TMPDIR to a "
+                       "writable folder with free space")
 
 
 def _typst_message(exc: Exception) -> str:
