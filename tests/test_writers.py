@@ -110,3 +110,27 @@ def test_docx_header_carries_number_version_and_marking(draft, marking):
     word = docx.Document(io.BytesIO(render_docx(sample_document(draft), media=MEDIA)))
     header = word.sections[-1].header.paragraphs[0].text
     assert "TST-MO-SMP" in header and "Version 1.2" in header and marking in header
+
+
+def test_chart_pictures_drawn_ahead_are_the_ones_the_docx_writer_asks_for(monkeypatch):
+    """The build has typst draw Word's chart pictures on its thread pool before the DOCX writer
+    needs them: the keys named ahead are exactly the writer's, and each is drawn once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pmodocs import media as media_module
+    from pmodocs.render.docx import chart_pictures, render_docx
+    from sample_tree import chart_document
+
+    drawn: list[tuple[str, float]] = []
+    real = media_module.chart_png
+    monkeypatch.setattr(media_module, "chart_png",
+                        lambda svg, width: (drawn.append((svg, width)), real(svg, width))[1])
+    doc = chart_document()
+    pictures = ChartPictures()
+    with ThreadPoolExecutor(2) as pool:
+        pictures.draw_ahead(chart_pictures(doc), pool.submit)
+        pictures.draw_ahead(chart_pictures(doc), pool.submit)  # asked twice, drawn once
+        data = render_docx(doc, media=pictures)
+    assert len(drawn) == len(chart_pictures(doc)) == 1
+    assert list(pictures) == chart_pictures(doc) and not pictures.ahead
+    assert render_docx(doc, media=ChartPictures()) == data

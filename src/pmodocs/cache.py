@@ -146,6 +146,10 @@ class BuildCache:
         except OSError:
             return None
 
+    def has(self, key: str, suffix: str) -> bool:
+        """Whether an object is stored (without reading it, or counting it as used)."""
+        return (self.root / "objects" / f"{key}{suffix}").is_file()
+
     def put(self, key: str, suffix: str, data: bytes) -> None:
         folder = self.root / "objects"
         folder.mkdir(parents=True, exist_ok=True)

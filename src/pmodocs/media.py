@@ -4,7 +4,8 @@ mapping, and a deliverable's typst source (its body inside the page template).""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 if TYPE_CHECKING:
     from .cache import BuildCache
@@ -32,15 +33,27 @@ class ChartPictures(Mapping[tuple[str, float], bytes]):
     def __init__(self, cache: BuildCache | None = None):
         self.cache = cache
         self.drawn: dict[tuple[str, float], bytes] = {}
+        self.ahead: dict[tuple[str, float], Future[bytes]] = {}
+
+    def draw_ahead(self, keys: Iterable[tuple[str, float]],
+                   submit: Callable[..., Future[bytes]]) -> None:
+        """Have these pictures drawn by `submit` (a thread pool's) before they are asked for: the
+        writer then finds them ready instead of waiting for typst on its own thread."""
+        for key in keys:
+            if key not in self.drawn and key not in self.ahead:
+                self.ahead[key] = submit(self._draw, key)
 
     def __getitem__(self, key: tuple[str, float]) -> bytes:
         if key not in self.drawn:
-            from .cache import remembered
-
-            svg, width = key
-            self.drawn[key] = remembered(self.cache, ".png", lambda: chart_png(svg, width), svg,
-                                         f"{width:.3f}")
+            ahead = self.ahead.pop(key, None)
+            self.drawn[key] = ahead.result() if ahead is not None else self._draw(key)
         return self.drawn[key]
+
+    def _draw(self, key: tuple[str, float]) -> bytes:
+        from .cache import remembered
+
+        svg, width = key
+        return remembered(self.cache, ".png", lambda: chart_png(svg, width), svg, f"{width:.3f}")
 
     def __iter__(self) -> Iterator[tuple[str, float]]:
         return iter(dict(self.drawn))

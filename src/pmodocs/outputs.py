@@ -219,7 +219,12 @@ def document_files(content: Content, docs: dict, progress: Callable[[str], None]
     """
     renderer = _Renderer(content, cache)
     files: dict[str, bytes] = {}
+    from .render.docx import chart_pictures
+
     with ThreadPoolExecutor(max_workers=pdf_threads or max(2, os.cpu_count() or 2)) as pool:
+        for doc in docs.values():  # Word's chart pictures first: the DOCX writer needs them soon
+            if not renderer.docx_cached(doc):
+                renderer.media.draw_ahead(chart_pictures(doc), pool.submit)
         pdfs = {kind: pool.submit(renderer.pdf, kind, doc) for kind, doc in docs.items()}
         reused = {}
         try:
@@ -269,6 +274,10 @@ class _Renderer:
             made.append(True)
             return make()
         return remembered(self.cache, suffix, make_now, key), not made
+
+    def docx_cached(self, doc: Any) -> bool:
+        """Whether this document's DOCX is in the cache (so its charts need no drawing)."""
+        return self.cache is not None and self.cache.has(self._key(doc), ".docx")
 
     def docx(self, doc: Any) -> tuple[bytes, bool]:
         from .render.docx import render_docx

@@ -43,6 +43,20 @@ ChartMedia = Mapping[tuple[str, float], bytes]
 inches) -> PNG bytes. The build draws them (it runs the engines) and passes them in."""
 
 
+def chart_pictures(doc: Document) -> list[tuple[str, float]]:
+    """The keys of the chart pictures `render_docx` will ask its media for: (the chart's SVG,
+    its width in inches), so they can be drawn ahead of it."""
+    from .charts import chart_svg
+    from .typst import chart_width_in
+
+    keys = []
+    for block, wide in zip(doc.blocks, landscape_flags(doc.blocks)):
+        if isinstance(block, Chart):
+            svg = chart_svg(block)
+            keys.append((svg, chart_width_in(svg, text_width(doc.meta.paper, wide))))
+    return keys
+
+
 def render_docx(doc: Document, *, reference: bytes | None = None,
                 body: Callable[[WordBody, DocumentMeta], None] | None = None,
                 media: ChartMedia | None = None) -> bytes:
