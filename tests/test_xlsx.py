@@ -356,3 +356,32 @@ def test_a_header_explains_its_field(tmp_path):
     sheet = next(s for s in register_book(load_content(EXAMPLE)).sheets if s.name == "Risks")
     expected = next(c.description for c in sheet.columns if c.field == "probability")
     assert expected and probability.comment is not None and probability.comment.text == expected
+
+
+def test_the_build_has_its_site_worker_render_the_workbook_and_caches_it(tmp_path, monkeypatch):
+    """The registers workbook is a plain-data job that the build hands to its site worker (a
+    second process, which pays openpyxl's import): the build publishes the workbook although
+    this process cannot render one, equal to what this process renders, and a rebuild takes it
+    from the cache."""
+    from pmodocs import sitebuild
+    from pmodocs.dates import build_time
+    from pmodocs.render.xlsx import Workbook
+
+    out = tmp_path / "out"
+    run_plain = partial(run, "build", "--content", str(EXAMPLE), "--out", str(out))
+    monkeypatch.setattr(Workbook, "render", lambda self: pytest.fail("rendered in the parent"))
+    result = run_plain()
+    assert result.returncode == 0, result.stderr
+    published = (out / "dist/registers.xlsx").read_bytes()
+    assert openpyxl.load_workbook(out / "dist/registers.xlsx").sheetnames[0] == "Risks"
+    monkeypatch.undo()
+    content = load_content(EXAMPLE)
+    assert published == Workbook(register_book(content), build_time(content)).render()
+    (out / "dist/registers.xlsx").unlink()  # a real rebuild; the workbook from the cache
+    monkeypatch.setattr(Workbook, "render", lambda self: pytest.fail("rendered again"))
+    sent: list[dict] = []
+    real = sitebuild.SiteWorker.build
+    monkeypatch.setattr(sitebuild.SiteWorker, "build",
+                        lambda self, *a: (sent.append(a[3] if len(a) > 3 else {}), real(self, *a))[1])
+    assert run_plain().returncode == 0
+    assert sent == [{}] and (out / "dist/registers.xlsx").read_bytes() == published

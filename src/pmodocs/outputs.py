@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the model pulls in pydantic: kept off the no-op build's pat
     from .facts import Facts, Signoff
     from .model import Content
     from .redline import Redline
+    from .render.xlsx import Workbook
 
 
 class Checked(NamedTuple):
@@ -106,6 +107,9 @@ class BuildOptions:
     passphrase: bytes | None = None
 
 
+WORKBOOK = "dist/registers.xlsx"
+
+
 @dataclass
 class Outputs:
     """A build's outputs in the two parts that are made at the same time.
@@ -115,12 +119,22 @@ class Outputs:
     the site is built from placeholders while `documents()` renders dist/ (the slow part).
     `in_parts`, when given, renders the same files but hands them over part by part (a
     portfolio: program by program), so a build need not hold every program's files at once.
+    `workbooks` are the register workbooks (output path -> job), rendered by whoever the build
+    gives them to (`workbook_files` here).
     """
 
     site: dict[str, bytes]
     downloads: dict[str, str]
     documents: Callable[[], dict[str, bytes]]
     in_parts: Callable[[Callable[[dict[str, bytes]], None]], None] | None = None
+    workbooks: dict[str, Workbook] = field(default_factory=dict)
+
+    def workbook_files(self, cache: BuildCache | None = None) -> dict[str, bytes]:
+        """The workbooks rendered in this process (from the cache when made before)."""
+        from .cache import remembered
+
+        return {path: remembered(cache, ".xlsx", job.render, *job.cache_parts())
+                for path, job in self.workbooks.items()}
 
     def write_documents(self, sink: Callable[[dict[str, bytes]], None]) -> None:
         """Render dist/ and give it to `sink`, in parts where the outputs come in parts."""
@@ -131,7 +145,7 @@ class Outputs:
 
     def all_files(self) -> dict[str, bytes]:
         """Every output file except the built site (what a build stages in site_src/ and dist/)."""
-        dist = self.documents()
+        dist = {**self.documents(), **self.workbook_files()}
         return {**self.site, **dist, **{site: dist[source] for site, source in self.downloads.items()}}
 
 
@@ -167,32 +181,31 @@ def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
         return program_documents(content, docs, signoffs, redlines, options, progress, cache,
                                  pdf_threads)
 
+    from .authoring.registers import register_book
+    from .render.xlsx import Workbook
+
+    workbooks = {WORKBOOK: Workbook(register_book(content), build_time(content))}
     if not site:
-        return Outputs({}, {}, documents)
+        return Outputs({}, {}, documents, workbooks=workbooks)
     tree = site_tree(content, docs, facts, redlines, tags)
     return Outputs(site_files(tree, redlines, site_assets(), template_text(MKDOCS_TEMPLATE)),
-                   download_sources(docs, redlines, tuple(facts.awaiting)), documents)
+                   download_sources(docs, redlines, tuple(facts.awaiting)), documents,
+                   workbooks=workbooks)
 
 
 def program_documents(content: Content, docs: dict, signoffs: dict, redlines: dict,
                       options: BuildOptions, progress: Callable[[str], None],
                       cache: BuildCache | None, pdf_threads: int | None = None) -> dict[str, bytes]:
-    """dist/: DOCX and PDF of every deliverable, signatures, redlines, packets and registers."""
-    from .cache import remembered
+    """dist/: DOCX and PDF of every deliverable, signatures, redlines and packets (the registers
+    workbook is `Outputs.workbooks`)."""
     from .packets import packet_files
     from .branding import reference_document
     from .media import ChartPictures
     from .render.redline_docx import redline_files
-    from .authoring.registers import register_book
-    from .render.xlsx import render_xlsx
     from .signing import signed_pdfs
 
     def meanwhile(files: dict[str, bytes]) -> None:  # python work, while the PDFs render
         files.update(redline_files(redlines, reference_document(content), ChartPictures(cache)))
-        when = build_time(content)  # the workbook reads the registers' model values only
-        book = register_book(content)
-        files["dist/registers.xlsx"] = remembered(cache, ".xlsx", lambda: render_xlsx(book, when),
-                                                  repr(book), when.isoformat())
 
     files = document_files(content, docs, progress, cache, meanwhile, pdf_threads)
     files.update(packet_files(content, docs, signoffs, files, cache))  # they carry the PDFs to sign

@@ -93,11 +93,15 @@ def _render_and_publish(programs: list, out_dir: Path, progress: Callable[[str],
 def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Callable[[str], None],
                       site: SiteWorker, cache: BuildCache | None = None
                       ) -> tuple[dict[str, int], int]:
-    """Stage the site sources and let the site worker build the site while the documents render
-    here, each part of dist/ written as it is rendered; then put the real downloads in place of
-    their placeholders, keep the unchanged files' inodes and swap the result into place.
+    """Stage the site sources and let the site worker build the site, and then render the
+    register workbooks not in the cache, while the documents render here, each part of dist/
+    written as it is rendered; then put the real downloads in place of their placeholders, keep
+    the unchanged files' inodes and swap the result into place.
     Returns the size of every staged file and how many files were kept."""
     sizes = {rel: len(data) for rel, data in outputs.site.items()}
+    cached = {path: cache.get(cache.key(*job.cache_parts()), ".xlsx") if cache else None
+              for path, job in outputs.workbooks.items()}
+    asked = {path: job for path, job in outputs.workbooks.items() if cached[path] is None}
 
     def stage(files: dict[str, bytes]) -> None:
         _write(staging, files)
@@ -107,11 +111,17 @@ def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Cal
         try:
             _write(staging, outputs.site)
             _write(staging, dict.fromkeys(outputs.downloads, b""))  # placeholders for mkdocs
-            site.build(staging / "mkdocs.yml", epoch, cache.root / "site" if cache else None)
+            site.build(staging / "mkdocs.yml", epoch, cache.root / "site" if cache else None,
+                       asked)
             outputs.write_documents(stage)
+            stage({path: data for path, data in cached.items() if data is not None})
             pause_point("staged")
             progress("site")
-            site.wait()
+            made = site.wait()
+            for path, data in made.items():
+                if cache is not None:
+                    cache.put(cache.key(*asked[path].cache_parts()), ".xlsx", data)
+            stage(made)
         except BaseException:
             site.close()  # before the staging folder goes: the worker may still be writing in it
             raise

@@ -179,7 +179,9 @@ def portfolio_outputs(programs: list[Program], options: BuildOptions,
         in_parts(files.update)
         return files
 
-    return Outputs(site, downloads, documents, in_parts)
+    workbooks = {under(path, program_id): job for program_id, outputs in parts
+                 for path, job in outputs.workbooks.items()}
+    return Outputs(site, downloads, documents, in_parts, workbooks)
 
 
 def pdf_threads(programs: int) -> int:

@@ -7,21 +7,31 @@ for the one message that names the staged mkdocs.yml. The site's pages do not de
 rendered documents' bytes (downloads are staged as empty placeholders and filled in afterwards),
 so the site and the documents are built at the same time.
 
-Protocol (one JSON line each way): parent -> worker `{"config": ..., "epoch": ..., "cache": ...}`;
-worker -> parent `{"ok": true}` or `{"error": "RenderError", "message": ...}`. A worker whose
-parent goes away (closed stdin, or SIGKILL on Linux) exits without building.
+The worker then renders the register workbooks it is given (render.xlsx.Workbook: plain data),
+so openpyxl's import and the rendering leave the parent too; it imports openpyxl while it waits.
+
+Protocol (one JSON line each way): parent -> worker `{"config": ..., "epoch": ..., "cache": ...,
+"workbooks": {path: base64 of the pickled job}}`; worker -> parent `{"ok": true, "workbooks":
+{path: base64 of the xlsx}}` or `{"error": "RenderError", "message": ...}`. Both ends are this
+package, over a pipe between parent and child. A worker whose parent goes away (closed stdin,
+or SIGKILL on Linux) exits without building.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import pickle
 import subprocess
-from typing import Any
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import EXIT_INTERNAL, PmodocsError, RenderError, ToolMissing
+
+if TYPE_CHECKING:
+    from .render.xlsx import Workbook
 
 _ERRORS = {"RenderError": RenderError, "ToolMissing": ToolMissing}
 
@@ -44,24 +54,29 @@ class SiteWorker:
             text=True, encoding="utf-8")
         self._sent = False
 
-    def build(self, config_file: Path, source_date_epoch: int, cache_dir: Path | None) -> None:
-        """Start building the site of `config_file` (returns at once)."""
+    def build(self, config_file: Path, source_date_epoch: int, cache_dir: Path | None,
+              workbooks: dict[str, Workbook] | None = None) -> None:
+        """Start building the site of `config_file`, then rendering `workbooks` (output path ->
+        job); returns at once."""
         request = {"config": str(config_file), "epoch": source_date_epoch,
-                   "cache": str(cache_dir) if cache_dir else None}
+                   "cache": str(cache_dir) if cache_dir else None,
+                   "workbooks": {path: base64.b64encode(pickle.dumps(job.portable())).decode()
+                                 for path, job in (workbooks or {}).items()}}
         assert self._proc.stdin is not None
         self._proc.stdin.write(json.dumps(request) + "\n")
         self._proc.stdin.flush()  # the worker starts on this line; `wait` closes the pipe
         self._sent = True
 
-    def wait(self) -> None:
-        """Block until the site is built; its failure is raised here as the same error class."""
+    def wait(self) -> dict[str, bytes]:
+        """Block until the site is built and the workbooks rendered (returned: output path ->
+        bytes); a failure is raised here as the same error class."""
         out, err = self._proc.communicate()
         try:
             reply = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
         except ValueError:
             reply = {}
         if reply.get("ok"):
-            return
+            return {path: base64.b64decode(data) for path, data in reply.get("workbooks", {}).items()}
         if reply.get("error") in _ERRORS:
             raise _ERRORS[reply["error"]](reply.get("message", ""))
         raise InternalSiteError(f"the site build stopped unexpectedly (exit code "
@@ -98,17 +113,30 @@ def _die_with_parent() -> None:
             pass
 
 
+def _preload_workbooks() -> None:
+    """Import what rendering a workbook needs (openpyxl is a quarter second of imports)."""
+    try:
+        import openpyxl  # noqa: F401
+
+        from .render import xlsx  # noqa: F401
+    except ImportError:
+        pass  # reported when a workbook is rendered
+
+
 def main() -> int:
     import gc
 
     gc.disable()  # a short process that keeps what it allocates: see cli.run
     _die_with_parent()
+    import threading
+
     from .engines import mkdocs_build, preload_mkdocs
 
     try:
         preload_mkdocs()
     except PmodocsError:
         pass  # reported below, when (and if) a build is asked for
+    threading.Thread(target=_preload_workbooks, daemon=True).start()  # while the parent loads
     line = sys.stdin.readline()
     if not line.strip():
         return 0  # the parent no longer needs a site
@@ -116,7 +144,9 @@ def main() -> int:
     try:
         cache = Path(request["cache"]) if request.get("cache") else None
         mkdocs_build(Path(request["config"]), int(request["epoch"]), cache_dir=cache)
-        reply: dict[str, Any] = {"ok": True}
+        reply: dict[str, Any] = {"ok": True, "workbooks": {
+            path: base64.b64encode(pickle.loads(base64.b64decode(job)).render()).decode()
+            for path, job in request.get("workbooks", {}).items()}}
     except PmodocsError as exc:
         reply = {"error": type(exc).__name__, "message": str(exc)}
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which exits with code 70

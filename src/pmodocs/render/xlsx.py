@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +38,28 @@ def safe_text(text: str) -> str:
 def unsafe_text(text: str) -> str:
     """The text `safe_text` was given."""
     return text[1:] if text.startswith("'") else text
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """A workbook to render: the registers and the date, plain data (no model), so the build may
+    hand it to another process (its site worker), which then pays openpyxl's import."""
+
+    book: RegisterBook
+    when: datetime
+
+    def cache_parts(self) -> tuple[str, str]:
+        """What the workbook is cached under: its registers and date."""
+        return repr(self.book), self.when.isoformat()
+
+    def render(self) -> bytes:
+        return render_xlsx(self.book, self.when)
+
+    def portable(self) -> Workbook:
+        """The same job without the model classes the rows came from (which the rendering never
+        reads), so another process can take it without importing the model."""
+        return replace(self, book=replace(self.book, sheets=tuple(
+            replace(sheet, item=None) for sheet in self.book.sheets)))
 
 
 def render_xlsx(book: RegisterBook, when: datetime) -> bytes:
