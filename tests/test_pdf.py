@@ -545,3 +545,28 @@ def test_a_full_disk_or_a_forbidden_folder_is_the_systems_error_not_a_bug(tmp_pa
     assert "No space left on device" in result.stderr and str(out) in result.stderr
     assert "bug" not in result.stderr and "Traceback" not in result.stderr
     assert not (out / "dist").exists()
+
+
+def test_a_build_leaves_no_scratch_folder_behind(tmp_path):
+    """The `pmodocs` command ends with os._exit (no exit handlers run), so it removes typst's
+    scratch folder itself before."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = run("build", "--content", str(EXAMPLE), "--out", str(tmp_path / "out"),
+                 env={"TMPDIR": str(scratch)})
+    assert result.returncode == 0, result.stderr
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.slow  # a portfolio build, with worker processes
+def test_a_portfolio_build_and_its_workers_leave_no_scratch_folder_behind(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    programs = tmp_path / "programs"
+    shutil.copytree(EXAMPLE, programs / "alpha")
+    shutil.copytree(ROOT / "examples/federal", programs / "beta")
+    result = run("build", "--content", str(programs), "--out", str(tmp_path / "out"),
+                 env={"TMPDIR": str(scratch)})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out/dist/beta/pdf/charter.pdf").is_file()
+    assert list(scratch.iterdir()) == []

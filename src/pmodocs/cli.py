@@ -523,6 +523,9 @@ def run(argv: list[str] | None = None) -> None:
         raise SystemExit(main(args))
     gc.disable()
     code = main(args)
+    from .files import remove_scratch
+
+    remove_scratch()  # the exit below runs no exit handler
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

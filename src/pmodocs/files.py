@@ -56,17 +56,28 @@ _scratch_lock = threading.Lock()
 
 def scratch_folder() -> Path:
     """This process's private scratch folder (for an engine that reads only files): made on
-    first use, removed when the process ends (a forked worker makes its own)."""
+    first use, removed by `remove_scratch` or when the interpreter exits (a forked worker makes
+    its own)."""
     import atexit
-    import shutil
     import tempfile
 
     pid = os.getpid()
     with _scratch_lock:  # the PDF threads ask at the same time
         if pid not in _scratch:
             _scratch[pid] = Path(tempfile.mkdtemp(prefix="pmodocs-scratch-"))
-            atexit.register(shutil.rmtree, _scratch[pid], True)
+            atexit.register(remove_scratch)
         return _scratch[pid]
+
+
+def remove_scratch() -> None:
+    """Remove this process's scratch folder, if it made one (a process that ends with
+    `os._exit`, as the `pmodocs` command does, calls this first: exit handlers do not run)."""
+    import shutil
+
+    with _scratch_lock:
+        folder = _scratch.pop(os.getpid(), None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def scratch_file(name: str, data: bytes | str) -> Path:

@@ -110,6 +110,9 @@ def _stop(server: Any, preview: Preview, workdir: Path) -> None:
     threading.Thread(target=stop, daemon=True).start()
     if not done.wait(STOP_SECONDS):
         print("stopped (a rendering still in progress was abandoned)", flush=True)
+        from .files import remove_scratch
+
+        remove_scratch()
         os._exit(0)
     print("stopped", flush=True)
 
