@@ -223,6 +223,16 @@ class ColdBuild:
     stderr: str
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _scratch_removed_at_the_end():
+    """Tests render PDFs in this process too; a pytest-xdist worker may end without running exit
+    handlers, so the scratch folder typst compiled from is removed when the session ends."""
+    yield
+    from pmodocs.files import remove_scratch
+
+    remove_scratch()
+
+
 @pytest.fixture(scope="session")
 def cold_example(tmp_path_factory: pytest.TempPathFactory) -> ColdBuild:
     """The example built once per test run, shared by all workers. Read it, never change it:

@@ -367,3 +367,17 @@ def test_the_tools_epoch_is_set_for_the_block_and_restored_after_it_even_on_erro
     with pytest.raises(RuntimeError), epoch_for_tools(1767225600):
         raise RuntimeError("the tool failed")
     assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"
+
+
+def test_a_scratch_file_lives_for_its_block_only():
+    """typst reads a queried source from the scratch folder; the file is gone after the block,
+    also when the block fails, so a killed process leaves at most an empty folder."""
+    from pmodocs.files import scratch_file
+
+    with scratch_file("probe.typ", "= é") as path:
+        assert path.read_text(encoding="utf-8") == "= é"
+    assert not path.exists()
+    with pytest.raises(RuntimeError):
+        with scratch_file("probe.typ", b"x") as path:
+            raise RuntimeError("typst failed")
+    assert not path.exists() and path.parent.is_dir()

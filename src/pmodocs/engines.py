@@ -32,15 +32,21 @@ def typst_to_pdf_and_query(source: str, *, when: datetime, template: str,
     except ImportError:
         raise ToolMissing("typst is not installed: `pip install typst` (or `make build`)") from None
     timestamp = int(when.replace(tzinfo=timezone.utc).timestamp())
-    main: str | bytes = source.encode("utf-8")
     compiler = _typst_compiler(typst)
-    if label is not None:  # typst queries only a compile whose source is a file
-        from .files import scratch_file
+    data = source.encode("utf-8")
+    if label is None:
+        return _compile_pdf(compiler, data, timestamp, None, template)
+    from .files import scratch_file
 
-        try:
-            main = str(scratch_file(f"typst-{threading.get_ident()}.typ", main))  # per thread
-        except OSError as exc:
-            raise _no_scratch(exc) from None
+    try:  # typst queries only a compile whose source is a file
+        with scratch_file(f"typst-{threading.get_ident()}.typ", data) as main:  # one per thread
+            return _compile_pdf(compiler, str(main), timestamp, label, template)
+    except OSError as exc:
+        raise _no_scratch(exc) from None
+
+
+def _compile_pdf(compiler: Any, main: str | bytes, timestamp: int, label: str | None,
+                 template: str) -> tuple[bytes, list[Any]]:
     try:
         pdf = compiler.compile(input=main, format="pdf", pdf_standards=PDF_STANDARDS,
                                timestamp=timestamp)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import stat
 import threading
+from contextlib import contextmanager
+from typing import Iterator
 from pathlib import Path
 
 
@@ -80,8 +82,13 @@ def remove_scratch() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def scratch_file(name: str, data: bytes | str) -> Path:
-    """`data` in the file `name` of the scratch folder, replacing what that name held."""
+@contextmanager
+def scratch_file(name: str, data: bytes | str) -> Iterator[Path]:
+    """`data` in the file `name` of the scratch folder for the time of the block, then removed
+    (so even a process killed outright leaves at most an empty folder behind)."""
     path = scratch_folder() / name
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
+    try:
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
