@@ -18,7 +18,8 @@ from pmodocs.document import (
     column_weights, landscape_flags,
 )
 from pmodocs.render.typst import (
-    LANDSCAPE_CHARS, LONG_ROW_LINES, PORTRAIT_CHARS, PORTRAIT_TEXT_IN, chart_width_in, typst_str,
+    LANDSCAPE_CHARS, LONG_ROW_LINES, PORTRAIT_CHARS, PORTRAIT_TEXT_IN, chart_width_in, row_lines,
+    typst_str,
 )
 
 _ATTR: list[Any] = ["", [], []]
@@ -142,11 +143,8 @@ def _table(t: Table) -> dict[str, Any]:
 def _row_cells(row: tuple[str, ...], weights: list[float], total: float, width: int) -> list[Any]:
     """The row's cells; a row too long for a page gets `breakable: true` cells, so typst carries
     the rest of it to the next page instead of cutting it off."""
-    lines = max((sum(-(-len(part) // max(1, int(width * w / total) - 1)) or 1
-                     for part in text.split("\n"))
-                 for text, w in zip(row, weights)), default=0)
     cells = [_cell(c) for c in row]
-    if lines > LONG_ROW_LINES:
+    if row_lines(row, weights, total, width) > LONG_ROW_LINES:
         for cell in cells:
             cell[0] = ["", [], [["typst:breakable", "true"]]]
     return cells

@@ -174,14 +174,19 @@ LONG_ROW_LINES = 24
 next page; shorter rows stay whole, as in the DOCX (w:cantSplit)."""
 
 
+def row_lines(row: tuple[str, ...], weights: list[float], total: float, width: int) -> int:
+    """About how many lines of table text the row's tallest cell takes (`width` characters
+    across the table, shared by the columns' `weights`)."""
+    return max((sum(-(-len(part) // max(1, int(width * w / total) - 1)) or 1
+                    for part in text.split("\n"))
+                for text, w in zip(row, weights)), default=0)
+
+
 def _row_cells(row: tuple[str, ...], weights: list[float], total: float, width: int) -> list[str]:
     """The row's cells; a row too long for a page gets `breakable: true` cells, so typst carries
     the rest of it to the next page instead of cutting it off."""
-    lines = max((sum(-(-len(part) // max(1, int(width * w / total) - 1)) or 1
-                     for part in text.split("\n"))
-                 for text, w in zip(row, weights)), default=0)
     cells = [_content(c) for c in row]
-    if lines > LONG_ROW_LINES:
+    if row_lines(row, weights, total, width) > LONG_ROW_LINES:
         return [f"table.cell(breakable: true){cell}" for cell in cells]
     return cells
 
