@@ -159,6 +159,38 @@ def test_each_field_lies_on_its_approvers_signature_line_with_the_blank_lines_ab
     assert checked >= 5, checked
 
 
+def test_an_approver_without_a_reported_line_still_gets_a_field_at_the_foot_of_the_last_page():
+    """When typst reports no signature line for an approver (a template that moved the approval
+    table), the field still exists, in a row of boxes at the foot of the last page, one above
+    the other, and the approvers who were reported keep theirs."""
+    import io
+    from datetime import datetime
+
+    import pikepdf
+
+    from pmodocs.engines import typst_to_pdf_and_query
+    from pmodocs.media import typst_source
+    from pmodocs.outputs import compose_program
+    from pmodocs.render.typst import SIGNATURE_LABEL
+    from pmodocs.sigfields import prepare_pdf
+
+    docs, signoffs = compose_program(load_content(EXAMPLE))
+    kind = next(k for k, so in signoffs.items() if so.state != "approved"
+                and len(docs[k].blocks[-1].entries) >= 3)
+    pdf, marks = typst_to_pdf_and_query(typst_source(docs[kind]), when=datetime(2026, 11, 2),
+                                        template="test", label=SIGNATURE_LABEL)
+    kept, lost = marks[0], [m["person"] for m in marks[1:]]
+    with pikepdf.open(io.BytesIO(prepare_pdf(pdf, docs[kind], [kept]))) as out:
+        fields = {str(f.T): f for f in out.Root.AcroForm.Fields}
+        last = out.pages[-1].obj.objgen
+        assert set(fields) == {kept["person"], *lost}
+        assert fields[kept["person"]].P.objgen == out.pages[kept["page"] - 1].obj.objgen
+        feet = [fields[p] for p in lost]
+        assert all(f.P.objgen == last and float(f.Rect[1]) >= 72 for f in feet)
+        lows = sorted(float(f.Rect[1]) for f in feet)
+        assert all(b - a >= 40 for a, b in zip(lows, lows[1:])), "boxes overlap"
+
+
 def test_the_pdf_to_sign_is_pdf_ua1_and_adds_no_pdf_a_failure(to_sign, tmp_path):
     import page
 

@@ -11,8 +11,8 @@ import os
 import stat
 import threading
 from contextlib import contextmanager
-from typing import Iterator
 from pathlib import Path
+from typing import Iterator
 
 
 def write_atomically(path: Path, data: bytes | str, *, durable: bool = False) -> None:
