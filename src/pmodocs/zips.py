@@ -31,7 +31,7 @@ def deterministic_zip(entries: Mapping[str, bytes], when: date, *, prefix: str =
     packet the PDFs and DOCX files already in dist/. Each distinct part is deflated once."""
     lead = [name for name in first if name in entries]
     order = lead + sorted(name for name in entries if name not in lead)
-    if sum(len(data) for data in entries.values()) >= ZIP64_FROM:
+    if len(entries) >= 0xFFFF or sum(len(data) for data in entries.values()) >= ZIP64_FROM:
         return zipfile_zip(entries, order, when, prefix)
     day = max(when.year, 1980), when.month, when.day
     dostime, dosdate = 0, (day[0] - 1980) << 9 | day[1] << 5 | day[2]
@@ -62,7 +62,8 @@ def deterministic_zip(entries: Mapping[str, bytes], when: date, *, prefix: str =
 
 
 ZIP64_FROM = 1 << 30
-"""Zips this large (zipfile's zip64 extensions start at 2 GiB) are left to zipfile."""
+"""Zips this large, or of 65,535 entries or more, are left to zipfile (its zip64 extensions
+start at 2 GiB and at that count)."""
 
 
 def zipfile_zip(entries: Mapping[str, bytes], order: list[str], when: date, prefix: str) -> bytes:
