@@ -55,10 +55,14 @@ run(sys.argv[2:])
 
 def start_build(content: Path, out: Path, pause_at: str, **env: str) -> subprocess.Popen[str]:
     """Start `pmodocs build` that will sleep at `pause_at`; return once it is sleeping there.
-    The pause is the test's own (a stage observer added by the launcher), not the product's."""
+    The pause is the test's own (a stage observer added by the launcher), not the product's.
+    Its temporary folder is beside `out`: a build killed outright leaves its (empty) scratch
+    folder there, not in the machine's /tmp."""
+    scratch = out.parent / f"{out.name}-tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen([sys.executable, "-c", PAUSING_BUILD, pause_at, "build", "--content",
                              str(content), "--out", str(out), "--quiet"], stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, **env})
+                            text=True, env={**os.environ, "TMPDIR": str(scratch), **env})
     reached = threading.Event()
 
     def watch() -> None:
