@@ -120,7 +120,7 @@ class Outputs:
     `in_parts`, when given, renders the same files but hands them over part by part (a
     portfolio: program by program), so a build need not hold every program's files at once.
     `workbooks` are the register workbooks (output path -> job), rendered by whoever the build
-    gives them to (`workbook_files` here).
+    gives them to (the pipeline's site worker; `all_files` here).
     """
 
     site: dict[str, bytes]
@@ -128,13 +128,6 @@ class Outputs:
     documents: Callable[[], dict[str, bytes]]
     in_parts: Callable[[Callable[[dict[str, bytes]], None]], None] | None = None
     workbooks: dict[str, Workbook] = field(default_factory=dict)
-
-    def workbook_files(self, cache: BuildCache | None = None) -> dict[str, bytes]:
-        """The workbooks rendered in this process (from the cache when made before)."""
-        from .cache import remembered
-
-        return {path: remembered(cache, ".xlsx", job.render, *job.cache_parts())
-                for path, job in self.workbooks.items()}
 
     def write_documents(self, sink: Callable[[dict[str, bytes]], None]) -> None:
         """Render dist/ and give it to `sink`, in parts where the outputs come in parts."""
@@ -145,7 +138,7 @@ class Outputs:
 
     def all_files(self) -> dict[str, bytes]:
         """Every output file except the built site (what a build stages in site_src/ and dist/)."""
-        dist = {**self.documents(), **self.workbook_files()}
+        dist = {**self.documents(), **{path: job.render() for path, job in self.workbooks.items()}}
         return {**self.site, **dist, **{site: dist[source] for site, source in self.downloads.items()}}
 
 

@@ -99,9 +99,11 @@ def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Cal
     the unchanged files' inodes and swap the result into place.
     Returns the size of every staged file and how many files were kept."""
     sizes = {rel: len(data) for rel, data in outputs.site.items()}
-    cached = {path: cache.get(cache.key(*job.cache_parts()), ".xlsx") if cache else None
-              for path, job in outputs.workbooks.items()}
-    asked = {path: job for path, job in outputs.workbooks.items() if cached[path] is None}
+    keys = {path: cache.key(*job.cache_parts()) for path, job in outputs.workbooks.items()
+            } if cache else {}
+    ready = {path: data for path, key in keys.items()
+             if cache and (data := cache.get(key, ".xlsx")) is not None}
+    asked = {path: job for path, job in outputs.workbooks.items() if path not in ready}
 
     def stage(files: dict[str, bytes]) -> None:
         _write(staging, files)
@@ -114,13 +116,13 @@ def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Cal
             site.build(staging / "mkdocs.yml", epoch, cache.root / "site" if cache else None,
                        asked)
             outputs.write_documents(stage)
-            stage({path: data for path, data in cached.items() if data is not None})
+            stage(ready)
             pause_point("staged")
             progress("site")
             made = site.wait()
             for path, data in made.items():
                 if cache is not None:
-                    cache.put(cache.key(*asked[path].cache_parts()), ".xlsx", data)
+                    cache.put(keys[path], ".xlsx", data)
             stage(made)
         except BaseException:
             site.close()  # before the staging folder goes: the worker may still be writing in it
