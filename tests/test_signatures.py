@@ -415,3 +415,44 @@ def test_status_json_says_how_each_decision_is_proven():
 def test_approve_needs_either_by_or_signed(content_copy, tmp_path):
     result = run("approve", KIND, "--content", str(content_copy))
     assert result.returncode == 2 and "--by PERSON" in result.stderr
+
+
+def test_a_pdf_whose_page_stream_ends_in_a_cr_is_fixed_and_its_fields_keep_their_streams():
+    """The rare file with a compressed page stream ending in a CR goes the long way (read back,
+    padded, saved again): no stream ends in a CR, and every stream, the fields' empty appearance
+    streams too, still decodes to what it held."""
+    import io
+    import zlib
+    from datetime import datetime
+
+    import pikepdf
+
+    from pmodocs.engines import typst_to_pdf_and_query
+    from pmodocs.media import typst_source
+    from pmodocs.outputs import compose_program
+    from pmodocs.render.typst import SIGNATURE_LABEL
+    from pmodocs.sigfields import prepare_pdf
+
+    docs, signoffs = compose_program(load_content(EXAMPLE))
+    kind = next(k for k, so in signoffs.items() if so.state != "approved")
+    pdf, marks = typst_to_pdf_and_query(typst_source(docs[kind]), when=datetime(2026, 11, 2),
+                                        template="test", label=SIGNATURE_LABEL)
+    with pikepdf.open(io.BytesIO(pdf)) as source:  # make the first page's stream end in a CR
+        contents = source.pages[0].obj.Contents
+        drawn = contents.read_bytes()
+        padded = next(drawn + b"\n%" + b"x" * n for n in range(100_000)
+                      if zlib.compress(drawn + b"\n%" + b"x" * n, 6).endswith(b"\r"))
+        contents.write(zlib.compress(padded, 6), filter=pikepdf.Name.FlateDecode)
+        buffer = io.BytesIO()
+        source.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    assert b"\r\nendstream" in buffer.getvalue()
+    fixed = prepare_pdf(buffer.getvalue(), docs[kind], marks)
+    assert b"\r\nendstream" not in fixed
+    with pikepdf.open(io.BytesIO(fixed)) as out:
+        assert out.pages[0].obj.Contents.read_bytes().rstrip(b" ") == padded
+        fields = list(out.Root.AcroForm.Fields)
+        assert fields
+        for field in fields:
+            look = field.AP.N
+            assert look.read_bytes() == b""
+            assert "/Filter" not in look or len(look.read_raw_bytes()) > 0

@@ -397,3 +397,36 @@ def test_the_site_is_composed_as_tree_data_and_the_writer_only_serialises_it(con
                                                                   "mkdocs.yml"}
     assert files["mkdocs.yml"] == f"site_name: {yaml_quoted(site.name)}\n".encode()
     assert b"../downloads/risk-redline.docx" in files["site_src/plans/risk.md"]
+
+
+def test_the_theme_is_listed_without_walking_the_folders_mkdocs_ignores(built_example,
+                                                                         monkeypatch):
+    """The static files mkdocs copies from the theme are the same with pmodocs' listing, which
+    does not walk mkdocs-material's hidden icon folder (every file there is left out anyway)."""
+    import os
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from pmodocs.sitecache import skip_hidden_theme_folders
+
+    def theme_files(config) -> list[str]:
+        files = Files([])
+        files.add_files_from_theme(config.theme.get_env(), config)
+        return sorted(f.src_uri for f in files)
+
+    config_file = str(built_example / "mkdocs.yml")
+    plain = theme_files(load_config(config_file=config_file))
+    walked: list[str] = []
+    walk = os.walk
+
+    def recording_walk(top, *args, **kwargs):
+        for folder, subfolders, names in walk(top, *args, **kwargs):
+            walked.append(folder)
+            yield folder, subfolders, names
+    monkeypatch.setattr(os, "walk", recording_walk)
+    config = load_config(config_file=config_file)
+    skip_hidden_theme_folders(config.theme)
+    assert theme_files(config) == plain
+    assert any(uri.startswith("assets/javascripts/") for uri in plain)
+    assert walked and not any(Path(folder).name.startswith(".") for folder in walked)

@@ -48,17 +48,26 @@ def prepare_pdf(pdf: bytes, doc: Document, marks: list[dict[str, Any]]) -> bytes
             people = signatories(doc)
             if people:
                 _add_fields(out, people, _signature_places(out, people, marks))
-        buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
-    with pikepdf.open(io.BytesIO(buffer.getvalue())) as saved:  # streams as qpdf compressed them
-        if not _no_stream_ends_in_cr(saved):
-            return buffer.getvalue()
-        again = io.BytesIO()
-        saved.save(again, deterministic_id=True, compress_streams=True,
-                   stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                   object_stream_mode=pikepdf.ObjectStreamMode.preserve)
-        return again.getvalue()
+        data = _saved(out)
+    # Only a file with a stream that ends in a CR (`\r` then the EOL qpdf writes) is read again;
+    # a saved file is reopened rather than saved twice, since qpdf's second save of one PDF
+    # object writes the streams that the first one compressed with a filter and no data.
+    if b"\r\nendstream" not in data:
+        return data
+    with pikepdf.open(io.BytesIO(data)) as saved:
+        return _saved(saved) if _no_stream_ends_in_cr(saved) else data
+
+
+def _saved(pdf: Any) -> bytes:
+    """The file's bytes: deterministic, its streams as compressed as they came (new ones
+    compressed), object streams as typst made them."""
+    import pikepdf
+
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True, compress_streams=True,
+             stream_decode_level=pikepdf.StreamDecodeLevel.none,
+             object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    return buffer.getvalue()
 
 
 def _no_stream_ends_in_cr(pdf: Any) -> bool:
