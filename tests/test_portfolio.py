@@ -275,3 +275,32 @@ def test_approve_verify_and_diff_name_a_portfolio_deliverable_with_its_program(t
                       "--content", str(folder))
         assert refused.returncode == 2
         assert "PROGRAM/DELIVERABLE" in refused.stderr and "alpha, beta, gamma" in refused.stderr
+
+
+def test_a_portfolio_build_starts_its_worker_processes_before_loading_and_renders_with_them(
+        tmp_path, monkeypatch):
+    """The worker processes start (and import) while this process loads and checks the
+    programs, and the programs are rendered by those same processes, not by a second pool."""
+    import pmodocs.portfolio as portfolio
+    from pmodocs.pipeline import build
+
+    folder = make_portfolio(tmp_path / "programs")
+    shutil.rmtree(folder / "gamma")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    steps: list[str] = []
+    started, load = portfolio.Workers.__init__, portfolio.load_portfolio
+
+    def recording_init(self, count):
+        started(self, count)
+        steps.append(f"workers {count} started {self.pool is not None}")
+
+    def recording_load(root):
+        steps.append("load")
+        return load(root)
+    monkeypatch.setattr(portfolio.Workers, "__init__", recording_init)
+    monkeypatch.setattr(portfolio, "load_portfolio", recording_load)
+    report = build(folder, tmp_path / "out")
+    assert len(report.rendered) == 20
+    assert steps == ["workers 1 started True", "load"]
+    assert (tmp_path / "out" / "dist" / "alpha" / "pdf" / "risk.pdf").is_file()
+    assert (tmp_path / "out" / "dist" / "beta" / "pdf" / "risk.pdf").is_file()

@@ -23,6 +23,7 @@ from .publish import (  # noqa: F401
 
 if TYPE_CHECKING:
     from .cache import BuildCache
+    from .portfolio import Workers
     from .sitebuild import SiteWorker
 
 
@@ -48,7 +49,7 @@ def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = la
     problems, even while another build holds the folder.
     """
     from .cache import BuildCache, code_digest, input_digest
-    from .portfolio import load_programs
+    from .portfolio import load_programs, start_workers
     from .sitebuild import SiteWorker
 
     started = time.perf_counter()
@@ -59,17 +60,20 @@ def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = la
     if state is not None:
         warnings = [Problem(**w) for w in state.get("warnings", [])]
         return BuildReport({}, warnings, time.perf_counter() - started, unchanged=True)
-    with SiteWorker() as site:  # imports mkdocs while the content loads
+    # the site worker imports mkdocs, and a portfolio's workers their engines, while it loads
+    with SiteWorker() as site, start_workers(content_dir) as workers:
         programs = load_programs(content_dir)
         with build_lock(out_dir):  # held while rendering, so a second build fails at once
-            report = _render_and_publish(programs, out_dir, progress, options, cache, site)
+            report = _render_and_publish(programs, out_dir, progress, options, cache, site,
+                                         workers)
             cache.record(digest, out_dir, PUBLISHED, [vars(w) for w in report.warnings])
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _render_and_publish(programs: list, out_dir: Path, progress: Callable[[str], None],
-                        options: BuildOptions, cache: BuildCache, site: SiteWorker) -> BuildReport:
+                        options: BuildOptions, cache: BuildCache, site: SiteWorker,
+                        workers: Workers | None = None) -> BuildReport:
     """Render a lone program (id '') or every program of a portfolio, then stage and publish."""
     from .portfolio import outputs_of
 
@@ -82,7 +86,7 @@ def _render_and_publish(programs: list, out_dir: Path, progress: Callable[[str],
             (reused if kind == "reused" else rendered).append(name)
         progress(event)
 
-    outputs = outputs_of(programs, options, track, cache)
+    outputs = outputs_of(programs, options, track, cache, workers)
     latest = max(build_time(p.content) for p in programs)
     epoch = int(latest.replace(tzinfo=timezone.utc).timestamp())
     sizes, kept = stage_and_publish(outputs, out_dir, epoch, progress, site, cache)

@@ -10,11 +10,12 @@ navigation, and publishes the lot through the same staging and swap as a single 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ContentError, Problem
 
@@ -132,17 +133,19 @@ def _display(path: Path) -> str:
 
 
 def outputs_of(programs: list[Program], options: BuildOptions, progress: Callable[[str], None],
-               cache: BuildCache | None = None) -> Outputs:
-    """The outputs of what `load_programs` loaded: a lone program's own, or the portfolio's."""
+               cache: BuildCache | None = None, workers: Workers | None = None) -> Outputs:
+    """The outputs of what `load_programs` loaded: a lone program's own, or the portfolio's
+    (its documents rendered with `workers` when given, see `start_workers`)."""
     from .outputs import program_outputs
 
     if len(programs) == 1 and programs[0].id == "":
         return program_outputs(programs[0].content, options, progress, cache, programs[0].facts)
-    return portfolio_outputs(programs, options, progress, cache)
+    return portfolio_outputs(programs, options, progress, cache, workers)
 
 
 def portfolio_outputs(programs: list[Program], options: BuildOptions,
-                      progress: Callable[[str], None], cache: BuildCache | None = None) -> Outputs:
+                      progress: Callable[[str], None], cache: BuildCache | None = None,
+                      workers: Workers | None = None) -> Outputs:
     """Every output of the portfolio: each program's site sources and documents under its id,
     the portfolio home, one mkdocs.yml and one copy of the site assets."""
     from .outputs import Outputs, program_outputs
@@ -172,7 +175,7 @@ def portfolio_outputs(programs: list[Program], options: BuildOptions,
         def deliver(i: int, dist: dict[str, bytes]) -> None:
             sink(prefixed(dist, parts[i][0]))
         render_in_parallel(programs, [outputs for _, outputs in parts], options, progress, cache,
-                           deliver)
+                           deliver, workers)
 
     def documents() -> dict[str, bytes]:
         files: dict[str, bytes] = {}
@@ -193,9 +196,69 @@ def pdf_threads(programs: int) -> int:
     return max(1, cores // max(1, min(cores, programs)))
 
 
+def worker_count(programs: int) -> int:
+    """Worker processes for a portfolio of `programs`: one per core beside this process, and no
+    more than the programs this process does not render itself."""
+    cores = os.cpu_count() or 1
+    return 0 if cores < 2 else max(0, min(cores - 1, programs - 1))
+
+
+class Workers:
+    """The worker processes of a portfolio build, started (and their imports paid) while this
+    process loads and checks the content: otherwise the second core idles through the loading
+    and then through the workers' start. They are handed programs only once every program
+    passed its checks (`render_in_parallel`); a build that fails before that only waits for the
+    imports to end."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.pool: Any = None
+        if count >= 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+            for _ in range(count):  # the pool starts a process for each job it cannot hand out
+                self.pool.submit(_warm_up)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def start_workers(content_dir: Path) -> Workers:
+    """The workers a build of `content_dir` will use: none for a lone program."""
+    try:
+        count = worker_count(len(program_ids(content_dir))) if is_portfolio(content_dir) else 0
+    except OSError:
+        count = 0  # the folder's problems are reported by the loading that follows
+    return Workers(count)
+
+
+def _warm_up() -> None:
+    """In a worker process, before any program is handed out: import what rendering needs."""
+    import importlib
+
+    for name in ("pmodocs.load", "pmodocs.outputs", "pmodocs.compose", "pmodocs.render.docx",
+                 "pmodocs.render.typst", "pmodocs.media", "pmodocs.sigfields", "pmodocs.packets",
+                 "pmodocs.redline", "docx", "pikepdf", "typst"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # reported when the program is rendered
+
+
 def render_in_parallel(programs: list[Program], outputs: list[Outputs], options: BuildOptions,
                        progress: Callable[[str], None], cache: BuildCache | None,
-                       deliver: Callable[[int, dict[str, bytes]], None]) -> None:
+                       deliver: Callable[[int, dict[str, bytes]], None],
+                       workers: Workers | None = None) -> None:
     """Each program's dist/ files, handed to `deliver` with the program's index as soon as they
     are rendered (so they need not all be held at once): this process renders programs from the
     front of the list while worker processes take them from the back, one each at a time.
@@ -204,20 +267,23 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
     second core to work on the Word files (the PDF engines already run beside it). A worker
     loads the program from its folder itself, which is cheaper than sending it the model, and
     renders only its documents (the parent checked the content and made its site sources).
+    `workers`, when given, are the processes started for this build (else they start here).
     """
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, wait
 
     pending = list(range(len(programs)))
-    workers = min(max(1, (os.cpu_count() or 1) - 1), len(programs) - 1)
-    if workers < 1 or (os.cpu_count() or 1) < 2:
+    count = worker_count(len(programs))
+    if count < 1:
         for i, o in enumerate(outputs):
             deliver(i, o.documents())
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        running: dict = {}
+    own = workers is None or workers.pool is None or workers.count < count
+    with Workers(count) if own else contextlib.nullcontext(workers) as started:
+        assert started is not None and started.pool is not None
+        pool = started.pool
+        running: dict[Any, int] = {}
         while pending or running:
-            while pending and len(running) < workers:
+            while pending and len(running) < count:
                 i = pending.pop()
                 running[pool.submit(_render_program, str(programs[i].content.root), options,
                                     cache, pdf_threads(len(programs)))] = i
