@@ -456,3 +456,43 @@ def test_a_pdf_whose_page_stream_ends_in_a_cr_is_fixed_and_its_fields_keep_their
             look = field.AP.N
             assert look.read_bytes() == b""
             assert "/Filter" not in look or len(look.read_raw_bytes()) > 0
+
+
+def test_a_pdf_whose_object_stream_would_end_in_a_cr_is_written_without_object_streams():
+    """qpdf's object streams and cross-reference stream cannot be padded the way a page's stream
+    is: when one of them would end in a CR, the file is written without object streams, and
+    still no stream ends in a CR."""
+    import io
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    import pikepdf
+
+    from pmodocs.engines import typst_to_pdf
+    from pmodocs.media import typst_source
+    from pmodocs.outputs import compose_program
+    from pmodocs.sigfields import FINGERPRINT_KEY, _saved, prepare_pdf
+
+    docs, _ = compose_program(load_content(EXAMPLE))
+    compiled = typst_to_pdf(typst_source(docs["risk"]), when=datetime(2026, 11, 2),
+                            template="test")
+    doc = SimpleNamespace(meta=SimpleNamespace(fingerprint="sha256:" + "0" * 64,
+                                               approval_state="approved"), blocks=[])
+
+    def variant(n: int) -> bytes:  # the compiled file with a note on its first page
+        with pikepdf.open(io.BytesIO(compiled)) as pdf:
+            pdf.pages[0].obj.PieceInfo = pikepdf.Dictionary(Probe=pikepdf.String(f"{n:08d}"))
+            buffer = io.BytesIO()
+            pdf.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+            return buffer.getvalue()
+
+    def packed(pdf: bytes) -> bytes:
+        with pikepdf.open(io.BytesIO(pdf)) as out:
+            out.docinfo[FINGERPRINT_KEY] = doc.meta.fingerprint
+            return _saved(out, packed=True)
+    pdf = next(v for v in map(variant, range(3000)) if b"\r\nendstream" in packed(v))
+    fixed = prepare_pdf(pdf, doc, [])
+    assert b"\r\nendstream" not in fixed and b"/ObjStm" not in fixed
+    with pikepdf.open(io.BytesIO(fixed)) as out:
+        assert str(out.docinfo[FINGERPRINT_KEY]) == doc.meta.fingerprint
+    assert b"/ObjStm" in prepare_pdf(compiled, doc, []), "files are written with object streams"

@@ -48,25 +48,35 @@ def prepare_pdf(pdf: bytes, doc: Document, marks: list[dict[str, Any]]) -> bytes
             people = signatories(doc)
             if people:
                 _add_fields(out, people, _signature_places(out, people, marks))
-        data = _saved(out)
-    # Only a file with a stream that ends in a CR (`\r` then the EOL qpdf writes) is read again;
-    # a saved file is reopened rather than saved twice, since qpdf's second save of one PDF
-    # object writes the streams that the first one compressed with a filter and no data.
+        data = _saved(out, packed=True)
+    # A stream that ends in a CR (`\r`, then the EOL qpdf writes before `endstream`) is the
+    # rare case, read back from the saved file (qpdf's second save of one PDF object writes the
+    # streams the first one compressed with a filter and no data): a page's own stream is
+    # padded; one that qpdf made (an object stream, the cross-reference stream) cannot be, so
+    # that file is written without object streams, as typst wrote it.
     if b"\r\nendstream" not in data:
         return data
     with pikepdf.open(io.BytesIO(data)) as saved:
-        return _saved(saved) if _no_stream_ends_in_cr(saved) else data
+        if _no_stream_ends_in_cr(saved):
+            data = _saved(saved, packed=True)
+    if b"\r\nendstream" not in data:
+        return data
+    with pikepdf.open(io.BytesIO(data)) as saved:
+        return _saved(saved, packed=False)
 
 
-def _saved(pdf: Any) -> bytes:
-    """The file's bytes: deterministic, its streams as compressed as they came (new ones
-    compressed), object streams as typst made them."""
+def _saved(pdf: Any, *, packed: bool) -> bytes:
+    """The file's bytes: deterministic; typst's compressed streams kept as they came (decoding
+    and compressing them again was most of the time this step took), new ones compressed; and,
+    `packed`, the objects that are not streams compressed into object streams (a third of the
+    size; PDF/A-2 allows them)."""
     import pikepdf
 
     buffer = io.BytesIO()
     pdf.save(buffer, deterministic_id=True, compress_streams=True,
              stream_decode_level=pikepdf.StreamDecodeLevel.none,
-             object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+             object_stream_mode=pikepdf.ObjectStreamMode.generate if packed
+             else pikepdf.ObjectStreamMode.disable)
     return buffer.getvalue()
 
 
