@@ -279,8 +279,9 @@ def test_approve_verify_and_diff_name_a_portfolio_deliverable_with_its_program(t
 
 def test_a_portfolio_build_starts_its_worker_processes_before_loading_and_renders_with_them(
         tmp_path, monkeypatch):
-    """The worker processes start (and import) while this process loads and checks the
-    programs, and the programs are rendered by those same processes, not by a second pool."""
+    """The worker processes start (and import) before this process loads the programs; the
+    first program that passed its checks goes to a worker while the next one loads; and the
+    programs are rendered by those same processes, not by a second pool."""
     import pmodocs.portfolio as portfolio
     from pmodocs.pipeline import build
 
@@ -288,19 +289,61 @@ def test_a_portfolio_build_starts_its_worker_processes_before_loading_and_render
     shutil.rmtree(folder / "gamma")
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     steps: list[str] = []
-    started, load = portfolio.Workers.__init__, portfolio.load_portfolio
+    started, offer, check = portfolio.Workers.__init__, portfolio.Workers.offer, None
+    from pmodocs import outputs
 
-    def recording_init(self, count):
-        started(self, count)
+    check = outputs.load_checked
+
+    def recording_init(self, count, *args):
+        started(self, count, *args)
         steps.append(f"workers {count} started {self.pool is not None}")
 
-    def recording_load(root):
-        steps.append("load")
-        return load(root)
+    def recording_offer(self, index, program_folder):
+        before = len(self.early)
+        offer(self, index, program_folder)
+        if len(self.early) > before:
+            steps.append(f"rendering {program_folder.name}")
+
+    def recording_check(program_folder):
+        steps.append(f"checking {program_folder.name}")
+        return check(program_folder)
     monkeypatch.setattr(portfolio.Workers, "__init__", recording_init)
-    monkeypatch.setattr(portfolio, "load_portfolio", recording_load)
+    monkeypatch.setattr(portfolio.Workers, "offer", recording_offer)
+    monkeypatch.setattr(outputs, "load_checked", recording_check)
     report = build(folder, tmp_path / "out")
     assert len(report.rendered) == 20
-    assert steps == ["workers 1 started True", "load"]
+    assert steps[:4] == ["workers 1 started True", "checking alpha", "rendering alpha",
+                         "checking beta"], steps
+    assert steps.count("workers 1 started True") == 1
     assert (tmp_path / "out" / "dist" / "alpha" / "pdf" / "risk.pdf").is_file()
     assert (tmp_path / "out" / "dist" / "beta" / "pdf" / "risk.pdf").is_file()
+
+
+def test_a_portfolio_build_that_fails_on_a_later_program_renders_nothing_more_and_publishes_nothing(
+        tmp_path, monkeypatch):
+    """The first program is already rendering when the second fails its checks: the build
+    reports the problem, hands out nothing more, and leaves the output folder without outputs."""
+    import multiprocessing
+
+    import pmodocs.portfolio as portfolio
+    from pmodocs.errors import ContentError
+    from pmodocs.pipeline import build
+
+    folder = make_portfolio(tmp_path / "programs")
+    edit_yaml(folder / "gamma/people.yaml",
+              lambda d: d["people"][1].__setitem__("email", "not-an-address"))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    handed: list[str] = []
+    offer = portfolio.Workers.offer
+
+    def recording_offer(self, index, program_folder):
+        handed.append(program_folder.name)
+        offer(self, index, program_folder)
+    monkeypatch.setattr(portfolio.Workers, "offer", recording_offer)
+    out = tmp_path / "out"
+    with pytest.raises(ContentError) as raised:
+        build(folder, out)
+    assert any("gamma/people.yaml" in p.file for p in raised.value.problems)
+    assert handed == ["alpha", "beta"]
+    assert not any((out / name).exists() for name in ("site", "site_src", "dist", "mkdocs.yml"))
+    assert not multiprocessing.active_children(), "the worker processes were not stopped"

@@ -136,6 +136,14 @@ class Outputs:
         else:
             sink(self.documents())
 
+    def rendered_workbooks(self, cache: BuildCache | None) -> dict[str, bytes]:
+        """The workbooks rendered in this process, each taken from the cache when it is there
+        (a portfolio's processes do this for their own programs)."""
+        from .cache import remembered
+
+        return {path: remembered(cache, ".xlsx", job.render, *job.cache_parts())
+                for path, job in self.workbooks.items()}
+
     def all_files(self) -> dict[str, bytes]:
         """Every output file except the built site (what a build stages in site_src/ and dist/)."""
         dist = {**self.documents(), **{path: job.render() for path, job in self.workbooks.items()}}

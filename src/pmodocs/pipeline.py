@@ -61,8 +61,8 @@ def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = la
         warnings = [Problem(**w) for w in state.get("warnings", [])]
         return BuildReport({}, warnings, time.perf_counter() - started, unchanged=True)
     # the site worker imports mkdocs, and a portfolio's workers their engines, while it loads
-    with SiteWorker() as site, start_workers(content_dir) as workers:
-        programs = load_programs(content_dir)
+    with SiteWorker() as site, start_workers(content_dir, options, cache) as workers:
+        programs = load_programs(content_dir, workers)
         with build_lock(out_dir):  # held while rendering, so a second build fails at once
             report = _render_and_publish(programs, out_dir, progress, options, cache, site,
                                          workers)

@@ -60,22 +60,25 @@ def program_ids(root: Path) -> list[str]:
     return [sub.name for sub in _subfolders(root) if (sub / "program.yaml").is_file()]
 
 
-def load_programs(content_dir: Path) -> list[Program]:
+def load_programs(content_dir: Path, workers: Workers | None = None) -> list[Program]:
     """Every program under `content_dir`: a portfolio's programs, or the lone program (id '').
+    A build passes its `workers`, which start rendering each program that passed its checks
+    while the next ones load.
 
     The verbs that read content (check, status, export) call this, so they accept either.
     """
     from .outputs import load_checked
 
     if is_portfolio(content_dir):
-        return load_portfolio(content_dir)
+        return load_portfolio(content_dir, workers)
     content, warnings, facts = load_checked(content_dir)
     return [Program("", content, facts, warnings)]
 
 
-def load_portfolio(root: Path) -> list[Program]:
+def load_portfolio(root: Path, workers: Workers | None = None) -> list[Program]:
     """Load and check every program folder; raise one ContentError with every program's problems
-    (each with its own file path), so a portfolio is fixed in one pass, not one program a time."""
+    (each with its own file path), so a portfolio is fixed in one pass, not one program a time.
+    Each program that passed its checks is offered to the `workers` at once."""
     from .outputs import load_checked
 
     problems = folder_problems(root)
@@ -89,6 +92,8 @@ def load_portfolio(root: Path) -> list[Program]:
             problems += exc.problems
             continue
         programs.append(Program(sub.name, content, facts, warnings))
+        if workers is not None and not problems:  # a build that will fail renders nothing more
+            workers.offer(len(programs) - 1, sub)
     if problems:
         raise ContentError(problems)
     return programs
@@ -182,9 +187,9 @@ def portfolio_outputs(programs: list[Program], options: BuildOptions,
         in_parts(files.update)
         return files
 
-    workbooks = {under(path, program_id): job for program_id, outputs in parts
-                 for path, job in outputs.workbooks.items()}
-    return Outputs(site, downloads, documents, in_parts, workbooks)
+    # each program's workbook is rendered with its documents, by the process that renders them:
+    # the site worker, which renders a lone program's, is the portfolio's longest task already
+    return Outputs(site, downloads, documents, in_parts)
 
 
 def pdf_threads(programs: int) -> int:
@@ -204,15 +209,22 @@ def worker_count(programs: int) -> int:
 
 
 class Workers:
-    """The worker processes of a portfolio build, started (and their imports paid) while this
-    process loads and checks the content: otherwise the second core idles through the loading
-    and then through the workers' start. They are handed programs only once every program
-    passed its checks (`render_in_parallel`); a build that fails before that only waits for the
-    imports to end."""
+    """The worker processes of a portfolio build, started (and their imports paid) before the
+    content loads, so the second core does not idle through the loading and the workers' start.
 
-    def __init__(self, count: int):
+    While this process loads and checks the programs one after another, each program that
+    passed its checks is handed to a free worker (`offer`): it renders checked content only,
+    and its files wait in the worker's result until the build stages them. A build that fails
+    (a later program's problems, another build holding the output folder) hands out nothing
+    more and waits for the programs already rendering, which write only to the build cache."""
+
+    def __init__(self, count: int, options: BuildOptions | None = None,
+                 cache: BuildCache | None = None, threads: int | None = None):
         self.count = count
         self.pool: Any = None
+        self.early: dict[Any, int] = {}
+        """Programs handed out while the content loads: future -> index among the programs."""
+        self._job = (options, cache, threads)
         if count >= 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -220,6 +232,15 @@ class Workers:
             self.pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
             for _ in range(count):  # the pool starts a process for each job it cannot hand out
                 self.pool.submit(_warm_up)
+
+    def offer(self, index: int, folder: Path) -> None:
+        """Render the checked program in `folder` (the `index`-th loaded) if a worker is free."""
+        options, cache, threads = self._job
+        if self.pool is None or options is None:
+            return
+        if sum(not future.done() for future in self.early) < self.count:
+            self.early[self.pool.submit(_render_program, str(folder), options, cache,
+                                        threads)] = index
 
     def close(self) -> None:
         if self.pool is not None:
@@ -233,13 +254,13 @@ class Workers:
         self.close()
 
 
-def start_workers(content_dir: Path) -> Workers:
+def start_workers(content_dir: Path, options: BuildOptions, cache: BuildCache | None) -> Workers:
     """The workers a build of `content_dir` will use: none for a lone program."""
     try:
-        count = worker_count(len(program_ids(content_dir))) if is_portfolio(content_dir) else 0
+        count = len(program_ids(content_dir)) if is_portfolio(content_dir) else 0
     except OSError:
         count = 0  # the folder's problems are reported by the loading that follows
-    return Workers(count)
+    return Workers(worker_count(count), options, cache, pdf_threads(count))
 
 
 def _warm_up() -> None:
@@ -260,42 +281,50 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
                        deliver: Callable[[int, dict[str, bytes]], None],
                        workers: Workers | None = None) -> None:
     """Each program's dist/ files, handed to `deliver` with the program's index as soon as they
-    are rendered (so they need not all be held at once): this process renders programs from the
-    front of the list while worker processes take them from the back, one each at a time.
+    are rendered (so they need not all be held at once): worker processes take programs from
+    the front of the list, one each at a time, while this process renders programs from the back.
 
     Processes, not threads: python-docx holds the GIL, so only a second interpreter puts the
     second core to work on the Word files (the PDF engines already run beside it). A worker
     loads the program from its folder itself, which is cheaper than sending it the model, and
-    renders only its documents (the parent checked the content and made its site sources).
-    `workers`, when given, are the processes started for this build (else they start here).
+    renders only its documents and workbook (the parent checked the content and made its site
+    sources). `workers`, when given, are the processes started for this build, with the
+    programs they were handed while the content loaded (else they start here). A thread hands
+    a worker its next program the moment it is free (this process may be in the middle of
+    one); the results are collected and delivered here, between this process's own programs.
     """
+    import threading
     from concurrent.futures import FIRST_COMPLETED, wait
 
-    pending = list(range(len(programs)))
     count = worker_count(len(programs))
     if count < 1:
         for i, o in enumerate(outputs):
-            deliver(i, o.documents())
+            deliver(i, {**o.documents(), **o.rendered_workbooks(cache)})
         return
     own = workers is None or workers.pool is None or workers.count < count
     with Workers(count) if own else contextlib.nullcontext(workers) as started:
         assert started is not None and started.pool is not None
-        pool = started.pool
-        running: dict[Any, int] = {}
-        while pending or running:
-            while pending and len(running) < count:
-                i = pending.pop()
-                running[pool.submit(_render_program, str(programs[i].content.root), options,
-                                    cache, pdf_threads(len(programs)))] = i
-            if pending:
-                i = pending.pop(0)
-                deliver(i, outputs[i].documents())
-                _give_back_memory()
-                done = {f for f in running if f.done()}
-            else:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                i = running.pop(future)
+        pool, lock, threads = started.pool, threading.Lock(), pdf_threads(len(programs))
+        running: dict[Any, int] = dict(started.early)  # handed out while the content loaded
+        pending = [i for i in range(len(programs)) if i not in running.values()]
+
+        def hand_out() -> None:
+            while True:
+                with lock:
+                    busy = [f for f in running if not f.done()]
+                    if not pending:
+                        return
+                    if len(busy) < count:
+                        i = pending.pop(0)
+                        running[pool.submit(_render_program, str(programs[i].content.root),
+                                            options, cache, threads)] = i
+                        continue
+                wait(busy, return_when=FIRST_COMPLETED)
+
+        def collect(futures: Any) -> None:
+            for future in futures:
+                with lock:
+                    i = running.pop(future)
                 dist, events, used = future.result()
                 deliver(i, dist)
                 del dist
@@ -304,6 +333,27 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
                 for event in events:
                     kind, _, name = event.partition(":")
                     progress(f"{kind}:{programs[i].id}/{name}" if name else event)
+
+        dispatcher = threading.Thread(target=hand_out, name="pmodocs-hand-out", daemon=True)
+        dispatcher.start()
+        try:
+            while True:
+                with lock:
+                    mine = pending.pop() if pending else None
+                if mine is None:
+                    break
+                deliver(mine, {**outputs[mine].documents(),
+                               **outputs[mine].rendered_workbooks(cache)})
+                _give_back_memory()
+                with lock:
+                    done = [f for f in running if f.done()]
+                collect(done)
+            dispatcher.join()
+            while running:
+                collect(wait(list(running), return_when=FIRST_COMPLETED).done)
+        finally:
+            with lock:
+                pending.clear()  # a failed build hands out nothing more
 
 
 def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None,
@@ -318,8 +368,9 @@ def _render_program(folder: str, options: BuildOptions, cache: BuildCache | None
     gc.disable()  # see cli.run; a worker renders programs in turn, so it collects between them
     _give_back_memory()
     events: list[str] = []
-    dist = program_outputs(load_content(Path(folder)), options, events.append, cache,
-                           site=False, pdf_threads=threads).documents()
+    outputs = program_outputs(load_content(Path(folder)), options, events.append, cache,
+                              site=False, pdf_threads=threads)
+    dist = {**outputs.documents(), **outputs.rendered_workbooks(cache)}
     return dist, events, cache.used if cache is not None else set()
 
 
