@@ -347,3 +347,33 @@ def test_a_portfolio_build_that_fails_on_a_later_program_renders_nothing_more_an
     assert handed == ["alpha", "beta"]
     assert not any((out / name).exists() for name in ("site", "site_src", "dist", "mkdocs.yml"))
     assert not multiprocessing.active_children(), "the worker processes were not stopped"
+
+
+def test_a_worker_pool_that_breaks_while_handing_out_programs_fails_the_build_cleanly(
+        monkeypatch):
+    """The thread that hands programs to the workers does not print a traceback of its own: a
+    broken pool (a worker killed) is raised where the build can report it."""
+    import threading
+    from concurrent.futures.process import BrokenProcessPool
+    from types import SimpleNamespace
+
+    import pmodocs.portfolio as portfolio
+    from pmodocs.outputs import BuildOptions
+
+    class BrokenPool:
+        def submit(self, *args, **kwargs):
+            raise BrokenProcessPool("a worker process died")
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    workers = portfolio.Workers(0)
+    workers.pool, workers.count = BrokenPool(), 1
+    printed: list = []
+    monkeypatch.setattr(threading, "excepthook", printed.append)
+    programs = [SimpleNamespace(id=f"p{i}", content=SimpleNamespace(root=Path(f"/nowhere/{i}")))
+                for i in range(4)]
+    outputs = [SimpleNamespace(documents=lambda i=i: {f"dist/{i}.pdf": b"%PDF"},
+                               rendered_workbooks=lambda cache: {}) for i in range(4)]
+    with pytest.raises(BrokenProcessPool):
+        portfolio.render_in_parallel(programs, outputs, BuildOptions(), lambda event: None,
+                                     None, lambda i, files: None, workers)
+    assert not printed

@@ -308,18 +308,23 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
         running: dict[Any, int] = dict(started.early)  # handed out while the content loaded
         pending = [i for i in range(len(programs)) if i not in running.values()]
 
+        failed: list[BaseException] = []  # the hand-out's own failure (a broken pool), raised here
+
         def hand_out() -> None:
-            while True:
-                with lock:
-                    busy = [f for f in running if not f.done()]
-                    if not pending:
-                        return
-                    if len(busy) < count:
-                        i = pending.pop(0)
-                        running[pool.submit(_render_program, str(programs[i].content.root),
-                                            options, cache, threads)] = i
-                        continue
-                wait(busy, return_when=FIRST_COMPLETED)
+            try:
+                while True:
+                    with lock:
+                        busy = [f for f in running if not f.done()]
+                        if not pending:
+                            return
+                        if len(busy) < count:
+                            i = pending.pop(0)
+                            running[pool.submit(_render_program, str(programs[i].content.root),
+                                                options, cache, threads)] = i
+                            continue
+                    wait(busy, return_when=FIRST_COMPLETED)
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                failed.append(exc)
 
         def collect(futures: Any) -> None:
             for future in futures:
@@ -337,7 +342,7 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
         dispatcher = threading.Thread(target=hand_out, name="pmodocs-hand-out", daemon=True)
         dispatcher.start()
         try:
-            while True:
+            while not failed:
                 with lock:
                     mine = pending.pop() if pending else None
                 if mine is None:
@@ -349,6 +354,8 @@ def render_in_parallel(programs: list[Program], outputs: list[Outputs], options:
                     done = [f for f in running if f.done()]
                 collect(done)
             dispatcher.join()
+            if failed:
+                raise failed[0]
             while running:
                 collect(wait(list(running), return_when=FIRST_COMPLETED).done)
         finally:
