@@ -430,3 +430,61 @@ def test_the_theme_is_listed_without_walking_the_folders_mkdocs_ignores(built_ex
     assert theme_files(config) == plain
     assert any(uri.startswith("assets/javascripts/") for uri in plain)
     assert walked and not any(Path(folder).name.startswith(".") for folder in walked)
+
+
+def test_whole_html_lines_skip_the_html_parser_and_convert_to_the_same_html(built_example):
+    """pmodocs' Markdown extension stores a line that is one whole HTML block as raw HTML without
+    parsing it; every page converts to the same HTML and table of contents as without it."""
+    import markdown
+    from mkdocs.config import load_config
+
+    from pmodocs.sitecache import RAW_HTML_EXTENSION, whole_html_block
+
+    config = load_config(config_file=str(built_example / "mkdocs.yml"))
+    names, options = list(config["markdown_extensions"]), dict(config["mdx_configs"])
+    tricky = "\n".join([
+        '<div class="grid cards pm-cards" markdown>', "", "-   **[A card](index.md)**", "",
+        "</div>", "", '<p class="a">one</p>', "", '<div class="b"><p>two</p></div>', "",
+        '<p class="c">three</p>', "text right after a block", "", "<p>x</p><p>y</p>", "",
+        '<div title="a &gt; b">&lt;not a tag&gt;</div>', "", "<p>last, no newline</p>"])
+    pages = [p.read_text(encoding="utf-8") for p in sorted((built_example / "site_src").rglob("*.md"))]
+    stored = 0
+    for text in pages + [tricky]:
+        body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
+        plain = markdown.Markdown(extensions=names, extension_configs=options)
+        quick = markdown.Markdown(extensions=names + [RAW_HTML_EXTENSION],
+                                  extension_configs=options)
+        assert quick.convert(body) == plain.convert(body)
+        assert quick.toc_tokens == plain.toc_tokens
+        stored += sum(1 for line in body.splitlines() if whole_html_block(line))
+    assert stored > 100, "the example's pages are mostly whole HTML lines"
+    assert not whole_html_block('<div class="grid cards" markdown>')
+    assert not whole_html_block("<p>x</p><p>y</p>")
+    assert not whole_html_block("<p>x</p> and text")
+    assert whole_html_block('<div title="a &gt; b">&lt;not a tag&gt;</div>')
+
+
+def test_the_build_makes_mkdocs_quicker_and_the_published_config_does_not_name_pmodocs(
+        built_example, tmp_path, monkeypatch):
+    """`pmodocs build` hands mkdocs the extension and the theme listing above; mkdocs.yml as
+    published builds with plain mkdocs (it names neither)."""
+    import pmodocs.sitecache as sitecache
+    from pmodocs.engines import mkdocs_build
+
+    shutil.copy(built_example / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(built_example / "site_src", tmp_path / "site_src")
+    seen: list = []
+    quicker = sitecache.quicker
+
+    def recording(config):
+        quicker(config)
+        seen.append(list(config["markdown_extensions"]))
+    monkeypatch.setattr(sitecache, "quicker", recording)
+    mkdocs_build(tmp_path / "mkdocs.yml", EPOCH_FOR_SITE)
+    assert seen and sitecache.RAW_HTML_EXTENSION in seen[0]
+    assert (tmp_path / "site" / "index.html").is_file()
+    published = (built_example / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "sitecache" not in published and "RawHtmlBlocks" not in published
+
+
+EPOCH_FOR_SITE = 1_789_948_800

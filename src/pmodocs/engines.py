@@ -149,9 +149,9 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
         with epoch_for_tools(source_date_epoch), contextlib.redirect_stdout(io.StringIO()), \
                 contextlib.redirect_stderr(io.StringIO()):
             config = load_config(config_file=str(config_file), strict=True)
-            from .sitecache import SearchFold, skip_hidden_theme_folders
+            from .sitecache import SearchFold, quicker
 
-            skip_hidden_theme_folders(config.theme)
+            quicker(config)
             config.plugins["pmodocs-search-fold"] = SearchFold()
             if cache_dir is not None:
                 from .sitecache import SiteCache

@@ -318,7 +318,7 @@ class Preview:
         from mkdocs.exceptions import Abort, MkDocsException
 
         from .dates import epoch_for_tools
-        from .sitecache import skip_hidden_theme_folders
+        from .sitecache import quicker
 
         os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
         log = io.StringIO()
@@ -337,7 +337,7 @@ class Preview:
                                      site_dir=str(site_dir))
                 if plugin is not None:
                     config.plugins["pmodocs-site-cache"] = plugin
-                skip_hidden_theme_folders(config.theme)
+                quicker(config)
                 config.theme.get_env = self._warm_env(config.theme)  # type: ignore[method-assign]
                 build(config, dirty=dirty)
         except (Abort, MkDocsException, SystemExit) as exc:
