@@ -340,6 +340,11 @@ def test_packet_zip_is_byte_identical_across_builds(built_example, rebuilt_examp
         names = zf.namelist()
         assert names == sorted(names) and all(n.startswith(zips[0].stem + "/") for n in names)
         assert {i.date_time for i in zf.infolist()} == {(2026, 11, 2, 0, 0, 0)}
+        methods = {i.filename.rsplit(".", 1)[-1]: i.compress_type for i in zf.infolist()}
+        assert zf.testzip() is None
+    # the Word and PDF files are compressed already and stored as they are; the text deflated
+    assert methods["pdf"] == methods["docx"] == zipfile.ZIP_STORED
+    assert methods["json"] == zipfile.ZIP_DEFLATED
 
 
 def test_verify_accepts_an_untouched_packet_folder_and_zip(built_example):

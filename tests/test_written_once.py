@@ -152,6 +152,16 @@ def test_the_zip_writer_gives_the_bytes_zipfile_gives(when, prefix):
         assert read_zip(ours) == {f"{prefix}/" * bool(prefix) + n: entries[n] for n in order}
         with zipfile.ZipFile(io.BytesIO(ours)) as zf:
             assert zf.testzip() is None
+        stored = (".bin", ".txt", ".xml")  # some entries stored as they are, the rest deflated
+        mixed = deterministic_zip(entries, when, prefix=prefix, first=["[Content_Types].xml"],
+                                  stored=stored)
+        assert mixed == zipfile_zip(entries, order, when, prefix, stored)
+        assert read_zip(mixed) == read_zip(ours)
+        with zipfile.ZipFile(io.BytesIO(mixed)) as zf:
+            assert zf.testzip() is None
+            assert {i.filename.rsplit("/", 1)[-1]: i.compress_type for i in zf.infolist()} == {
+                n.rsplit("/", 1)[-1]: zipfile.ZIP_STORED if n.endswith(stored)
+                else zipfile.ZIP_DEFLATED for n in order}
 
 
 def test_a_part_met_again_is_deflated_once_and_a_changed_part_anew(monkeypatch):

@@ -18,10 +18,11 @@ from typing import Iterable, Mapping
 
 
 def deterministic_zip(entries: Mapping[str, bytes], when: date, *, prefix: str = "",
-                      first: Iterable[str] = ()) -> bytes:
+                      first: Iterable[str] = (), stored: tuple[str, ...] = ()) -> bytes:
     """A zip of `entries` (name -> bytes) whose bytes depend on nothing else: the entries in
     sorted order (after the names in `first`, in that order: an Office file's
-    `[Content_Types].xml`), each stored deflated with the date of `when` at midnight (1980 at
+    `[Content_Types].xml`), each deflated (or, when its name ends with one of `stored`, stored
+    as it is: a file that is compressed already) with the date of `when` at midnight (1980 at
     the earliest, zip's epoch) and mode 0644. `prefix` puts every entry in that folder.
     Same entries and date, same bytes: whatever order the entries came in, whenever it runs.
 
@@ -32,7 +33,7 @@ def deterministic_zip(entries: Mapping[str, bytes], when: date, *, prefix: str =
     lead = [name for name in first if name in entries]
     order = lead + sorted(name for name in entries if name not in lead)
     if len(entries) >= 0xFFFF or sum(len(data) for data in entries.values()) >= ZIP64_FROM:
-        return zipfile_zip(entries, order, when, prefix)
+        return zipfile_zip(entries, order, when, prefix, stored)
     day = max(when.year, 1980), when.month, when.day
     dostime, dosdate = 0, (day[0] - 1980) << 9 | day[1] << 5 | day[2]
     folder = f"{prefix}/" if prefix else ""
@@ -40,18 +41,22 @@ def deterministic_zip(entries: Mapping[str, bytes], when: date, *, prefix: str =
     central = io.BytesIO()
     for name in order:
         data = entries[name]
-        packed, crc = _deflated(data)
+        method = zipfile.ZIP_STORED if name.endswith(stored) else zipfile.ZIP_DEFLATED
+        if method == zipfile.ZIP_STORED:
+            packed, crc = data, zlib.crc32(data)
+        else:
+            packed, crc = _deflated(data)
         try:
             encoded, flags = (folder + name).encode("ascii"), 0
         except UnicodeEncodeError:
             encoded, flags = (folder + name).encode("utf-8"), 0x800
         offset = out.tell()
-        out.write(struct.pack("<4s2B4H3L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED,
+        out.write(struct.pack("<4s2B4H3L2H", b"PK\x03\x04", 20, 0, flags, method,
                               dostime, dosdate, crc, len(packed), len(data), len(encoded), 0))
         out.write(encoded)
         out.write(packed)
         central.write(struct.pack("<4s4B4H3L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags,
-                                  zipfile.ZIP_DEFLATED, dostime, dosdate, crc, len(packed),
+                                  method, dostime, dosdate, crc, len(packed),
                                   len(data), len(encoded), 0, 0, 0, 0, 0o644 << 16, offset))
         central.write(encoded)
     start = out.tell()
@@ -66,7 +71,8 @@ ZIP64_FROM = 1 << 30
 start at 2 GiB and at that count)."""
 
 
-def zipfile_zip(entries: Mapping[str, bytes], order: list[str], when: date, prefix: str) -> bytes:
+def zipfile_zip(entries: Mapping[str, bytes], order: list[str], when: date, prefix: str,
+                stored: tuple[str, ...] = ()) -> bytes:
     """The same zip as `deterministic_zip`, written by zipfile."""
     stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
     folder = f"{prefix}/" if prefix else ""
@@ -74,7 +80,8 @@ def zipfile_zip(entries: Mapping[str, bytes], order: list[str], when: date, pref
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in order:
             info = zipfile.ZipInfo(folder + name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = (zipfile.ZIP_STORED if name.endswith(stored)
+                                  else zipfile.ZIP_DEFLATED)
             info.external_attr = 0o644 << 16
             zf.writestr(info, entries[name])
     return out.getvalue()
