@@ -289,9 +289,9 @@ def test_a_portfolio_build_starts_its_worker_processes_before_loading_and_render
     shutil.rmtree(folder / "gamma")
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     steps: list[str] = []
-    started, offer, check = portfolio.Workers.__init__, portfolio.Workers.offer, None
     from pmodocs import outputs
 
+    started, offer = portfolio.Workers.__init__, portfolio.Workers.offer
     check = outputs.load_checked
 
     def recording_init(self, count, *args):

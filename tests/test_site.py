@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLE, edit_yaml, python, skip_or_fail
+from conftest import EPOCH, EXAMPLE, edit_yaml, python, skip_or_fail
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -480,11 +480,9 @@ def test_the_build_makes_mkdocs_quicker_and_the_published_config_does_not_name_p
         quicker(config)
         seen.append(list(config["markdown_extensions"]))
     monkeypatch.setattr(sitecache, "quicker", recording)
-    mkdocs_build(tmp_path / "mkdocs.yml", EPOCH_FOR_SITE)
+    mkdocs_build(tmp_path / "mkdocs.yml", EPOCH)
     assert seen and sitecache.RAW_HTML_EXTENSION in seen[0]
     assert (tmp_path / "site" / "index.html").is_file()
     published = (built_example / "mkdocs.yml").read_text(encoding="utf-8")
     assert "sitecache" not in published and "RawHtmlBlocks" not in published
 
-
-EPOCH_FOR_SITE = 1_789_948_800
