@@ -486,3 +486,67 @@ def test_the_build_makes_mkdocs_quicker_and_the_published_config_does_not_name_p
     published = (built_example / "mkdocs.yml").read_text(encoding="utf-8")
     assert "sitecache" not in published and "RawHtmlBlocks" not in published
 
+
+
+def test_a_cold_site_build_loads_the_theme_templates_the_worker_compiled_while_it_waited(
+        built_example, tmp_path, monkeypatch):
+    """With no compiled templates in the build cache, the site worker compiles the theme's
+    templates before its build is asked for; the build then loads them instead of compiling
+    them, writes the same site, and keeps them in the cache for the next build, which loads them
+    from there without compiling anything first."""
+    import jinja2
+
+    from pmodocs.engines import mkdocs_build
+    from pmodocs.sitebuild import _precompiled
+    from pmodocs.sitecache import TEMPLATES
+
+    shutil.copy(built_example / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(built_example / "site_src", tmp_path / "site_src")
+    cache = tmp_path / "cache"
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def recording(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_(self, source, name, filename, *args, **kwargs)
+    monkeypatch.setattr(jinja2.Environment, "compile", recording)
+
+    templates = _precompiled(cache)
+    assert {"main.html", "base.html", "partials/nav.html", "404.html"} <= set(compiled)
+    assert not (cache / TEMPLATES).exists(), "nothing is kept before a build succeeds"
+    compiled.clear()
+    mkdocs_build(tmp_path / "mkdocs.yml", EPOCH, cache_dir=cache, templates=templates)
+    assert not {"main.html", "base.html", "partials/nav.html", "404.html"} & set(compiled)
+    for rel in ("index.html", "404.html", "sitemap.xml", "plans/risk.html"):
+        assert (tmp_path / "site" / rel).read_bytes() == (built_example / "site" / rel).read_bytes()
+    kept = list((cache / TEMPLATES).glob("__jinja2_*.cache"))
+    assert len(kept) >= len(templates.memory) > 20
+
+    compiled.clear()
+    warm = _precompiled(cache)
+    assert warm is not None and not warm.memory and not compiled
+    shutil.rmtree(tmp_path / "site")
+    mkdocs_build(tmp_path / "mkdocs.yml", EPOCH, cache_dir=cache, templates=warm)
+    assert "main.html" not in compiled
+    assert (tmp_path / "site" / "index.html").read_bytes() == (
+        built_example / "site" / "index.html").read_bytes()
+
+
+def test_a_site_build_with_warnings_keeps_no_compiled_templates(built_example, tmp_path):
+    """A build that fails under --strict remembers nothing, compiled templates included."""
+    from pmodocs.engines import mkdocs_build
+    from pmodocs.errors import RenderError
+    from pmodocs.sitebuild import _precompiled
+    from pmodocs.sitecache import TEMPLATES
+
+    shutil.copy(built_example / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(built_example / "site_src", tmp_path / "site_src")
+    index = tmp_path / "site_src" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n[gone](no-such-page.md)\n",
+                     encoding="utf-8")
+    cache = tmp_path / "cache"
+    templates = _precompiled(cache)
+    assert templates is not None and templates.memory
+    with pytest.raises(RenderError):
+        mkdocs_build(tmp_path / "mkdocs.yml", EPOCH, cache_dir=cache, templates=templates)
+    assert not (cache / TEMPLATES).exists() or not any((cache / TEMPLATES).iterdir())

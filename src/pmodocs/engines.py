@@ -10,9 +10,12 @@ import os
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import RenderError, ToolMissing
+
+if TYPE_CHECKING:
+    from .sitecache import TemplateCache
 
 PDF_STANDARDS = ["a-2a", "ua-1"]
 
@@ -125,11 +128,13 @@ def preload_mkdocs() -> None:
         raise ToolMissing("mkdocs is not installed: `pip install mkdocs-material` (or `make build`)") from None
 
 
-def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | None = None) -> None:
+def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | None = None,
+                 templates: TemplateCache | None = None) -> None:
     """Run `mkdocs build --strict` in-process; its warnings become a RenderError.
 
     With `cache_dir`, unchanged pages and compiled templates are reused from earlier builds
-    (see sitecache); the output is the same either way.
+    (see sitecache), and `templates` are the compiled templates this process already holds
+    (sitecache.precompile); the output is the same either way.
     """
     try:
         from mkdocs.commands.build import build
@@ -156,9 +161,11 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
             if cache_dir is not None:
                 from .sitecache import SiteCache
 
-                site_cache = SiteCache(cache_dir)
+                site_cache = SiteCache(cache_dir, templates)
                 config.plugins["pmodocs-site-cache"] = site_cache
                 site_cache.attach(config)
+            elif templates is not None:
+                templates.use_for(config)
             build(config)
     except (Abort, MkDocsException, SystemExit) as exc:
         details = log.getvalue().strip() or str(exc)

@@ -61,7 +61,8 @@ def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = la
         warnings = [Problem(**w) for w in state.get("warnings", [])]
         return BuildReport({}, warnings, time.perf_counter() - started, unchanged=True)
     # the site worker imports mkdocs, and a portfolio's workers their engines, while it loads
-    with SiteWorker() as site, start_workers(content_dir, options, cache) as workers:
+    with SiteWorker(cache.root / "site") as site, \
+            start_workers(content_dir, options, cache) as workers:
         programs = load_programs(content_dir, workers)
         with build_lock(out_dir):  # held while rendering, so a second build fails at once
             report = _render_and_publish(programs, out_dir, progress, options, cache, site,
@@ -117,8 +118,7 @@ def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Cal
         try:
             _write(staging, outputs.site)
             _write(staging, dict.fromkeys(outputs.downloads, b""))  # placeholders for mkdocs
-            site.build(staging / "mkdocs.yml", epoch, cache.root / "site" if cache else None,
-                       asked)
+            site.build(staging / "mkdocs.yml", epoch, asked)
             outputs.write_documents(stage)
             stage(ready)
             pause_point("staged")

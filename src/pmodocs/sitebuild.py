@@ -2,15 +2,17 @@
 
 mkdocs is pure Python and holds the GIL for a second per build; in a thread it would only take
 turns with python-docx. A worker process is started as soon as a build knows it has work to do:
-it imports mkdocs and mkdocs-material while the parent loads and checks the content, then waits
-for the one message that names the staged mkdocs.yml. The site's pages do not depend on the
+it imports mkdocs and mkdocs-material while the parent loads and checks the content and, when the
+build cache holds no compiled theme templates yet (a cold build), compiles them
+(sitecache.precompile); then it waits for the one message that names the staged mkdocs.yml. The site's pages do not depend on the
 rendered documents' bytes (downloads are staged as empty placeholders and filled in afterwards),
 so the site and the documents are built at the same time.
 
 The worker then renders the register workbooks it is given (render.xlsx.Workbook: plain data),
 so openpyxl's import and the rendering leave the parent too; it imports openpyxl while it waits.
 
-Protocol (one JSON line each way): parent -> worker `{"config": ..., "epoch": ..., "cache": ...,
+The worker's one argument is the site's build cache folder (sitecache), if there is one.
+Protocol (one JSON line each way): parent -> worker `{"config": ..., "epoch": ...,
 "workbooks": {path: base64 of the pickled job}}`; worker -> parent `{"ok": true, "workbooks":
 {path: base64 of the xlsx}}` or `{"error": "RenderError", "message": ...}`. Both ends are this
 package, over a pipe between parent and child. A worker whose parent goes away (closed stdin,
@@ -32,6 +34,7 @@ from .errors import EXIT_INTERNAL, PmodocsError, RenderError, ToolMissing
 
 if TYPE_CHECKING:
     from .render.xlsx import Workbook
+    from .sitecache import TemplateCache
 
 _ERRORS = {"RenderError": RenderError, "ToolMissing": ToolMissing}
 
@@ -45,21 +48,22 @@ class InternalSiteError(PmodocsError):
 class SiteWorker:
     """A started worker process; `build` hands it the staged site, `wait` collects the result."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        """Start the worker; `cache_dir` is the site's build cache folder (sitecache)."""
         package_root = str(Path(__file__).resolve().parent.parent)
         path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "pmodocs.sitebuild"], stdin=subprocess.PIPE,
+            [sys.executable, "-m", "pmodocs.sitebuild", *([str(cache_dir)] if cache_dir else [])],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path},
             text=True, encoding="utf-8")
         self._sent = False
 
-    def build(self, config_file: Path, source_date_epoch: int, cache_dir: Path | None,
+    def build(self, config_file: Path, source_date_epoch: int,
               workbooks: dict[str, Workbook] | None = None) -> None:
         """Start building the site of `config_file`, then rendering `workbooks` (output path ->
         job); returns at once."""
         request = {"config": str(config_file), "epoch": source_date_epoch,
-                   "cache": str(cache_dir) if cache_dir else None,
                    "workbooks": {path: base64.b64encode(pickle.dumps(job.portable())).decode()
                                  for path, job in (workbooks or {}).items()}}
         assert self._proc.stdin is not None
@@ -123,6 +127,22 @@ def _preload_workbooks() -> None:
         pass  # reported when a workbook is rendered
 
 
+def _precompiled(cache: Path | None) -> TemplateCache | None:
+    """The theme's compiled templates: compiled now when the cache has none yet (a cold build),
+    while the parent loads; otherwise the build loads them from the cache."""
+    try:
+        from .sitecache import TEMPLATES, TemplateCache, precompile
+    except ImportError:
+        return None  # mkdocs is missing: the build reports it
+    templates = TemplateCache(cache / TEMPLATES if cache else None)
+    if templates.empty():
+        try:
+            precompile(templates)
+        except Exception:  # noqa: BLE001 - whatever fails here, the build compiles and reports
+            pass
+    return templates
+
+
 def main() -> int:
     import gc
 
@@ -132,18 +152,20 @@ def main() -> int:
 
     from .engines import mkdocs_build, preload_mkdocs
 
+    cache = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     try:
         preload_mkdocs()
     except PmodocsError:
         pass  # reported below, when (and if) a build is asked for
     threading.Thread(target=_preload_workbooks, daemon=True).start()  # while the parent loads
+    templates = _precompiled(cache)
     line = sys.stdin.readline()
     if not line.strip():
         return 0  # the parent no longer needs a site
     request = json.loads(line)
     try:
-        cache = Path(request["cache"]) if request.get("cache") else None
-        mkdocs_build(Path(request["config"]), int(request["epoch"]), cache_dir=cache)
+        mkdocs_build(Path(request["config"]), int(request["epoch"]), cache_dir=cache,
+                     templates=templates)
         reply: dict[str, Any] = {"ok": True, "workbooks": {
             path: base64.b64encode(pickle.loads(base64.b64decode(job)).render()).decode()
             for path, job in request.get("workbooks", {}).items()}}

@@ -1,8 +1,11 @@
 """A mkdocs plugin that lets a rebuild skip the work an unchanged page would repeat.
 
 Two caches, both under the output folder's build cache, both keyed by content, never by time:
-- compiled theme templates (jinja's own bytecode cache): mkdocs-material's templates are
-  compiled anew by every mkdocs build otherwise, about a quarter of a small site's build;
+- compiled theme templates (`TemplateCache`, in the files of jinja's own bytecode cache):
+  mkdocs-material's templates are compiled anew by every mkdocs build otherwise, about a quarter
+  of a small site's build. A cold build has none yet: the site worker compiles the theme's
+  templates (`precompile`) while the parent still loads and checks the content, and the build
+  only loads them;
 - each page's Markdown conversion (HTML, table of contents, title, anchors), keyed by the page's
   Markdown, its path, every file's path and URL (links are resolved against them) and the
   Markdown configuration and versions. Theme templates still render every page, so navigation
@@ -37,6 +40,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache, FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from mkdocs.plugins import BasePlugin
@@ -57,13 +62,94 @@ class _WarningCount(logging.Handler):
         self.count += 1
 
 
+class TemplateCache(BytecodeCache):
+    """Compiled theme templates: in this process's memory, then in `folder` (jinja's own file
+    names, so an earlier build's files count). What is compiled stays in memory until `keep`
+    writes it to the folder, which a build does only when it succeeded (like the pages). jinja
+    checks every entry against its template's source, so a stale or foreign entry is compiled
+    anew, never used."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.memory: dict[str, bytes] = {}
+        self._files = FileSystemBytecodeCache(str(folder)) if folder is not None else None
+        self._fresh: set[str] = set()
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.memory.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+        if bucket.code is None and self._files is not None:
+            self._files.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.memory[bucket.key] = bucket.bytecode_to_string()
+        self._fresh.add(bucket.key)
+
+    def empty(self) -> bool:
+        """Whether the folder holds no compiled template yet (a cold build)."""
+        return self.folder is None or not any(self.folder.glob("__jinja2_*.cache"))
+
+    def keep(self) -> None:
+        """Write the templates compiled in this process to the folder."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for key in sorted(self._fresh):
+            write_atomically(self.folder / f"__jinja2_{key}.cache", self.memory[key])
+        self._fresh.clear()
+
+    def use_for(self, config: Any) -> None:
+        """Give every Jinja environment of the config's theme this cache: mkdocs makes several
+        per build (the search plugin's translations make their own before any plugin event)."""
+        make_env = config.theme.get_env
+
+        def get_env() -> Any:
+            env = make_env()
+            env.bytecode_cache = self
+            return env
+        config.theme.get_env = get_env
+
+
+THEME = "material"
+"""The theme the generated mkdocs.yml names (templates/site/mkdocs.yml.j2)."""
+
+
+def precompile(cache: TemplateCache) -> int:
+    """Compile into `cache` the templates of the theme that every site build renders: its main
+    page template, its static templates and every template they name (include, extends, import),
+    in the environment mkdocs makes for the theme, so the code is the code mkdocs would compile.
+    The site worker calls this while it waits for its build; a template a site overrides has
+    another file name, so it is compiled by the build itself. Returns how many were compiled."""
+    from jinja2 import meta
+    from mkdocs.theme import Theme
+
+    theme = Theme(name=THEME)
+    env = theme.get_env()
+    todo, seen = ["main.html", *theme.static_templates], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source, filename, _ = env.loader.get_source(env, name)
+        tree = env.parse(source, name, filename)
+        bucket = cache.get_bucket(env, name, filename, source)
+        if bucket.code is None:
+            bucket.code = env.compile(tree, name, filename)
+            cache.set_bucket(bucket)
+        todo.extend(ref for ref in meta.find_referenced_templates(tree) if ref)
+    return len(seen)
+
+
 class SiteCache(BasePlugin):
     """Registered on a loaded mkdocs config (and `attach`ed to its theme) by
     `engines.mkdocs_build(cache_dir=...)`."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, templates: TemplateCache | None = None):
         super().__init__()
         self.folder = folder
+        self.templates = templates if templates is not None else TemplateCache(folder / TEMPLATES)
         self.base = ""
         self.files_digest = ""
         self.pending: dict[str, dict[str, Any]] = {PAGES: {}, SEARCH: {}}
@@ -71,19 +157,8 @@ class SiteCache(BasePlugin):
         self.warnings = _WarningCount()
 
     def attach(self, config: Any) -> None:
-        """Give every Jinja environment of the theme the bytecode cache: mkdocs makes several per
-        build (the search plugin's translations make their own before any plugin event could)."""
-        from jinja2 import FileSystemBytecodeCache
-
-        folder = self.folder / TEMPLATES
-        folder.mkdir(parents=True, exist_ok=True)
-        make_env = config.theme.get_env
-
-        def get_env() -> Any:
-            env = make_env()
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-            return env
-        config.theme.get_env = get_env
+        """Give every Jinja environment of the theme the compiled templates."""
+        self.templates.use_for(config)
 
     # mkdocs events ---------------------------------------------------------------------------
     def on_pre_build(self, *, config: Any) -> None:
@@ -116,6 +191,7 @@ class SiteCache(BasePlugin):
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.warnings.count:
             return  # a build with warnings fails under --strict: remember nothing from it
+        self.templates.keep()
         for kind, entries in self.pending.items():
             folder = self.folder / kind
             folder.mkdir(parents=True, exist_ok=True)
