@@ -126,13 +126,15 @@ def precompile(cache: TemplateCache) -> int:
 
     theme = Theme(name=THEME)
     env = theme.get_env()
+    loader = env.loader
+    assert loader is not None  # mkdocs gives every theme environment a file loader
     todo, seen = ["main.html", *theme.static_templates], set()
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        source, filename, _ = env.loader.get_source(env, name)
+        source, filename, _ = loader.get_source(env, name)
         tree = env.parse(source, name, filename)
         bucket = cache.get_bucket(env, name, filename, source)
         if bucket.code is None:
