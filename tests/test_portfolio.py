@@ -307,13 +307,23 @@ def test_a_portfolio_build_starts_its_worker_processes_before_loading_and_render
     def recording_check(program_folder):
         steps.append(f"checking {program_folder.name}")
         return check(program_folder)
+    from pmodocs.sitebuild import SiteWorker
+
+    site_build = SiteWorker.build
+
+    def recording_site(self, config_file, epoch, workbooks=None, give_way=False):
+        steps.append(f"site gives way {give_way}")
+        return site_build(self, config_file, epoch, workbooks, give_way=give_way)
     monkeypatch.setattr(portfolio.Workers, "__init__", recording_init)
     monkeypatch.setattr(portfolio.Workers, "offer", recording_offer)
     monkeypatch.setattr(outputs, "load_checked", recording_check)
+    monkeypatch.setattr(SiteWorker, "build", recording_site)
     report = build(folder, tmp_path / "out")
     assert len(report.rendered) == 20
     assert steps[:4] == ["workers 1 started True", "checking alpha", "rendering alpha",
                          "checking beta"], steps
+    # the portfolio's one site is its longest task: its worker does not give way
+    assert steps.count("site gives way False") == 1 and "site gives way True" not in steps
     assert steps.count("workers 1 started True") == 1
     assert (tmp_path / "out" / "dist" / "alpha" / "pdf" / "risk.pdf").is_file()
     assert (tmp_path / "out" / "dist" / "beta" / "pdf" / "risk.pdf").is_file()

@@ -550,3 +550,19 @@ def test_a_site_build_with_warnings_keeps_no_compiled_templates(built_example, t
     with pytest.raises(RenderError):
         mkdocs_build(tmp_path / "mkdocs.yml", EPOCH, cache_dir=cache, templates=templates)
     assert not (cache / TEMPLATES).exists() or not any((cache / TEMPLATES).iterdir())
+
+
+def test_a_site_worker_asked_to_give_way_lowers_its_own_priority():
+    """`give_way` lowers the calling process's priority by GIVE_WAY (the worker calls it when
+    its build asks); measured in a process of its own, so this test process is untouched."""
+    import os
+
+    from pmodocs.sitebuild import GIVE_WAY
+
+    code = ("import os; from pmodocs.sitebuild import give_way; before = os.nice(0); "
+            "give_way(); print(before, os.nice(0))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")})
+    assert result.returncode == 0, result.stderr
+    before, after = map(int, result.stdout.split())
+    assert after == min(before + GIVE_WAY, 19)

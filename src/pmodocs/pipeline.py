@@ -90,18 +90,22 @@ def _render_and_publish(programs: list, out_dir: Path, progress: Callable[[str],
     outputs = outputs_of(programs, options, track, cache, workers)
     latest = max(build_time(p.content) for p in programs)
     epoch = int(latest.replace(tzinfo=timezone.utc).timestamp())
-    sizes, kept = stage_and_publish(outputs, out_dir, epoch, progress, site, cache)
+    lone = len(programs) == 1 and programs[0].id == ""
+    sizes, kept = stage_and_publish(outputs, out_dir, epoch, progress, site, cache,
+                                    site_gives_way=lone)
     warnings = [w for p in programs for w in p.warnings]
     return BuildReport(sizes, warnings, 0.0, sorted(rendered), sorted(reused), kept=kept)
 
 
 def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Callable[[str], None],
-                      site: SiteWorker, cache: BuildCache | None = None
-                      ) -> tuple[dict[str, int], int]:
+                      site: SiteWorker, cache: BuildCache | None = None,
+                      site_gives_way: bool = False) -> tuple[dict[str, int], int]:
     """Stage the site sources and let the site worker build the site, and then render the
     register workbooks not in the cache, while the documents render here, each part of dist/
     written as it is rendered; then put the real downloads in place of their placeholders, keep
-    the unchanged files' inodes and swap the result into place.
+    the unchanged files' inodes and swap the result into place. With `site_gives_way` (a lone
+    program, whose documents take longer than its site) the site worker gives this process's
+    threads the cores first (SiteWorker.build).
     Returns the size of every staged file and how many files were kept."""
     sizes = {rel: len(data) for rel, data in outputs.site.items()}
     keys = {path: cache.key(*job.cache_parts()) for path, job in outputs.workbooks.items()
@@ -118,7 +122,7 @@ def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Cal
         try:
             _write(staging, outputs.site)
             _write(staging, dict.fromkeys(outputs.downloads, b""))  # placeholders for mkdocs
-            site.build(staging / "mkdocs.yml", epoch, asked)
+            site.build(staging / "mkdocs.yml", epoch, asked, give_way=site_gives_way)
             outputs.write_documents(stage)
             stage(ready)
             pause_point("staged")
