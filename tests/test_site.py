@@ -552,17 +552,29 @@ def test_a_site_build_with_warnings_keeps_no_compiled_templates(built_example, t
     assert not (cache / TEMPLATES).exists() or not any((cache / TEMPLATES).iterdir())
 
 
-def test_a_site_worker_asked_to_give_way_lowers_its_own_priority():
-    """`give_way` lowers the calling process's priority by GIVE_WAY (the worker calls it when
-    its build asks); measured in a process of its own, so this test process is untouched."""
+def test_a_site_worker_asked_to_give_way_lowers_its_priority_in_a_cold_build_only(tmp_path):
+    """`give_way` lowers the calling process's priority by GIVE_WAY when the site cache holds no
+    compiled templates (a cold build), and leaves it when an earlier build kept some; measured
+    in processes of their own, so this test process is untouched."""
     import os
 
     from pmodocs.sitebuild import GIVE_WAY
 
-    code = ("import os; from pmodocs.sitebuild import give_way; before = os.nice(0); "
-            "give_way(); print(before, os.nice(0))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")})
-    assert result.returncode == 0, result.stderr
-    before, after = map(int, result.stdout.split())
+    warm = tmp_path / "warm"
+    (warm / "templates").mkdir(parents=True)
+    (warm / "templates" / "__jinja2_0123.cache").write_bytes(b"kept by an earlier build")
+    code = ("import os, sys; from pathlib import Path; from pmodocs.sitebuild import give_way; "
+            "from pmodocs.sitecache import TemplateCache; before = os.nice(0); "
+            "give_way(TemplateCache(Path(sys.argv[1]) / 'templates')); print(before, os.nice(0))")
+
+    def niceness(cache: Path) -> tuple[int, int]:
+        result = subprocess.run([sys.executable, "-c", code, str(cache)], capture_output=True,
+                                text=True)
+        assert result.returncode == 0, result.stderr
+        before, after = map(int, result.stdout.split())
+        return before, after
+
+    before, after = niceness(tmp_path / "cold")
     assert after == min(before + GIVE_WAY, 19)
+    before, after = niceness(warm)
+    assert after == before

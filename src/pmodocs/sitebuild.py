@@ -64,12 +64,14 @@ class SiteWorker:
     def build(self, config_file: Path, source_date_epoch: int,
               workbooks: dict[str, Workbook] | None = None, give_way: bool = False) -> None:
         """Start building the site of `config_file`, then rendering `workbooks` (output path ->
-        job); returns at once. With `give_way` the worker runs at a lower priority (`GIVE_WAY`):
-        while the cores are contended, the parent's document threads get them first. For a
-        lone program the documents are the longer part: its site is done half a second before
-        its PDFs, and giving way made the example's cold build 5-10 % faster (alternating runs
-        on 2 cores, both examples); a portfolio's one site build is its longest task, so there
-        the worker does not give way."""
+        job); returns at once. With `give_way` (a lone program), in a cold build (no compiled
+        templates in the site cache yet: no earlier build succeeded there), the worker runs at
+        a lower priority (`GIVE_WAY`): while the cores are contended, the parent's document
+        threads get them first. When every document renders, the documents are the longer part: the site
+        was done half a second before the PDFs, and giving way made the examples' cold builds
+        5-10 % faster (alternating runs on 2 cores). In a rebuild few documents render while
+        the site renders every page again, and a portfolio's one site build is its longest
+        task: there the worker keeps its priority."""
         request = {"config": str(config_file), "epoch": source_date_epoch, "give_way": give_way,
                    "workbooks": {path: base64.b64encode(pickle.dumps(job.portable())).decode()
                                  for path, job in (workbooks or {}).items()}}
@@ -134,8 +136,11 @@ def _preload_workbooks() -> None:
         pass  # reported when a workbook is rendered
 
 
-def give_way() -> None:
-    """Lower this process's priority by GIVE_WAY (where the system has priorities)."""
+def give_way(templates: TemplateCache | None) -> None:
+    """In a cold build (the site cache holds no compiled `templates` yet), lower this process's
+    priority by GIVE_WAY, where the system has priorities (see SiteWorker.build)."""
+    if templates is None or not templates.empty():
+        return
     try:
         os.nice(GIVE_WAY)
     except (AttributeError, OSError):
@@ -179,7 +184,7 @@ def main() -> int:
         return 0  # the parent no longer needs a site
     request = json.loads(line)
     if request.get("give_way"):
-        give_way()
+        give_way(templates)
     try:
         mkdocs_build(Path(request["config"]), int(request["epoch"]), cache_dir=cache,
                      templates=templates)
