@@ -570,3 +570,25 @@ def test_a_portfolio_build_and_its_workers_leave_no_scratch_folder_behind(tmp_pa
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out/dist/beta/pdf/charter.pdf").is_file()
     assert list(scratch.iterdir()) == []
+
+
+def test_the_pdfs_start_largest_document_first_and_are_reported_in_document_order(monkeypatch):
+    """document_files starts the PDFs largest document first (so the last to finish are short
+    ones); the files and the progress events still come in the documents' own order."""
+    from pmodocs import outputs
+
+    content = load_content(EXAMPLE)
+    docs, _ = compose_program(content)
+    order = outputs.largest_first(docs)
+    sizes = [len(repr(docs[kind])) for kind in order]
+    assert sorted(order) == sorted(docs) and sizes == sorted(sizes, reverse=True)
+    assert order[0] == "mo-plan" and order != list(docs)
+    started: list[str] = []
+    monkeypatch.setattr(outputs._Renderer, "pdf",
+                        lambda self, kind, doc: (started.append(kind), (b"%PDF", False))[1])
+    monkeypatch.setattr(outputs._Renderer, "docx", lambda self, doc: (b"PK", False))
+    events: list[str] = []
+    files = outputs.document_files(content, docs, events.append, pdf_threads=1)
+    assert started == order
+    assert events == [f"rendered:{kind}" for kind in docs]
+    assert [p for p in files if p.startswith("dist/pdf/")] == [f"dist/pdf/{k}.pdf" for k in docs]

@@ -242,21 +242,29 @@ def document_files(content: Content, docs: dict, progress: Callable[[str], None]
         for doc in docs.values():  # Word's chart pictures first: the DOCX writer needs them soon
             if not renderer.docx_cached(doc):
                 renderer.media.draw_ahead(chart_pictures(doc), pool.submit)
-        pdfs = {kind: pool.submit(renderer.pdf, kind, doc) for kind, doc in docs.items()}
+        pdfs = {kind: pool.submit(renderer.pdf, kind, docs[kind]) for kind in largest_first(docs)}
         reused = {}
         try:
             for kind, doc in docs.items():
                 files[f"dist/docx/{kind}.docx"], reused[kind] = renderer.docx(doc)
             if meanwhile is not None:
                 meanwhile(files)
-            for kind, future in pdfs.items():
-                files[f"dist/pdf/{kind}.pdf"], pdf_reused = future.result()
+            for kind in docs:
+                files[f"dist/pdf/{kind}.pdf"], pdf_reused = pdfs[kind].result()
                 progress(f"{'reused' if reused[kind] and pdf_reused else 'rendered'}:{kind}")
         except BaseException:
             for future in pdfs.values():
                 future.cancel()
             raise
     return files
+
+
+def largest_first(docs: dict[str, Any]) -> list[str]:
+    """The documents' keys, the largest document first (the length of its tree's text stands
+    for its typst time; a tie keeps the given order). Started in this order, the PDFs that
+    finish last are short ones, so the last seconds of a build are not one long compile on one
+    core (measured on 2 cores, alternating builds: cold builds 5-9 % faster, both examples)."""
+    return sorted(docs, key=lambda kind: -len(repr(docs[kind])))
 
 
 class _Renderer:
