@@ -164,8 +164,8 @@ def program_outputs(content: Content, options: BuildOptions = BuildOptions(),
                     pdf_threads: int | None = None) -> Outputs:
     """One program's site sources now (unless not `site`; every page tagged with `tags`), and
     its documents when asked for (`pdf_threads` PDFs at a time; by default one more than the
-    cores: see document_files). `facts` are the ones `load_checked` derived; without them they are derived
-    here."""
+    cores: see document_files). `facts` are the ones `load_checked` derived; without them they
+    are derived here."""
     from .compose import compose_all
     from .compose.site import download_sources, site_tree
     from .paths import MKDOCS_TEMPLATE, site_assets, template_text
@@ -223,14 +223,15 @@ def document_files(content: Content, docs: dict, progress: Callable[[str], None]
                    pdf_threads: int | None = None) -> dict[str, bytes]:
     """dist/docx/<id>.docx and dist/pdf/<id>.pdf for every deliverable.
 
-    The PDFs render on a thread pool, since typst leaves the GIL for
-    most of its compile, while this thread writes the DOCX files (python-docx holds the GIL)
-    and then does `meanwhile(files)`: the engines and the Python work overlap. The pool has one
-    thread more than the cores: each PDF thread also runs Python (the typst source, signature
-    fields), waiting its turn for the GIL meanwhile, and the extra thread keeps a typst compile
-    on the core that wait would leave idle (measured on 2 cores, alternating builds: a cold
-    build 7 % faster than with two threads, the same peak memory; four threads gained no more). (PDF worker processes were measured too: on 2 cores their start-up
-    competes with loading the content, and builds got slower.)
+    The PDFs render on a thread pool, since typst leaves the GIL for most of its compile, while
+    this thread writes the DOCX files (python-docx holds the GIL) and then does
+    `meanwhile(files)`: the engines and the Python work overlap. The pool has one thread more
+    than the cores: each PDF thread also runs Python (the typst source, signature fields),
+    waiting its turn for the GIL meanwhile, and the extra thread keeps a typst compile on the
+    core that wait would leave idle (measured on 2 cores, alternating builds: a cold build 7 %
+    faster than with two threads, the same peak memory; four threads gained no more). PDF
+    worker processes were measured too: on 2 cores their start-up competes with loading the
+    content, and builds got slower.
     With a cache, a file whose document tree (and reference document and build date) is
     unchanged since a previous build is taken from the cache instead of being rendered again.
     """

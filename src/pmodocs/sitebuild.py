@@ -2,19 +2,20 @@
 
 mkdocs is pure Python and holds the GIL for a second per build; in a thread it would only take
 turns with python-docx. A worker process is started as soon as a build knows it has work to do:
-it imports mkdocs and mkdocs-material while the parent loads and checks the content and, when the
-build cache holds no compiled theme templates yet (a cold build), compiles them
-(sitecache.precompile); then it waits for the one message that names the staged mkdocs.yml. The site's pages do not depend on the
-rendered documents' bytes (downloads are staged as empty placeholders and filled in afterwards),
-so the site and the documents are built at the same time.
+it imports mkdocs and mkdocs-material while the parent loads and checks the content and, when
+the build cache holds no compiled theme templates yet (a cold build), compiles them
+(sitecache.precompile); then it waits for the one message that names the staged mkdocs.yml.
+The site's pages do not depend on the rendered documents' bytes (downloads are staged as empty
+placeholders and filled in afterwards), so the site and the documents are built at the same
+time.
 
 The worker then renders the register workbooks it is given (render.xlsx.Workbook: plain data),
 so openpyxl's import and the rendering leave the parent too; it imports openpyxl while it waits.
 
 The worker's one argument is the site's build cache folder (sitecache), if there is one.
-Protocol (one JSON line each way): parent -> worker `{"config": ..., "epoch": ...,
-"give_way": bool, "workbooks": {path: base64 of the pickled job}}`; worker -> parent `{"ok": true, "workbooks":
-{path: base64 of the xlsx}}` or `{"error": "RenderError", "message": ...}`. Both ends are this
+Protocol (one JSON line each way): parent -> worker `{"config": ..., "epoch": ..., "give_way":
+bool, "workbooks": {path: base64 of the pickled job}}`; worker -> parent `{"ok": true,
+"workbooks": {path: base64 of the xlsx}}` or `{"error": "RenderError", "message": ...}`. Both ends are this
 package, over a pipe between parent and child. A worker whose parent goes away (closed stdin,
 or SIGKILL on Linux) exits without building.
 """
@@ -67,11 +68,11 @@ class SiteWorker:
         job); returns at once. With `give_way` (a lone program), in a cold build (no compiled
         templates in the site cache yet: no earlier build succeeded there), the worker runs at
         a lower priority (`GIVE_WAY`): while the cores are contended, the parent's document
-        threads get them first. When every document renders, the documents are the longer part: the site
-        was done half a second before the PDFs, and giving way made the examples' cold builds
-        5-10 % faster (alternating runs on 2 cores). In a rebuild few documents render while
-        the site renders every page again, and a portfolio's one site build is its longest
-        task: there the worker keeps its priority."""
+        threads get them first. When every document renders, the documents are the longer
+        part: the site was done half a second before the PDFs, and giving way made the
+        examples' cold builds 5-10 % faster (alternating runs on 2 cores). In a rebuild few
+        documents render while the site renders every page again, and a portfolio's one site
+        build is its longest task: there the worker keeps its priority."""
         request = {"config": str(config_file), "epoch": source_date_epoch, "give_way": give_way,
                    "workbooks": {path: base64.b64encode(pickle.dumps(job.portable())).decode()
                                  for path, job in (workbooks or {}).items()}}

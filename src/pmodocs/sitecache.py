@@ -120,7 +120,8 @@ def precompile(cache: TemplateCache) -> int:
     page template, its static templates and every template they name (include, extends, import),
     in the environment mkdocs makes for the theme, so the code is the code mkdocs would compile.
     The site worker calls this while it waits for its build; a template a site overrides has
-    another file name, so it is compiled by the build itself. Returns how many were compiled."""
+    another file name, so it is compiled by the build itself. Returns how many templates it
+    went through (those the cache held already are not compiled again)."""
     from jinja2 import meta
     from mkdocs.theme import Theme
 
