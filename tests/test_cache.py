@@ -130,6 +130,52 @@ def test_a_rebuild_after_an_edit_publishes_exactly_what_a_cold_build_does(built_
     assert "Acting SCAS Program Manager" in text
 
 
+@pytest.mark.slow  # a second cold build to compare with
+def test_a_damaged_build_cache_is_left_alone_and_the_build_publishes_what_a_cold_build_does(
+        built_copy, tmp_path, capsys):
+    """The cache only saves work: with a file where each of its folders should be (rendered
+    documents, the site's pages and compiled templates), nothing can be read from it or written
+    to it. The build still succeeds, publishes exactly the bytes of a cold build, leaves the
+    damaged cache as it was, and its summary says the cache could not be written."""
+    from pmodocs.cli import main
+
+    content, out = built_copy
+    cache = out / ".pmodocs-cache"
+    for folder in ("objects", "site/pages", "site/templates"):
+        shutil.rmtree(cache / folder)
+        (cache / folder).write_text("not a folder", encoding="utf-8")
+    edit_yaml(content / "deliverables/risk.yaml",
+              lambda d: d["risks"][0].__setitem__("title", "A retitled risk, damaged cache"))
+    assert main(["build", "--content", str(content), "--out", str(out), "--quiet"]) == 0
+    summary = capsys.readouterr().out
+    assert "10 of 10 deliverables rendered (0 reused from the cache)" in summary
+    assert "the build cache could not be written" in summary and str(cache / "objects") in summary
+    for folder in ("objects", "site/pages", "site/templates"):
+        assert (cache / folder).read_text(encoding="utf-8") == "not a folder"
+    assert build(content, tmp_path / "fresh").cache_unwritable is None
+    assert published(out) == published(tmp_path / "fresh")
+
+
+def test_a_site_cache_that_cannot_be_written_is_reported_by_the_site_worker(built_copy,
+                                                                              tmp_path):
+    """Only the site's cache damaged (the documents' cache is fine): the site worker builds the
+    site, and the parent hears why the site cache could not be written."""
+    from pmodocs.sitebuild import SiteWorker
+
+    _, out = built_copy
+    site_cache = out / ".pmodocs-cache" / "site"
+    shutil.rmtree(site_cache / "pages")
+    (site_cache / "pages").write_text("not a folder", encoding="utf-8")
+    staged = tmp_path / "staged"
+    shutil.copytree(out / "site_src", staged / "site_src")
+    shutil.copy(out / "mkdocs.yml", staged / "mkdocs.yml")
+    with SiteWorker(site_cache) as worker:
+        worker.build(staged / "mkdocs.yml", 1793577600)
+        assert worker.wait() == {}
+    assert worker.cache_unwritable and str(site_cache / "pages") in worker.cache_unwritable
+    assert (staged / "site" / "index.html").is_file()
+
+
 def test_a_failed_site_build_is_reported_and_publishes_nothing(built_copy, tmp_path, monkeypatch):
     """mkdocs runs in a worker process: its --strict failure reaches the user as a render error,
     and the worker does not outlive the build."""
@@ -149,3 +195,37 @@ def test_a_failed_site_build_is_reported_and_publishes_nothing(built_copy, tmp_p
     assert "mkdocs build --strict failed" in str(caught.value) and "missing.md" in str(caught.value)
     assert mtimes(out) == before
     assert own_children("pmodocs.sitebuild") == []
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_bug_in_the_site_worker_is_reported_without_a_traceback_unless_debugging(
+        built_copy, tmp_path, monkeypatch, debug):
+    """An unexpected error in the site worker (here: a workbook job that is not a pickle) is an
+    internal error, reported as this process reports its own: what went wrong and how to see
+    the traceback; with PMODOCS_DEBUG=1, the worker's traceback itself."""
+    import json
+
+    from pmodocs.sitebuild import InternalSiteError, SiteWorker
+
+    _, out = built_copy
+    if debug:
+        monkeypatch.setenv("PMODOCS_DEBUG", "1")
+    else:
+        monkeypatch.delenv("PMODOCS_DEBUG", raising=False)
+    staged = tmp_path / "staged"
+    shutil.copytree(out / "site_src", staged / "site_src")
+    shutil.copy(out / "mkdocs.yml", staged / "mkdocs.yml")
+    with SiteWorker() as worker:
+        worker._proc.stdin.write(json.dumps({  # the parent's request, with a broken job
+            "config": str(staged / "mkdocs.yml"), "epoch": 1793577600,
+            "workbooks": {"dist/registers.xlsx": "bm90IGEgcGlja2xl"}}) + "\n")
+        worker._proc.stdin.flush()
+        with pytest.raises(InternalSiteError) as caught:
+            worker.wait()
+    message = str(caught.value)
+    assert "UnpicklingError" in message
+    if debug:
+        assert "Traceback (most recent call last)" in message and "sitebuild.py" in message
+    else:
+        assert "Traceback" not in message and "PMODOCS_DEBUG=1" in message
+        assert len(message.splitlines()) == 1

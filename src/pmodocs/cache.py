@@ -7,6 +7,12 @@ Two levels, both keyed by content hashes, never by time:
 - each document: a digest of its composed document tree (plus templates and code), so after an
   edit only the deliverables whose tree changed are rendered again.
 
+The cache only saves work: a cache folder that cannot be read counts as empty, and one that
+cannot be written (a file where a folder should be, no permission, a full disk) is left as it
+is. The build's outputs are the same either way; the build's summary says that the cache
+could not be written (`BuildCache.unwritable`), since later builds may render again what this
+one rendered.
+
 This module is imported on the no-op path, so it must stay light (no pydantic, no renderers).
 """
 
@@ -97,6 +103,13 @@ class BuildCache:
         self.root = out_dir / CACHE_DIR
         self.code = code
         self.used: set[str] = set()
+        self.unwritable: str | None = None
+        """Why the cache could not be written, the first time it could not (else None)."""
+
+    def _failed(self, exc: OSError) -> None:
+        if self.unwritable is None:
+            where = exc.filename if isinstance(exc.filename, str) else self.root
+            self.unwritable = f"{where}: {exc.strerror or exc}"
 
     # whole-build level ---------------------------------------------------------------------
     def unchanged(self, digest: str, out_dir: Path) -> dict | None:
@@ -125,10 +138,13 @@ class BuildCache:
             for path in paths:
                 st = path.stat()
                 outputs[path.relative_to(out_dir).as_posix()] = (st.st_size, st.st_mtime_ns)
-        self.root.mkdir(exist_ok=True)
         state = {"digest": digest, "outputs": outputs, "warnings": warnings}
-        write_atomically(self.root / STATE, json.dumps(state, sort_keys=True))
-        self._prune()
+        try:
+            self.root.mkdir(exist_ok=True)
+            write_atomically(self.root / STATE, json.dumps(state, sort_keys=True))
+            self._prune()
+        except OSError as exc:
+            self._failed(exc)
 
     # document level ------------------------------------------------------------------------
     def key(self, *parts: str | bytes) -> str:
@@ -152,9 +168,13 @@ class BuildCache:
 
     def put(self, key: str, suffix: str, data: bytes) -> None:
         folder = self.root / "objects"
-        folder.mkdir(parents=True, exist_ok=True)
-        # two programs of a portfolio may write the same object at once: each its own temporary
-        write_atomically(folder / f"{key}{suffix}", data)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # two programs of a portfolio may write the same object at once: each its own temporary
+            write_atomically(folder / f"{key}{suffix}", data)
+        except OSError as exc:
+            self._failed(exc)
+            return
         self.used.add(f"{key}{suffix}")
 
     def _prune(self) -> None:

@@ -262,9 +262,16 @@ def build_summary(report, out: Path) -> str:  # type: ignore[no-untyped-def]
         return (f"nothing changed since the last build; {out} left as it was "
                 f"({report.seconds:.2f} s)")
     total = len(report.rendered) + len(report.reused)
-    return (f"built {out}: {len(report.rendered)} of {total} deliverables rendered "
-            f"({len(report.reused)} reused from the cache) as DOCX and PDF, and the site; "
-            f"{report.kept} unchanged files kept; {report.seconds:.1f} s")
+    summary = (f"built {out}: {len(report.rendered)} of {total} deliverables rendered "
+               f"({len(report.reused)} reused from the cache) as DOCX and PDF, and the site; "
+               f"{report.kept} unchanged files kept; {report.seconds:.1f} s")
+    if report.cache_unwritable:
+        from .cache import CACHE_DIR
+
+        summary += (f"; the build cache could not be written ({report.cache_unwritable}): "
+                    "later builds may render again what this one rendered (delete "
+                    f"{out / CACHE_DIR} to start the cache afresh)")
+    return summary
 
 
 def _signoff_verbs(verbs: Verbs) -> None:

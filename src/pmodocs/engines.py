@@ -129,12 +129,13 @@ def preload_mkdocs() -> None:
 
 
 def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | None = None,
-                 templates: TemplateCache | None = None) -> None:
+                 templates: TemplateCache | None = None) -> str | None:
     """Run `mkdocs build --strict` in-process; its warnings become a RenderError.
 
     With `cache_dir`, unchanged pages and compiled templates are reused from earlier builds
     (see sitecache), and `templates` are the compiled templates this process already holds
-    (sitecache.precompile); the output is the same either way.
+    (sitecache.precompile); the output is the same either way. Returns why the cache could not
+    be written, if it could not (the site is built all the same).
     """
     try:
         from mkdocs.commands.build import build
@@ -158,6 +159,7 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
 
             quicker(config)
             config.plugins["pmodocs-search-fold"] = SearchFold()
+            site_cache = None
             if cache_dir is not None:
                 from .sitecache import SiteCache
 
@@ -167,6 +169,7 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
             elif templates is not None:
                 templates.use_for(config)
             build(config)
+            return site_cache.unwritable if site_cache is not None else None
     except (Abort, MkDocsException, SystemExit) as exc:
         details = log.getvalue().strip() or str(exc)
         raise RenderError(f"mkdocs build --strict failed for {config_file}:\n{details}") from None

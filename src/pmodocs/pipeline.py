@@ -36,6 +36,8 @@ class BuildReport:
     reused: list[str] = field(default_factory=list)
     unchanged: bool = False
     kept: int = 0
+    cache_unwritable: str | None = None
+    """Why the build cache could not be written, if it could not (the outputs are the same)."""
 
 
 def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = lambda _: None,
@@ -68,6 +70,7 @@ def build(content_dir: Path, out_dir: Path, progress: Callable[[str], None] = la
             report = _render_and_publish(programs, out_dir, progress, options, cache, site,
                                          workers)
             cache.record(digest, out_dir, PUBLISHED, [vars(w) for w in report.warnings])
+    report.cache_unwritable = cache.unwritable
     report.seconds = time.perf_counter() - started
     return report
 
@@ -128,6 +131,8 @@ def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Cal
             pause_point("staged")
             progress("site")
             made = site.wait()
+            if cache is not None and cache.unwritable is None:
+                cache.unwritable = site.cache_unwritable
             for path, data in made.items():
                 if cache is not None:
                     cache.put(keys[path], ".xlsx", data)

@@ -15,9 +15,10 @@ so openpyxl's import and the rendering leave the parent too; it imports openpyxl
 The worker's one argument is the site's build cache folder (sitecache), if there is one.
 Protocol (one JSON line each way): parent -> worker `{"config": ..., "epoch": ..., "give_way":
 bool, "workbooks": {path: base64 of the pickled job}}`; worker -> parent `{"ok": true,
-"workbooks": {path: base64 of the xlsx}}` or `{"error": "RenderError", "message": ...}`. Both ends are this
-package, over a pipe between parent and child. A worker whose parent goes away (closed stdin,
-or SIGKILL on Linux) exits without building.
+"cache_unwritable": why or null, "workbooks": {path: base64 of the xlsx}}` or `{"error":
+"RenderError", "message": ...}` (an unexpected error: `"internal"`, with its `"traceback"`).
+Both ends are this package, over a pipe between parent and child. A worker whose parent goes
+away (closed stdin, or SIGKILL on Linux) exits without building.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class SiteWorker:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path},
             text=True, encoding="utf-8")
         self._sent = False
+        self.cache_unwritable: str | None = None
+        """After `wait`: why the worker could not write the site cache, if it could not."""
 
     def build(self, config_file: Path, source_date_epoch: int,
               workbooks: dict[str, Workbook] | None = None, give_way: bool = False) -> None:
@@ -90,11 +93,19 @@ class SiteWorker:
         except ValueError:
             reply = {}
         if reply.get("ok"):
+            self.cache_unwritable = reply.get("cache_unwritable")
             return {path: base64.b64decode(data) for path, data in reply.get("workbooks", {}).items()}
         if reply.get("error") in _ERRORS:
             raise _ERRORS[reply["error"]](reply.get("message", ""))
+        if os.environ.get("PMODOCS_DEBUG"):
+            details = reply.get("traceback") or reply.get("message") or err
+        else:  # a bug: what went wrong, without the traceback (as cli does for this process)
+            details = reply.get("message") or next(
+                (line for line in reversed(err.splitlines()) if line.strip()), "no message")
+            details += (". This is a bug in pmodocs; rerun with PMODOCS_DEBUG=1 to see the "
+                        "traceback")
         raise InternalSiteError(f"the site build stopped unexpectedly (exit code "
-                                f"{self._proc.returncode}):\n{(reply.get('message') or err).strip()}")
+                                f"{self._proc.returncode}): {details.strip()}")
 
     def close(self) -> None:
         """Stop a worker that was never used or is no longer wanted (the build failed)."""
@@ -187,9 +198,9 @@ def main() -> int:
     if request.get("give_way"):
         give_way(templates)
     try:
-        mkdocs_build(Path(request["config"]), int(request["epoch"]), cache_dir=cache,
-                     templates=templates)
-        reply: dict[str, Any] = {"ok": True, "workbooks": {
+        unwritable = mkdocs_build(Path(request["config"]), int(request["epoch"]),
+                                  cache_dir=cache, templates=templates)
+        reply: dict[str, Any] = {"ok": True, "cache_unwritable": unwritable, "workbooks": {
             path: base64.b64encode(pickle.loads(base64.b64decode(job)).render()).decode()
             for path, job in request.get("workbooks", {}).items()}}
     except PmodocsError as exc:
@@ -197,7 +208,8 @@ def main() -> int:
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which exits with code 70
         import traceback
 
-        reply = {"error": "internal", "message": "".join(traceback.format_exception(exc))}
+        reply = {"error": "internal", "message": f"{type(exc).__name__}: {exc}",
+                 "traceback": "".join(traceback.format_exception(exc))}
     print(json.dumps(reply), flush=True)
     return 0
 

@@ -14,6 +14,9 @@ Two caches, both under the output folder's build cache, both keyed by content, n
   page's HTML, table of contents, URL, title and metadata). The index file itself is written
   anew by every build, from every page's entries.
 
+Like the build cache (cache.py), these only save work: a cache file that cannot be read is a
+miss, and a folder that cannot be written is left as it is (`SiteCache.unwritable` says why).
+
 A page is remembered only from a build that logged no warning, so a cached page can never hide
 a broken link from `--strict`: its links were checked against the same files when it was stored.
 The plugin is added by pmodocs when it builds (mkdocs.yml does not name it), so the published
@@ -74,13 +77,17 @@ class TemplateCache(BytecodeCache):
         self.memory: dict[str, bytes] = {}
         self._files = FileSystemBytecodeCache(str(folder)) if folder is not None else None
         self._fresh: set[str] = set()
+        self.unwritable: str | None = None
 
     def load_bytecode(self, bucket: Bucket) -> None:
         data = self.memory.get(bucket.key)
         if data is not None:
             bucket.bytecode_from_string(data)
         if bucket.code is None and self._files is not None:
-            self._files.load_bytecode(bucket)
+            try:
+                self._files.load_bytecode(bucket)
+            except OSError:
+                bucket.reset()  # unreadable: compiled anew
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.memory[bucket.key] = bucket.bytecode_to_string()
@@ -94,9 +101,12 @@ class TemplateCache(BytecodeCache):
         """Write the templates compiled in this process to the folder."""
         if self.folder is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for key in sorted(self._fresh):
-            write_atomically(self.folder / f"__jinja2_{key}.cache", self.memory[key])
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for key in sorted(self._fresh):
+                write_atomically(self.folder / f"__jinja2_{key}.cache", self.memory[key])
+        except OSError as exc:
+            self.unwritable = _why(exc, self.folder)
         self._fresh.clear()
 
     def use_for(self, config: Any) -> None:
@@ -109,6 +119,11 @@ class TemplateCache(BytecodeCache):
             env.bytecode_cache = self
             return env
         config.theme.get_env = get_env
+
+
+def _why(exc: OSError, where: Path) -> str:
+    """What could not be written, and why."""
+    return f"{exc.filename if isinstance(exc.filename, str) else where}: {exc.strerror or exc}"
 
 
 THEME = "material"
@@ -153,6 +168,7 @@ class SiteCache(BasePlugin):
         super().__init__()
         self.folder = folder
         self.templates = templates if templates is not None else TemplateCache(folder / TEMPLATES)
+        self._unwritable: str | None = None
         self.base = ""
         self.files_digest = ""
         self.pending: dict[str, dict[str, Any]] = {PAGES: {}, SEARCH: {}}
@@ -197,12 +213,20 @@ class SiteCache(BasePlugin):
         self.templates.keep()
         for kind, entries in self.pending.items():
             folder = self.folder / kind
-            folder.mkdir(parents=True, exist_ok=True)
-            for key, entry in entries.items():
-                write_atomically(folder / f"{key}.json", json.dumps(entry))
-            for path in folder.glob("*.json"):
-                if path.stem not in self.used[kind]:
-                    path.unlink(missing_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                for key, entry in entries.items():
+                    write_atomically(folder / f"{key}.json", json.dumps(entry))
+                for path in folder.glob("*.json"):
+                    if path.stem not in self.used[kind]:
+                        path.unlink(missing_ok=True)
+            except OSError as exc:
+                self._unwritable = self._unwritable or _why(exc, folder)
+
+    @property
+    def unwritable(self) -> str | None:
+        """Why this build's pages, search entries or templates could not be kept (else None)."""
+        return self._unwritable or self.templates.unwritable
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)  # and remember nothing
