@@ -107,8 +107,8 @@ def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Cal
     register workbooks not in the cache, while the documents render here, each part of dist/
     written as it is rendered; then put the real downloads in place of their placeholders, keep
     the unchanged files' inodes and swap the result into place. With `site_gives_way` (a lone
-    program, whose documents take longer than its site) the site worker gives this process's
-    threads the cores first (SiteWorker.build).
+    program) the site worker gives this process's threads the cores first when every document
+    renders (a cold build: see SiteWorker.build).
     Returns the size of every staged file and how many files were kept."""
     sizes = {rel: len(data) for rel, data in outputs.site.items()}
     keys = {path: cache.key(*job.cache_parts()) for path, job in outputs.workbooks.items()
