@@ -530,15 +530,9 @@ def run(argv: list[str] | None = None) -> None:
         raise SystemExit(main(args))
     gc.disable()
     code = main(args)
-    from .files import remove_scratch
+    from .files import exit_now
 
-    remove_scratch()  # the exit below runs no exit handler
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
+    exit_now(code)
 
 
 if __name__ == "__main__":
