@@ -96,6 +96,11 @@ def input_digest(content_dir: Path, code: str) -> str:
     return digest.hexdigest()
 
 
+def not_written(exc: OSError, where: Path) -> str:
+    """What a cache could not write (the file the error names, else `where`), and why."""
+    return f"{exc.filename if isinstance(exc.filename, str) else where}: {exc.strerror or exc}"
+
+
 class BuildCache:
     """The cache folder of one output folder (inside it, beside the published items)."""
 
@@ -108,8 +113,7 @@ class BuildCache:
 
     def _failed(self, exc: OSError) -> None:
         if self.unwritable is None:
-            where = exc.filename if isinstance(exc.filename, str) else self.root
-            self.unwritable = f"{where}: {exc.strerror or exc}"
+            self.unwritable = not_written(exc, self.root)
 
     # whole-build level ---------------------------------------------------------------------
     def unchanged(self, digest: str, out_dir: Path) -> dict | None:

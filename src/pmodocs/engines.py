@@ -133,8 +133,8 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
     """Run `mkdocs build --strict` in-process; its warnings become a RenderError.
 
     With `cache_dir`, unchanged pages and compiled templates are reused from earlier builds
-    (see sitecache), and `templates` are the compiled templates this process already holds
-    (sitecache.precompile); the output is the same either way. Returns why the cache could not
+    (see sitecache), and `templates` are the compiled templates this process already holds for
+    that cache (sitecache.precompile); the output is the same either way. Returns why the cache could not
     be written, if it could not (the site is built all the same).
     """
     try:
@@ -166,8 +166,6 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
                 site_cache = SiteCache(cache_dir, templates)
                 config.plugins["pmodocs-site-cache"] = site_cache
                 site_cache.attach(config)
-            elif templates is not None:
-                templates.use_for(config)
             build(config)
             return site_cache.unwritable if site_cache is not None else None
     except (Abort, MkDocsException, SystemExit) as exc:

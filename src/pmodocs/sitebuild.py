@@ -160,13 +160,16 @@ def give_way(templates: TemplateCache | None) -> None:
 
 
 def _precompiled(cache: Path | None) -> TemplateCache | None:
-    """The theme's compiled templates: compiled now when the cache has none yet (a cold build),
-    while the parent loads; otherwise the build loads them from the cache."""
+    """The theme's compiled templates of the site cache `cache`: compiled now when it has none
+    yet (a cold build), while the parent loads; otherwise the build loads them from the cache.
+    None without a cache (a build that keeps none compiles as mkdocs does)."""
+    if cache is None:
+        return None
     try:
         from .sitecache import TEMPLATES, TemplateCache, precompile
     except ImportError:
         return None  # mkdocs is missing: the build reports it
-    templates = TemplateCache(cache / TEMPLATES if cache else None)
+    templates = TemplateCache(cache / TEMPLATES)
     if templates.empty():
         try:
             precompile(templates)

@@ -49,6 +49,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from mkdocs.plugins import BasePlugin
 
+from .cache import not_written
 from .files import write_atomically
 
 PAGES = "pages"
@@ -72,10 +73,10 @@ class TemplateCache(BytecodeCache):
     checks every entry against its template's source, so a stale or foreign entry is compiled
     anew, never used."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path):
         self.folder = folder
         self.memory: dict[str, bytes] = {}
-        self._files = FileSystemBytecodeCache(str(folder)) if folder is not None else None
+        self._files = FileSystemBytecodeCache(str(folder))
         self._fresh: set[str] = set()
         self.unwritable: str | None = None
 
@@ -83,7 +84,7 @@ class TemplateCache(BytecodeCache):
         data = self.memory.get(bucket.key)
         if data is not None:
             bucket.bytecode_from_string(data)
-        if bucket.code is None and self._files is not None:
+        if bucket.code is None:
             try:
                 self._files.load_bytecode(bucket)
             except OSError:
@@ -95,18 +96,16 @@ class TemplateCache(BytecodeCache):
 
     def empty(self) -> bool:
         """Whether the folder holds no compiled template yet (a cold build)."""
-        return self.folder is None or not any(self.folder.glob("__jinja2_*.cache"))
+        return not any(self.folder.glob("__jinja2_*.cache"))
 
     def keep(self) -> None:
         """Write the templates compiled in this process to the folder."""
-        if self.folder is None:
-            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for key in sorted(self._fresh):
                 write_atomically(self.folder / f"__jinja2_{key}.cache", self.memory[key])
         except OSError as exc:
-            self.unwritable = _why(exc, self.folder)
+            self.unwritable = not_written(exc, self.folder)
         self._fresh.clear()
 
     def use_for(self, config: Any) -> None:
@@ -121,22 +120,17 @@ class TemplateCache(BytecodeCache):
         config.theme.get_env = get_env
 
 
-def _why(exc: OSError, where: Path) -> str:
-    """What could not be written, and why."""
-    return f"{exc.filename if isinstance(exc.filename, str) else where}: {exc.strerror or exc}"
-
-
 THEME = "material"
 """The theme the generated mkdocs.yml names (templates/site/mkdocs.yml.j2)."""
 
 
-def precompile(cache: TemplateCache) -> int:
+def precompile(cache: TemplateCache) -> None:
     """Compile into `cache` the templates of the theme that every site build renders: its main
     page template, its static templates and every template they name (include, extends, import),
     in the environment mkdocs makes for the theme, so the code is the code mkdocs would compile.
     The site worker calls this while it waits for its build; a template a site overrides has
-    another file name, so it is compiled by the build itself. Returns how many templates it
-    went through (those the cache held already are not compiled again)."""
+    another file name, so it is compiled by the build itself. A template the cache holds
+    already is not compiled again."""
     from jinja2 import meta
     from mkdocs.theme import Theme
 
@@ -157,7 +151,6 @@ def precompile(cache: TemplateCache) -> int:
             bucket.code = env.compile(tree, name, filename)
             cache.set_bucket(bucket)
         todo.extend(ref for ref in meta.find_referenced_templates(tree) if ref)
-    return len(seen)
 
 
 class SiteCache(BasePlugin):
@@ -221,7 +214,7 @@ class SiteCache(BasePlugin):
                     if path.stem not in self.used[kind]:
                         path.unlink(missing_ok=True)
             except OSError as exc:
-                self._unwritable = self._unwritable or _why(exc, folder)
+                self._unwritable = self._unwritable or not_written(exc, folder)
 
     @property
     def unwritable(self) -> str | None:
