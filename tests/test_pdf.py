@@ -303,6 +303,25 @@ def test_a_jinja_error_in_the_template_names_the_template_and_line(broken_templa
                      str(broken_templates))
 
 
+def test_the_page_template_compiles_once_for_every_document_and_anew_when_edited(
+        broken_templates, monkeypatch):
+    import jinja2
+
+    compiled: list[str] = []
+    compile_source = jinja2.Environment.from_string
+    monkeypatch.setattr(jinja2.Environment, "from_string",
+                        lambda env, source, *a, **k: compiled.append(source)
+                        or compile_source(env, source, *a, **k))
+    docs, _ = compose_program(load_content(EXAMPLE))
+    source = broken_templates.read_text(encoding="utf-8")
+    broken_templates.write_text(source + "// first\n", encoding="utf-8")
+    first = [typst_source(docs[kind]) for kind in ("charter", "risk", "quality")]
+    assert len(compiled) == 1 and all(s.endswith("// first\n") for s in first)
+    broken_templates.write_text(source + "// second\n", encoding="utf-8")  # as serve would see it
+    assert typst_source(docs["charter"]).endswith("// second\n") and len(compiled) == 2
+    assert "title" in first[0] and first[0] != first[1]
+
+
 def test_the_cli_reports_a_broken_template_without_a_traceback(broken_templates, tmp_path):
     source = broken_templates.read_text(encoding="utf-8")
     broken_templates.write_text(source.replace("#pagebreak()", "#pagebreak(nonsense)", 1),

@@ -7,6 +7,7 @@ from templates/typst/deliverable.typ.j2, where every value is passed as a typst 
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -79,14 +80,12 @@ def typst_template() -> Path:
 def render_typst(doc: Document, body: str, template: str, where: str = TEMPLATE_NAME) -> str:
     """The full typst source: our page furniture (the text of the Jinja `template`, named
     `where` in errors) around the body."""
-    from jinja2 import Environment, StrictUndefined, TemplateError
+    from jinja2 import TemplateError
 
-    env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
-    env.filters["typst"] = typst_str
     m = doc.meta
     lang, _, region = m.language.partition("-")
     try:
-        return env.from_string(template).render(
+        return _compiled(template).render(
             meta=m, lang=lang, region=region.lower(), body=body, fonts=typst_families(),
             paper="us-letter" if m.paper == "letter" else "a4",
             logo=typst_bytes(m.logo) if m.logo else None)
@@ -95,6 +94,18 @@ def render_typst(doc: Document, body: str, template: str, where: str = TEMPLATE_
         at = f"{where}:{line}" if line else where
         raise RenderError(f"template {at} could not be rendered for {m.id}: "
                           f"{exc.message or type(exc).__name__}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(template: str) -> Any:
+    """The Jinja template of this text, compiled once (compiling it was half the time of making
+    a document's typst source); a template that does not compile raises each time it is asked
+    for. Jinja templates render from several threads at once."""
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters["typst"] = typst_str
+    return env.from_string(template)
 
 
 _BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
