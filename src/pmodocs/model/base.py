@@ -30,7 +30,7 @@ def _clean_text(value: str) -> str:
 class Record(BaseModel):
     """Base of every content record: unknown keys are errors, types are not coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]
