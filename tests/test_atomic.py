@@ -191,3 +191,37 @@ def test_a_failed_swap_step_never_deletes_the_old_outputs(tmp_path, monkeypatch)
     pub.recover(out)  # the next build, once the disk has room again
     assert (out / "site/new.txt").exists() and (out / "dist/new.txt").exists()
     assert staging_folders(out) == []
+
+
+def test_staging_links_unchanged_files_and_never_writes_through_a_link(tmp_path):
+    """A rebuild stages a file whose published twin holds the same bytes as a link to that twin
+    (not written again); a changed or new file is written; a path staged twice is replaced, so
+    the published twin a first link shares its bytes with is never written through."""
+    from pmodocs.publish import PUBLISHED, keep_unchanged, stage_files
+
+    out = tmp_path / "out"
+    (out / "dist/docx").mkdir(parents=True)
+    (out / "dist/docx/same.docx").write_bytes(b"same bytes")
+    (out / "dist/docx/edited.docx").write_bytes(b"old bytes")
+    (out / "dist/docx/again.docx").write_bytes(b"first")
+    (out / "dist/elsewhere.txt").write_bytes(b"linked elsewhere")
+    (out / "dist/docx/link.docx").symlink_to("../elsewhere.txt")  # as long as what it links to
+    staging = out / ".pmodocs-build-test"
+    staging.mkdir()
+    stage_files(staging, out, {"dist/docx/same.docx": b"same bytes",
+                               "dist/docx/edited.docx": b"new bytes",
+                               "dist/docx/new.docx": b"new file",
+                               "dist/docx/again.docx": b"first",
+                               "dist/docx/link.docx": b"linked elsewhere"})
+    stage_files(staging, out, {"dist/docx/again.docx": b"second"})  # as the downloads are
+    staged = staging / "dist/docx"
+    assert (staged / "same.docx").samefile(out / "dist/docx/same.docx")
+    assert not (staged / "edited.docx").samefile(out / "dist/docx/edited.docx")
+    assert (staged / "edited.docx").read_bytes() == b"new bytes"
+    assert (out / "dist/docx/edited.docx").read_bytes() == b"old bytes"
+    assert (staged / "new.docx").read_bytes() == b"new file"
+    assert (staged / "again.docx").read_bytes() == b"second"
+    assert (out / "dist/docx/again.docx").read_bytes() == b"first", "written through a link"
+    assert not (staged / "link.docx").is_symlink()
+    assert not (staged / "link.docx").samefile(out / "dist/elsewhere.txt")
+    assert keep_unchanged(staging, out, PUBLISHED) == 1  # same.docx, linked while staging

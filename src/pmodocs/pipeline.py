@@ -18,7 +18,7 @@ from .outputs import (  # noqa: F401  (the names callers and tests know the pipe
     BuildOptions, Outputs, load_and_check, load_checked, program_outputs, render_outputs,
 )
 from .publish import (  # noqa: F401
-    PUBLISHED, build_lock, keep_unchanged, pause_point, publish, staging_dir,
+    PUBLISHED, build_lock, keep_unchanged, pause_point, publish, stage_files, staging_dir,
 )
 
 if TYPE_CHECKING:
@@ -118,13 +118,13 @@ def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Cal
     asked = {path: job for path, job in outputs.workbooks.items() if path not in ready}
 
     def stage(files: dict[str, bytes]) -> None:
-        _write(staging, files)
+        stage_files(staging, out_dir, files)
         sizes.update((rel, len(data)) for rel, data in files.items())
 
     with staging_dir(out_dir) as staging:
         try:
-            _write(staging, outputs.site)
-            _write(staging, dict.fromkeys(outputs.downloads, b""))  # placeholders for mkdocs
+            stage_files(staging, out_dir, outputs.site)
+            stage_files(staging, out_dir, dict.fromkeys(outputs.downloads, b""))  # placeholders for mkdocs
             site.build(staging / "mkdocs.yml", epoch, asked, give_way=site_gives_way)
             outputs.write_documents(stage)
             stage(ready)
@@ -153,13 +153,6 @@ def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Cal
 def _built_path(source: str) -> str:
     """Where mkdocs puts a copied file: site_src/downloads/x.pdf -> site/downloads/x.pdf."""
     return "site/" + source.split("/", 1)[1]
-
-
-def _write(root: Path, files: dict[str, bytes]) -> None:
-    for rel, data in sorted(files.items()):
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
 
 
 def export_registers(content_dir: Path, out_dir: Path, output: Path | None = None) -> list[Path]:

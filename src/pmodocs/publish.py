@@ -16,6 +16,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -41,12 +42,40 @@ def pause_point(stage: str) -> None:
         observe(stage)
 
 
+def stage_files(staging: Path, out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write `files` (path under the output folder -> bytes) into `staging`. A file whose
+    published twin in `out_dir` holds the same bytes is staged as a hard link to that twin
+    instead of being written (keep_unchanged then keeps it without reading it again): a rebuild
+    writes only the files whose content changed. A path staged before is replaced, never
+    written through, since it may be such a link."""
+    for rel, data in sorted(files.items()):
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        if not _linked_to_twin(out_dir / rel, target, data):
+            target.write_bytes(data)
+
+
+def _linked_to_twin(old: Path, new: Path, data: bytes) -> bool:
+    """Link `new` to the published file `old` if that is a regular file holding `data`."""
+    try:
+        st = old.lstat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, new)
+    except OSError:
+        return False  # unreadable, or no link possible here: the file is written anew
+    return True
+
+
 def keep_unchanged(staging: Path, out_dir: Path, published: tuple[str, ...]) -> int:
     """Replace each staged file that is byte-identical to its published twin by a hard link to
     that twin, so the swap keeps its inode and modification time: a rebuild rewrites only the
-    files whose content changed. Returns how many files were kept."""
-    import filecmp
-
+    files whose content changed. Returns how many files were kept (with those `stage_files`
+    linked already, which are not read again)."""
     kept = 0
     for top in published:
         new_top = staging / top
@@ -54,9 +83,13 @@ def keep_unchanged(staging: Path, out_dir: Path, published: tuple[str, ...]) -> 
         for new in files:
             old = out_dir / new.relative_to(staging)
             try:
-                if old.is_symlink() or not old.is_file() or old.stat().st_size != new.stat().st_size:
+                old_st, new_st = old.lstat(), new.stat()
+                if os.path.samestat(old_st, new_st):
+                    kept += 1
                     continue
-                if not filecmp.cmp(old, new, shallow=False):
+                if not stat.S_ISREG(old_st.st_mode) or old_st.st_size != new_st.st_size:
+                    continue
+                if old.read_bytes() != new.read_bytes():
                     continue
                 link = new.with_name(new.name + ".pmodocs-keep")
                 os.link(old, link)
