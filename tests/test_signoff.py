@@ -311,6 +311,45 @@ def test_packet_manifest_and_sums_hash_every_file(built_example):
         assert (folder / doc["file"]).read_bytes() == (built_example / f"dist/docx/{doc['id']}.docx").read_bytes()
 
 
+def test_the_memos_are_made_while_the_pdfs_render_and_packed_as_made(monkeypatch):
+    """A memo needs the redlines, not the PDFs: the build makes every memo while its PDFs still
+    render (the last PDF to start waits for them here), and the packets carry those memos."""
+    import threading
+
+    from pmodocs import outputs, packets
+    from pmodocs.outputs import BuildOptions, compose_program, largest_first, load_checked
+    from pmodocs.redline import all_redlines
+
+    content, _, facts = load_checked(EXAMPLE)
+    docs, signoffs = compose_program(content, facts)
+    redlines = all_redlines(content, docs, signoffs)
+    people = set(packets.awaiting(content, signoffs))
+    made: list[str] = []
+    all_made = threading.Event()
+
+    def memo(content, person, *args, **kwargs):
+        data = real_memo(content, person, *args, **kwargs)
+        made.append(person)
+        if set(made) == people:
+            all_made.set()
+        return data
+
+    def pdf(self, kind, doc):
+        if kind == largest_first(docs)[-1]:
+            assert all_made.wait(60), f"memos made before the PDFs were done: {made}"
+        return real_pdf(self, kind, doc)
+
+    real_memo, real_pdf = packets.transmittal_memo, outputs._Renderer.pdf
+    monkeypatch.setattr(packets, "transmittal_memo", memo)
+    monkeypatch.setattr(outputs._Renderer, "pdf", pdf)
+    files = outputs.program_documents(content, docs, signoffs, redlines, BuildOptions(),
+                                      lambda _: None, None)
+    assert people and sorted(made) == sorted(people)  # each memo made once
+    again = packets.packet_memos(content, docs, signoffs, files)
+    for person in people:
+        assert files[f"dist/packets/{person}/{packets.MEMO}"] == again[person]
+
+
 def test_transmittal_memo_says_to_whom_what_and_by_when(built_example):
     import docx
 

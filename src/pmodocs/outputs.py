@@ -199,17 +199,20 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
                       cache: BuildCache | None, pdf_threads: int | None = None) -> dict[str, bytes]:
     """dist/: DOCX and PDF of every deliverable, signatures, redlines and packets (the registers
     workbook is `Outputs.workbooks`)."""
-    from .packets import packet_files
+    from .packets import packet_files, packet_memos
     from .branding import reference_document
     from .media import ChartPictures
     from .render.redline_docx import redline_files
     from .signing import signed_pdfs
 
+    memos: dict[str, bytes] = {}
+
     def meanwhile(files: dict[str, bytes]) -> None:  # python work, while the PDFs render
         files.update(redline_files(redlines, reference_document(content), ChartPictures(cache)))
+        memos.update(packet_memos(content, docs, signoffs, files, cache))
 
     files = document_files(content, docs, progress, cache, meanwhile, pdf_threads)
-    files.update(packet_files(content, docs, signoffs, files, cache))  # they carry the PDFs to sign
+    files.update(packet_files(content, docs, signoffs, files, cache, memos))  # with the PDFs to sign
     files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
     from .signatures import fully_signed
 

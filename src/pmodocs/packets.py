@@ -30,8 +30,10 @@ SUMS = "SHA256SUMS"
 
 
 def packet_files(content: Content, docs: dict[str, Document], signoffs: dict[str, Signoff],
-                 files: dict[str, bytes], cache: BuildCache | None = None) -> dict[str, bytes]:
-    """dist/packets/<person>/… and dist/packets/<person>.zip for every approver with work waiting.
+                 files: dict[str, bytes], cache: BuildCache | None = None,
+                 memos: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """dist/packets/<person>/… and dist/packets/<person>.zip for every approver with work waiting
+    (`memos`: the transmittal memos `packet_memos` made already, by person).
 
     With a cache, a memo or zip whose inputs did not change since an earlier build is reused:
     after an edit, only the packets of that deliverable's approvers are made again.
@@ -42,7 +44,8 @@ def packet_files(content: Content, docs: dict[str, Document], signoffs: dict[str
     when = build_time(content)
     out: dict[str, bytes] = {}
     for person, kinds in awaiting(content, signoffs).items():
-        folder = packet(content, person, kinds, docs, signoffs, files, when.date(), cache)
+        folder = packet(content, person, kinds, docs, signoffs, files, when.date(), cache,
+                        (memos or {}).get(person))
         for name, data in folder.items():
             out[f"dist/packets/{person}/{name}"] = data
         out[f"dist/packets/{person}.zip"] = remembered(
@@ -51,10 +54,42 @@ def packet_files(content: Content, docs: dict[str, Document], signoffs: dict[str
     return out
 
 
+def packet_memos(content: Content, docs: dict[str, Document], signoffs: dict[str, Signoff],
+                 files: dict[str, bytes], cache: BuildCache | None = None) -> dict[str, bytes]:
+    """Every packet's transmittal memo (person -> DOCX). A memo needs the redlines in `files`
+    but not the PDFs, so a build makes the memos while its PDFs render, and hands them to
+    `packet_files` once the PDFs are there."""
+    from .dates import build_time
+
+    sent = build_time(content).date()
+    return {person: _memo(content, person, kinds, docs, signoffs, files, sent, cache)
+            for person, kinds in awaiting(content, signoffs).items()}
+
+
 def packet(content: Content, person: str, kinds: list[str], docs: dict[str, Document],
            signoffs: dict[str, Signoff], files: dict[str, bytes], sent: date,
-           cache: BuildCache | None = None) -> dict[str, bytes]:
-    """One person's packet: file name -> bytes, with manifest.json and SHA256SUMS over the rest."""
+           cache: BuildCache | None = None, memo: bytes | None = None) -> dict[str, bytes]:
+    """One person's packet: file name -> bytes, with manifest.json and SHA256SUMS over the rest
+    (`memo`: its transmittal memo, when made already)."""
+    due, _ = decision_due(content, kinds, sent)
+    redlines = redlines_for(person, kinds, signoffs, files)
+    folder = {MEMO: memo if memo is not None
+              else _memo(content, person, kinds, docs, signoffs, files, sent, cache)}
+    for kind in kinds:
+        folder[f"{kind}.docx"] = files[f"dist/docx/{kind}.docx"]
+        if f"dist/pdf/{kind}.pdf" in files:
+            folder[sign_name(kind)] = files[f"dist/pdf/{kind}.pdf"]
+    for kind in redlines:
+        folder[redline_name(kind)] = files[f"dist/redline/{kind}.docx"]
+    folder[MANIFEST] = manifest(content, person, kinds, docs, signoffs, folder, sent, due)
+    folder[SUMS] = sha256sums(folder)
+    return folder
+
+
+def _memo(content: Content, person: str, kinds: list[str], docs: dict[str, Document],
+          signoffs: dict[str, Signoff], files: dict[str, bytes], sent: date,
+          cache: BuildCache | None = None) -> bytes:
+    """One packet's transmittal memo, from the cache when none of its inputs changed."""
     from .cache import remembered
 
     due, why = decision_due(content, kinds, sent)
@@ -67,17 +102,8 @@ def packet(content: Content, person: str, kinds: list[str], docs: dict[str, Docu
         repr([(content.person(content.by_kind[k].control.owner),
                [content.person(a) for a in content.by_kind[k].control.approvers])
               for k in kinds]))
-    folder = {MEMO: remembered(cache, ".memo.docx", lambda: transmittal_memo(
-        content, person, kinds, docs, signoffs, sent, due, redlines, why), *memo_inputs)}
-    for kind in kinds:
-        folder[f"{kind}.docx"] = files[f"dist/docx/{kind}.docx"]
-        if f"dist/pdf/{kind}.pdf" in files:
-            folder[sign_name(kind)] = files[f"dist/pdf/{kind}.pdf"]
-    for kind in redlines:
-        folder[redline_name(kind)] = files[f"dist/redline/{kind}.docx"]
-    folder[MANIFEST] = manifest(content, person, kinds, docs, signoffs, folder, sent, due)
-    folder[SUMS] = sha256sums(folder)
-    return folder
+    return remembered(cache, ".memo.docx", lambda: transmittal_memo(
+        content, person, kinds, docs, signoffs, sent, due, redlines, why), *memo_inputs)
 
 
 def sign_name(kind: str) -> str:
