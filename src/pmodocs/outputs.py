@@ -212,7 +212,7 @@ def program_documents(content: Content, docs: dict, signoffs: dict, redlines: di
         memos.update(packet_memos(content, docs, signoffs, files, cache))
 
     files = document_files(content, docs, progress, cache, meanwhile, pdf_threads)
-    files.update(packet_files(content, docs, signoffs, files, cache, memos))  # with the PDFs to sign
+    files.update(packet_files(content, docs, signoffs, files, cache, memos))  # the PDFs to sign
     files.update(signed_pdfs(content, signoffs, files, options.sign_with, options.passphrase))
     from .signatures import fully_signed
 

@@ -124,7 +124,8 @@ def stage_and_publish(outputs: Outputs, out_dir: Path, epoch: int, progress: Cal
     with staging_dir(out_dir) as staging:
         try:
             stage_files(staging, out_dir, outputs.site)
-            stage_files(staging, out_dir, dict.fromkeys(outputs.downloads, b""))  # placeholders for mkdocs
+            placeholders = dict.fromkeys(outputs.downloads, b"")  # what mkdocs links to, for now
+            stage_files(staging, out_dir, placeholders)
             site.build(staging / "mkdocs.yml", epoch, asked, give_way=site_gives_way)
             outputs.write_documents(stage)
             stage(ready)
