@@ -86,15 +86,11 @@ def keep_unchanged(staging: Path, out_dir: Path, published: tuple[str, ...]) -> 
                 old_st, new_st = old.lstat(), new.stat()
                 if os.path.samestat(old_st, new_st):
                     kept += 1
-                    continue
-                if not stat.S_ISREG(old_st.st_mode) or old_st.st_size != new_st.st_size:
-                    continue
-                if old.read_bytes() != new.read_bytes():
-                    continue
-                link = new.with_name(new.name + ".pmodocs-keep")
-                os.link(old, link)
-                os.replace(link, new)
-                kept += 1
+                elif old_st.st_size == new_st.st_size:
+                    link = new.with_name(new.name + ".pmodocs-keep")
+                    if _linked_to_twin(old, link, new.read_bytes()):
+                        os.replace(link, new)
+                        kept += 1
             except OSError:
                 continue  # a file we cannot link is simply published anew
     return kept
