@@ -134,8 +134,8 @@ def mkdocs_build(config_file: Path, source_date_epoch: int, cache_dir: Path | No
 
     With `cache_dir`, unchanged pages and compiled templates are reused from earlier builds
     (see sitecache), and `templates` are the compiled templates this process already holds for
-    that cache (sitecache.precompile); the output is the same either way. Returns why the cache could not
-    be written, if it could not (the site is built all the same).
+    that cache (sitecache.precompile); the output is the same either way. Returns why the cache
+    could not be written, if it could not (the site is built all the same).
     """
     try:
         from mkdocs.commands.build import build
