@@ -458,6 +458,55 @@ def test_a_pdf_whose_page_stream_ends_in_a_cr_is_fixed_and_its_fields_keep_their
             assert "/Filter" not in look or len(look.read_raw_bytes()) > 0
 
 
+def test_pikepdf_reads_each_pdf_from_a_scratch_file_of_the_thread_and_leaves_none_behind(
+        monkeypatch):
+    """prepare_pdf hands qpdf a file, never a Python stream: from a stream, qpdf calls back into
+    Python (and waits for the GIL) on every read, which made this step three times slower, and
+    twenty times slower while the DOCX writer held the GIL. The file is in the private scratch
+    folder and removed afterwards, also when pikepdf fails; a scratch file that cannot be
+    written is the clear error typst's scratch folder gives."""
+    from datetime import datetime
+
+    import pikepdf
+
+    from pmodocs import files
+    from pmodocs.engines import typst_to_pdf_and_query
+    from pmodocs.errors import RenderError
+    from pmodocs.media import typst_source
+    from pmodocs.outputs import compose_program
+    from pmodocs.render.typst import SIGNATURE_LABEL
+    from pmodocs.sigfields import prepare_pdf
+
+    docs, signoffs = compose_program(load_content(EXAMPLE))
+    kind = next(k for k, so in signoffs.items() if so.state != "approved")
+    pdf, marks = typst_to_pdf_and_query(typst_source(docs[kind]), when=datetime(2026, 11, 2),
+                                        template="test", label=SIGNATURE_LABEL)
+    opened: list[object] = []
+    real_open = pikepdf.open
+
+    def recording_open(source, *args, **kwargs):
+        opened.append(source)
+        return real_open(source, *args, **kwargs)
+
+    monkeypatch.setattr(pikepdf, "open", recording_open)
+    scratch = files.scratch_folder()
+    with real_open(io.BytesIO(prepare_pdf(pdf, docs[kind], marks))) as out:
+        assert len(out.Root.AcroForm.Fields) == len(marks)
+    assert opened and all(isinstance(s, (str, Path)) and Path(s).parent == scratch
+                          for s in opened), opened
+    assert not list(scratch.glob("pdf-*")), "the scratch file is removed"
+    with pytest.raises(pikepdf.PdfError):
+        prepare_pdf(b"%PDF-1.7 not really", docs[kind], marks)
+    assert not list(scratch.glob("pdf-*")), "removed when pikepdf fails too"
+
+    def no_space() -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "scratch_folder", no_space)
+    with pytest.raises(RenderError, match="scratch folder.*No space left on device.*TMPDIR"):
+        prepare_pdf(pdf, docs[kind], marks)
+
+
 def test_a_pdf_whose_object_stream_would_end_in_a_cr_is_written_without_object_streams():
     """qpdf's object streams and cross-reference stream cannot be padded the way a page's stream
     is: when one of them would end in a CR, the file is written without object streams, and

@@ -10,7 +10,7 @@ import os
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import RenderError, ToolMissing
 
@@ -100,10 +100,30 @@ def _typst_compiler(typst: Any) -> Any:
     return compiler
 
 
+@contextlib.contextmanager
+def opened_pdf(data: bytes) -> Iterator[Any]:
+    """`data` opened by pikepdf from a file of this thread in the private scratch folder,
+    removed after the block. Given a Python stream, qpdf calls back into Python for every read
+    it makes, each time waiting for the GIL: reading and rewriting the example's ten PDFs took
+    three times as long that way, and twenty times as long while another thread ran Python (as
+    the DOCX writer does while the PDFs render); from a file, qpdf reads by itself."""
+    import pikepdf
+
+    from .files import scratch_file
+
+    with contextlib.ExitStack() as stack:
+        try:
+            path = stack.enter_context(scratch_file(f"pdf-{threading.get_ident()}.pdf", data))
+        except OSError as exc:
+            raise _no_scratch(exc) from None
+        yield stack.enter_context(pikepdf.open(path))
+
+
 def _no_scratch(exc: OSError) -> RenderError:
     import tempfile
 
-    return RenderError(f"typst needs a private scratch folder, and none could be made in "
+    return RenderError(f"the PDF engines (typst, pikepdf) need a private scratch folder, and "
+                       f"none could be made or written in "
                        f"{tempfile.gettempdir()} ({exc.strerror or exc}): set TMPDIR to a "
                        "writable folder with free space")
 

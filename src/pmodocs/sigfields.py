@@ -2,7 +2,8 @@
 content fingerprint the file was made for.
 
 typst cannot make form fields, so they are added after compiling: a pure function of the
-compiled PDF and the document tree (the pipeline calls it; it writes nothing). Each field is
+compiled PDF and the document tree (the pipeline calls it; it writes no output, only the
+scratch file pikepdf reads the compiled PDF from: engines.opened_pdf). Each field is
 named after the approver's person id and labelled (`/TU`) with their name and title, placed
 over their signature line on the approval page, and tagged as a `Form` structure element next
 to the approver's table, so the file stays PDF/UA-1 (and PDF/A-2: every widget printable, with
@@ -40,9 +41,9 @@ def signatories(doc: Document) -> list[Signatory]:
 def prepare_pdf(pdf: bytes, doc: Document, marks: list[dict[str, Any]]) -> bytes:
     """The compiled PDF with its fingerprint, and, unless approved, one field per approver,
     placed over the signature line that `marks` (typst's report of the layout) locate."""
-    import pikepdf
+    from .engines import opened_pdf
 
-    with pikepdf.open(io.BytesIO(pdf)) as out:
+    with opened_pdf(pdf) as out:
         out.docinfo[FINGERPRINT_KEY] = doc.meta.fingerprint
         if doc.meta.approval_state != "approved":
             people = signatories(doc)
@@ -56,12 +57,12 @@ def prepare_pdf(pdf: bytes, doc: Document, marks: list[dict[str, Any]]) -> bytes
     # that file is written without object streams, as typst wrote it.
     if b"\r\nendstream" not in data:
         return data
-    with pikepdf.open(io.BytesIO(data)) as saved:
+    with opened_pdf(data) as saved:
         if _no_stream_ends_in_cr(saved):
             data = _saved(saved, packed=True)
     if b"\r\nendstream" not in data:
         return data
-    with pikepdf.open(io.BytesIO(data)) as saved:
+    with opened_pdf(data) as saved:
         return _saved(saved, packed=False)
 
 
