@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,51 @@ def test_a_content_file_linking_outside_the_folder_is_refused_and_not_read(conte
     [msg] = problems_for(content_copy)
     assert "people.yaml:1: is a link that leads outside the content folder" in msg
     assert "SECRET" not in msg and "secret.yaml" not in msg
+
+
+def test_a_file_read_before_is_not_parsed_again_and_an_edit_is_read_at_once(content_copy,
+                                                                             monkeypatch):
+    """`pmodocs serve` loads the content on every save: a file whose text this process already
+    validated is not parsed again (the model is frozen, and the same text always gives the same
+    model), while an edited file is read at once, and a file with a problem is read afresh every
+    time, with its own path in the message."""
+    from collections import OrderedDict
+
+    from pmodocs import load
+
+    parsed: list[str] = []
+    real_parse = load.parse_yaml
+
+    def counting_parse(text, display):
+        parsed.append(Path(display).name)
+        return real_parse(text, display)
+
+    monkeypatch.setattr(load, "_remembered", OrderedDict())
+    monkeypatch.setattr(load, "parse_yaml", counting_parse)
+    first = load_content(content_copy)
+    assert len(parsed) == 15
+    parsed.clear()
+    again = load_content(content_copy)
+    assert parsed == [] and again.deliverables["risk"] is first.deliverables["risk"]
+    assert again.sources["people.yaml"].line_of(("people", 0)) == \
+        first.sources["people.yaml"].line_of(("people", 0))
+
+    edit_yaml(content_copy / "deliverables" / "risk.yaml",
+              lambda d: d["risks"][0].__setitem__("title", "Edited while serving"))
+    edited = load_content(content_copy)
+    assert parsed == ["risk.yaml"]
+    assert edited.deliverables["risk"].risks[0].title == "Edited while serving"
+    assert edited.deliverables["charter"] is first.deliverables["charter"]
+
+    elsewhere = content_copy.parent / "elsewhere"
+    shutil.copytree(content_copy, elsewhere)
+    parsed.clear()
+    moved = load_content(elsewhere)
+    assert parsed == [] and "elsewhere" in moved.sources["deliverables/risk.yaml"].display
+
+    parsed.clear()
+    risk = content_copy / "deliverables" / "risk.yaml"
+    edit_yaml(risk, lambda d: d["risks"][0].__setitem__("titel", "a typo"))
+    for _ in range(2):
+        assert any("risk.yaml" in p and "titel" in p for p in problems_for(content_copy))
+    assert parsed == ["risk.yaml", "risk.yaml"], "a file with a problem is never remembered"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
 import types
 import typing
+from collections import OrderedDict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -14,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem, UsageError
 from .hints import did_you_mean
 from .model import DELIVERABLE_KINDS, PROGRAM_FILES, Content, Deliverables, Source
-from .yamlsafe import format_path, read_yaml
+from .yamlsafe import format_path, parse_yaml, read_text
 
 _PATTERN_HINTS = {
     r"^[a-z0-9][a-z0-9-]{0,62}$": "an id of lower-case letters, digits and dashes, e.g. 'pm-lead'",
@@ -53,12 +56,8 @@ def load_content(root: Path) -> Content:
             problems.append(Problem(display, 1, "", "is a link that leads outside the content folder "
                                     "(expected a real file inside it)"))
             continue
-        data, lines, found = read_yaml(path, display)
+        model, lines, found = _read_model(path, display, cls)
         sources[rel] = Source(display, lines)
-        if found:
-            problems += found
-            continue
-        model, found = validate(cls, data, sources[rel])
         problems += found
         models[rel] = model
     if problems:
@@ -73,6 +72,47 @@ def load_content(root: Path) -> Content:
         approvals=tuple(models["approvals.yaml"].approvals),
         sources=sources,
     )
+
+
+REMEMBERED_FILES = 128
+"""How many validated files a process keeps (see `_read_model`): every file of a portfolio of
+eight programs."""
+REMEMBERED_BYTES = 1024 * 1024
+"""A larger file is validated on every load (its model would hold too much memory)."""
+_remembered: OrderedDict[tuple[type[BaseModel], bytes], tuple[Any, dict]] = OrderedDict()
+_remembered_lock = threading.Lock()
+
+
+def _read_model(path: Path, display: str, cls: type[BaseModel]
+                ) -> tuple[Any, dict[tuple[str | int, ...], int], list[Problem]]:
+    """(the validated model or None, lines by key path, problems) of one content file.
+
+    A file whose text this process already read and validated without a problem, as the same
+    model class, is not parsed and validated again: parsing and validation are pure functions
+    of the text, and the models are frozen. `pmodocs serve` loads the content on every save,
+    and re-reading the unchanged files was most of that load (0.05 s of each rebuild of the
+    example); a file with problems is always read afresh, so its messages name its path."""
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, {}, problems
+    data_bytes = text.encode("utf-8")
+    key = (cls, hashlib.sha256(data_bytes).digest()) if len(data_bytes) <= REMEMBERED_BYTES else None
+    if key is not None:
+        with _remembered_lock:
+            known = _remembered.get(key)
+            if known is not None:
+                _remembered.move_to_end(key)
+                return known[0], known[1], []
+    data, lines, problems = parse_yaml(text, display)
+    if problems:
+        return None, lines, problems
+    model, problems = validate(cls, data, Source(display, lines))
+    if key is not None and not problems:
+        with _remembered_lock:
+            _remembered[key] = (model, lines)
+            while len(_remembered) > REMEMBERED_FILES:
+                _remembered.popitem(last=False)
+    return model, lines, problems
 
 
 def symlinks(root: Path) -> list[str]:

@@ -46,22 +46,30 @@ def format_path(path: Path_) -> str:
 
 def read_yaml(path: Path, display: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
     """Return (data, lines by key path, problems) for one YAML file."""
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, {}, problems
+    return parse_yaml(text, display)
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The text of one YAML file, or None and what is wrong with its bytes (too large, a
+    byte-order mark, not UTF-8)."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:  # checked before reading, so a huge file costs no memory
-        return None, {}, [Problem(display, 1, "", f"is {size // 1024 // 1024} MB; content "
-                                  f"files are limited to {MAX_FILE_BYTES // 1024 // 1024} MB "
-                                  "(split it, or remove what does not belong in a plan)")]
+        return None, [Problem(display, 1, "", f"is {size // 1024 // 1024} MB; content "
+                              f"files are limited to {MAX_FILE_BYTES // 1024 // 1024} MB "
+                              "(split it, or remove what does not belong in a plan)")]
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
-        return None, {}, [Problem(display, 1, "", "starts with a byte-order mark (BOM); save the "
-                                  "file as UTF-8 without BOM")]
+        return None, [Problem(display, 1, "", "starts with a byte-order mark (BOM); save the "
+                              "file as UTF-8 without BOM")]
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, {}, [Problem(display, line, "", f"is not UTF-8 text (byte 0x{raw[exc.start]:02X}"
-                                  " cannot be read); save the file as UTF-8")]
-    return parse_yaml(text, display)
+        return None, [Problem(display, line, "", f"is not UTF-8 text (byte 0x{raw[exc.start]:02X}"
+                              " cannot be read); save the file as UTF-8")]
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
