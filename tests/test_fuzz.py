@@ -8,7 +8,6 @@ exists). Any other exception is a bug.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE
-from pmodocs import load as load_module
 from pmodocs.checks import run_checks
 from pmodocs.errors import ContentError
 from pmodocs.load import load_content
@@ -47,29 +45,6 @@ def tree(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("fuzz") / "content"
     shutil.copytree(EXAMPLE, root)
     return root
-
-
-@pytest.fixture(scope="module", autouse=True)
-def parse_once(request):
-    """Parse each unchanged file once: the fuzzer changes one file, the other fourteen repeat.
-
-    The cache is keyed by the file's bytes, so a mutated file is always parsed afresh.
-    """
-    original = load_module.read_yaml
-    cache: dict[tuple[str, str], Any] = {}
-
-    def cached(path: Path, display: str):
-        key = (display, hashlib.sha256(path.read_bytes()).hexdigest()) if path.is_file() else None
-        if key is None or key not in cache:
-            result = original(path, display)
-            if key is None:
-                return result
-            cache[key] = result
-        return cache[key]
-
-    load_module.read_yaml = cached
-    yield
-    load_module.read_yaml = original
 
 
 def _paths(node: Any, path: tuple = ()) -> list[tuple]:
