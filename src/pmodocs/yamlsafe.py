@@ -44,17 +44,9 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def read_yaml(path: Path, display: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
-    """Return (data, lines by key path, problems) for one YAML file."""
-    text, problems = read_text(path, display)
-    if text is None:
-        return None, {}, problems
-    return parse_yaml(text, display)
-
-
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """The text of one YAML file, or None and what is wrong with its bytes (too large, a
-    byte-order mark, not UTF-8)."""
+    """The text of one YAML file (for `parse_yaml`), or None and what is wrong with its bytes
+    (too large, a byte-order mark, not UTF-8)."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:  # checked before reading, so a huge file costs no memory
         return None, [Problem(display, 1, "", f"is {size // 1024 // 1024} MB; content "
