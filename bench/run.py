@@ -227,13 +227,18 @@ def scenario_edit(runs: int, work: Path, pandoc: str) -> tuple[dict, dict]:
 
 def portfolio(folder: Path, copies: int) -> Path:
     """A portfolio of `copies` programs: the example under a different name each time, so no
-    program's documents can be reused from another's in the build cache."""
+    program's documents can be reused from another's in the build cache. Every YAML file also
+    gets a comment naming its program, so that no two programs share a file's text, as in a
+    real portfolio (a process validates a text once: load._read_model)."""
     for i in range(copies):
         target = folder / f"program-{i + 1}"
         shutil.copytree(EXAMPLE, target)
         program = target / "program.yaml"
         text = program.read_text(encoding="utf-8")
         program.write_text(text.replace("  name: ", f"  name: Program {i + 1} ", 1), encoding="utf-8")
+        for path in sorted(target.rglob("*.yaml")):
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(f"# program {i + 1}\n")
     return folder
 
 
